@@ -1,4 +1,9 @@
-/* portier-welcome-page.c: the first page — what Portier does, in one sentence
+/* portier-welcome-page.c: the first page — what Portier does, in one sentence, the state
+ * of things right now, and three ways in
+ *
+ * The network row follows PortierNetwork as it changes. The router and firewall rows are
+ * filled by whoever finds them out (portier_welcome_page_set_router_status() and
+ * portier_welcome_page_set_firewall_status()); until then they say "Checking…".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,19 +17,199 @@
 
 struct _PortierWelcomePage
 {
-  GtkWidget      parent_instance;
+  GtkWidget       parent_instance;
 
-  AdwStatusPage *status_page;
+  GCancellable   *cancellable;
+  PortierNetwork *network;
+
+  AdwStatusPage  *status_page;
+  AdwActionRow   *network_row;
+  GtkImage       *network_icon;
+  GtkSpinner     *network_spinner;
+  AdwActionRow   *router_row;
+  GtkSpinner     *router_spinner;
+  AdwActionRow   *firewall_row;
+  GtkSpinner     *firewall_spinner;
 };
 
 G_DEFINE_FINAL_TYPE (PortierWelcomePage, portier_welcome_page, GTK_TYPE_WIDGET)
 
 static void
+show_network (PortierWelcomePage *self)
+{
+  const PortierNetworkInfo *info = portier_network_get_info (self->network);
+  g_autofree char *subtitle = NULL;
+  const char *icon = "network-wired-symbolic";
+  const char *name;
+
+  gtk_spinner_set_spinning (self->network_spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->network_spinner), FALSE);
+
+  if (info == NULL || !info->connected)
+    {
+      gtk_image_set_from_icon_name (self->network_icon, "network-offline-symbolic");
+      adw_action_row_set_subtitle (self->network_row,
+                                   _("Not connected. Connect to your home network first."));
+      return;
+    }
+
+  if (g_strcmp0 (info->connection_type, "wifi") == 0)
+    icon = "network-wireless-symbolic";
+  name = info->connection_name != NULL ? info->connection_name : info->interface;
+
+  if (info->vpn_active == PORTIER_TRISTATE_YES)
+    {
+      icon = "network-vpn-symbolic";
+      subtitle = g_strdup_printf (
+        /* TRANSLATORS: %s is the VPN's name. A VPN sends everything elsewhere first. */
+        _("Through the VPN “%s”. Friends may not be able to reach you while it is on."),
+        info->vpn_name != NULL ? info->vpn_name : info->vpn_interface);
+    }
+  else if (name != NULL && info->ipv4_address != NULL)
+    {
+      /* TRANSLATORS: "Connected through “Home Wi-Fi” as 192.168.1.20" */
+      subtitle = g_strdup_printf (_("Connected through “%s” as %s"), name, info->ipv4_address);
+    }
+  else if (name != NULL)
+    {
+      /* TRANSLATORS: %s is the name of the network connection */
+      subtitle = g_strdup_printf (_("Connected through “%s”"), name);
+    }
+  else
+    {
+      subtitle = g_strdup (_("Connected"));
+    }
+
+  gtk_image_set_from_icon_name (self->network_icon, icon);
+  adw_action_row_set_subtitle (self->network_row, subtitle);
+}
+
+static void
+network_ready_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PortierWelcomePage) self = user_data;
+  g_autoptr(PortierNetwork) network = NULL;
+  g_autoptr(GError) error = NULL;
+
+  network = portier_network_new_finish (result, &error);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (network == NULL)
+    {
+      g_warning ("Cannot read the network: %s", error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->network_spinner), FALSE);
+      adw_action_row_set_subtitle (self->network_row,
+                                   _("Portier cannot see this computer’s network."));
+      return;
+    }
+
+  portier_welcome_page_set_network (self, network);
+}
+
+/**
+ * portier_welcome_page_set_network:
+ *
+ * Shows @network and follows its changes. The page finds the network by itself; this is
+ * for a window that already has one, and for tests.
+ */
+void
+portier_welcome_page_set_network (PortierWelcomePage *self,
+                                  PortierNetwork     *network)
+{
+  g_return_if_fail (PORTIER_IS_WELCOME_PAGE (self));
+  g_return_if_fail (PORTIER_IS_NETWORK (network));
+
+  if (self->network != NULL)
+    g_signal_handlers_disconnect_by_data (self->network, self);
+  g_set_object (&self->network, network);
+  g_signal_connect_object (network, "changed", G_CALLBACK (show_network), self,
+                           G_CONNECT_SWAPPED);
+  show_network (self);
+}
+
+/**
+ * portier_welcome_page_get_network:
+ *
+ * Returns: (transfer none) (nullable): the network, once it is known
+ */
+PortierNetwork *
+portier_welcome_page_get_network (PortierWelcomePage *self)
+{
+  g_return_val_if_fail (PORTIER_IS_WELCOME_PAGE (self), NULL);
+  return self->network;
+}
+
+/**
+ * portier_welcome_page_set_router_status:
+ * @text: a sentence: "Found your router (UPnP)", "No router answered"
+ */
+void
+portier_welcome_page_set_router_status (PortierWelcomePage *self,
+                                        const char         *text,
+                                        gboolean            found)
+{
+  g_return_if_fail (PORTIER_IS_WELCOME_PAGE (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->router_spinner), FALSE);
+  adw_action_row_set_subtitle (self->router_row, text);
+  if (found)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->router_row), "warning");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->router_row), "warning");
+}
+
+void
+portier_welcome_page_set_firewall_status (PortierWelcomePage *self,
+                                          const char         *text)
+{
+  g_return_if_fail (PORTIER_IS_WELCOME_PAGE (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->firewall_spinner), FALSE);
+  adw_action_row_set_subtitle (self->firewall_row, text);
+}
+
+static void
+portier_welcome_page_root (GtkWidget *widget)
+{
+  PortierWelcomePage *self = PORTIER_WELCOME_PAGE (widget);
+
+  GTK_WIDGET_CLASS (portier_welcome_page_parent_class)->root (widget);
+
+  /* Gathered in the background, once the page is part of a window. */
+  if (self->network == NULL && self->cancellable == NULL)
+    {
+      self->cancellable = g_cancellable_new ();
+      portier_network_new_async (self->cancellable, network_ready_cb, g_object_ref (self));
+    }
+}
+
+static void
 portier_welcome_page_dispose (GObject *object)
 {
+  PortierWelcomePage *self = PORTIER_WELCOME_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->network != NULL)
+    g_signal_handlers_disconnect_by_data (self->network, self);
+
   gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_WELCOME_PAGE);
 
+  g_clear_object (&self->network);
+
   G_OBJECT_CLASS (portier_welcome_page_parent_class)->dispose (object);
+}
+
+static void
+portier_welcome_page_finalize (GObject *object)
+{
+  PortierWelcomePage *self = PORTIER_WELCOME_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (portier_welcome_page_parent_class)->finalize (object);
 }
 
 static void
@@ -34,10 +219,19 @@ portier_welcome_page_class_init (PortierWelcomePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = portier_welcome_page_dispose;
+  object_class->finalize = portier_welcome_page_finalize;
+  widget_class->root = portier_welcome_page_root;
 
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/portier_app/Portier/portier-welcome-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PortierWelcomePage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, PortierWelcomePage, network_row);
+  gtk_widget_class_bind_template_child (widget_class, PortierWelcomePage, network_icon);
+  gtk_widget_class_bind_template_child (widget_class, PortierWelcomePage, network_spinner);
+  gtk_widget_class_bind_template_child (widget_class, PortierWelcomePage, router_row);
+  gtk_widget_class_bind_template_child (widget_class, PortierWelcomePage, router_spinner);
+  gtk_widget_class_bind_template_child (widget_class, PortierWelcomePage, firewall_row);
+  gtk_widget_class_bind_template_child (widget_class, PortierWelcomePage, firewall_spinner);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -1,4 +1,8 @@
-/* portier-window.c: the main window, which holds the wizard's pages
+/* portier-window.c: the main window, which leads through the wizard's pages
+ *
+ * Navigation is a stack of pages with a back button: each step pushes its page; going
+ * back removes the page, which cancels whatever it was doing. The window connects the
+ * pages: what one page chose, the next one shows.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,6 +13,15 @@
 #include <glib/gi18n.h>
 
 #include "portier-application.h"
+#include "portier-choose-page.h"
+#include "portier-details-page.h"
+#include "portier-explainer-page.h"
+#include "portier-openings-page.h"
+#include "portier-progress-page.h"
+#include "portier-result-page.h"
+#include "portier-review-page.h"
+#include "portier-settings.h"
+#include "portier-troubleshoot-page.h"
 #include "portier-welcome-page.h"
 #include "portier-window.h"
 
@@ -16,12 +29,28 @@ struct _PortierWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  GSettings            *settings;
+  PortierCatalog       *catalog;
+  PortierLedger        *ledger;
+  GPtrArray            *history;   /* the pages, from the welcome page to the visible one */
+  GPtrArray            *leaving;   /* pages being animated away */
+  guint                 serial;
+
+  AdwToastOverlay      *toast_overlay;
   AdwHeaderBar         *header_bar;
+  AdwWindowTitle       *window_title;
+  GtkButton            *back_button;
+  GtkButton            *help_button;
   GtkStack             *pages;
   PortierWelcomePage   *welcome_page;
 };
 
 G_DEFINE_FINAL_TYPE (PortierWindow, portier_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void start_opening    (PortierWindow       *self,
+                              PortierProgressPage *page);
+static void start_diagnosis  (PortierWindow           *self,
+                              PortierTroubleshootPage *page);
 
 PortierWindow *
 portier_window_new (PortierApplication *application)
@@ -29,10 +58,493 @@ portier_window_new (PortierApplication *application)
   return g_object_new (PORTIER_TYPE_WINDOW, "application", application, NULL);
 }
 
+/* Navigation */
+
+static gboolean
+can_go_back (PortierWindow *self)
+{
+  GtkWidget *page;
+
+  if (self->history->len <= 1)
+    return FALSE;
+
+  /* While a port is being opened, "Stop" undoes it; leaving would not say so. */
+  page = g_ptr_array_index (self->history, self->history->len - 1);
+  if (PORTIER_IS_PROGRESS_PAGE (page) &&
+      gtk_widget_is_sensitive (page) &&
+      !g_cancellable_is_cancelled (
+        portier_progress_page_get_cancellable (PORTIER_PROGRESS_PAGE (page))))
+    return FALSE;
+
+  return TRUE;
+}
+
+static void
+update_header (PortierWindow *self)
+{
+  GtkWidget *page = portier_window_get_page (self);
+  GtkStackPage *stack_page = gtk_stack_get_page (self->pages, page);
+  gboolean back = can_go_back (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.back", back);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), self->history->len > 1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.explain",
+                                 !PORTIER_IS_EXPLAINER_PAGE (page));
+  adw_window_title_set_title (self->window_title, gtk_stack_page_get_title (stack_page));
+}
+
+static void
+remove_leaving (PortierWindow *self)
+{
+  if (gtk_stack_get_transition_running (self->pages))
+    return;
+
+  while (self->leaving->len > 0)
+    {
+      GtkWidget *page = g_ptr_array_steal_index (self->leaving, self->leaving->len - 1);
+
+      /* The page is disposed here, which cancels whatever it was doing. */
+      gtk_stack_remove (self->pages, page);
+      g_object_unref (page);
+    }
+}
+
+static void
+leave_page (PortierWindow *self,
+            GtkWidget     *page)
+{
+  g_ptr_array_add (self->leaving, g_object_ref (page));
+}
+
+/**
+ * portier_window_push_page:
+ * @page: (transfer floating): the next page
+ *
+ * Shows @page, after the visible one.
+ */
+void
+portier_window_push_page (PortierWindow *self,
+                          GtkWidget     *page,
+                          const char    *title)
+{
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (PORTIER_IS_WINDOW (self));
+  g_return_if_fail (GTK_IS_WIDGET (page));
+
+  name = g_strdup_printf ("page-%u", ++self->serial);
+  gtk_stack_add_titled (self->pages, page, name, title);
+  g_ptr_array_add (self->history, page);
+  gtk_stack_set_visible_child (self->pages, page);
+  update_header (self);
+  remove_leaving (self);
+}
+
+/**
+ * portier_window_go_back:
+ *
+ * Returns: %TRUE if there was a page to go back to
+ */
+gboolean
+portier_window_go_back (PortierWindow *self)
+{
+  GtkWidget *page;
+
+  g_return_val_if_fail (PORTIER_IS_WINDOW (self), FALSE);
+
+  if (self->history->len <= 1)
+    return FALSE;
+
+  page = g_ptr_array_steal_index (self->history, self->history->len - 1);
+  leave_page (self, page);
+  gtk_stack_set_visible_child (self->pages,
+                               g_ptr_array_index (self->history, self->history->len - 1));
+  update_header (self);
+  remove_leaving (self);
+  return TRUE;
+}
+
+/**
+ * portier_window_go_home:
+ *
+ * Back to the welcome page; every other page is left.
+ */
+void
+portier_window_go_home (PortierWindow *self)
+{
+  g_return_if_fail (PORTIER_IS_WINDOW (self));
+
+  while (self->history->len > 1)
+    leave_page (self, g_ptr_array_steal_index (self->history, self->history->len - 1));
+  gtk_stack_set_visible_child (self->pages, GTK_WIDGET (self->welcome_page));
+  update_header (self);
+  remove_leaving (self);
+}
+
+/* Keeps only the welcome page under the next page pushed: for pages after which going
+ * back makes no sense (the result of an opening). */
+static void
+forget_history (PortierWindow *self)
+{
+  while (self->history->len > 1)
+    leave_page (self, g_ptr_array_steal_index (self->history, self->history->len - 1));
+}
+
+/**
+ * portier_window_get_page:
+ *
+ * Returns: (transfer none): the page shown now
+ */
+GtkWidget *
+portier_window_get_page (PortierWindow *self)
+{
+  g_return_val_if_fail (PORTIER_IS_WINDOW (self), NULL);
+  return g_ptr_array_index (self->history, self->history->len - 1);
+}
+
+/**
+ * portier_window_get_depth:
+ *
+ * Returns: how many pages lead to the visible one, the welcome page included
+ */
+guint
+portier_window_get_depth (PortierWindow *self)
+{
+  g_return_val_if_fail (PORTIER_IS_WINDOW (self), 0);
+  return self->history->len;
+}
+
+void
+portier_window_add_toast (PortierWindow *self,
+                          const char    *title)
+{
+  g_return_if_fail (PORTIER_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
+/**
+ * portier_window_get_ledger:
+ *
+ * Returns: (transfer none): the record of what Portier opened
+ */
+PortierLedger *
+portier_window_get_ledger (PortierWindow *self)
+{
+  g_return_val_if_fail (PORTIER_IS_WINDOW (self), NULL);
+  return self->ledger;
+}
+
+/**
+ * portier_window_get_catalog:
+ *
+ * Returns: (transfer none) (nullable): the apps Portier knows
+ */
+PortierCatalog *
+portier_window_get_catalog (PortierWindow *self)
+{
+  g_return_val_if_fail (PORTIER_IS_WINDOW (self), NULL);
+  return self->catalog;
+}
+
+static void
+transition_running_cb (PortierWindow *self)
+{
+  remove_leaving (self);
+}
+
+/* The flow: open */
+
+static const char *
+gateway_address (PortierWindow *self)
+{
+  PortierNetwork *network = portier_welcome_page_get_network (self->welcome_page);
+  const PortierNetworkInfo *info = network != NULL ? portier_network_get_info (network) : NULL;
+
+  return info != NULL ? info->ipv4_gateway : NULL;
+}
+
+static void
+review_confirmed_cb (PortierWindow     *self,
+                     PortierReviewPage *review)
+{
+  PortierPlan *plan = portier_review_page_get_plan (review);
+  GtkWidget *progress = portier_progress_page_new (plan);
+
+  /* TRANSLATORS: the title of the page that shows the opening as it happens */
+  portier_window_push_page (self, progress, _("Opening"));
+  start_opening (self, PORTIER_PROGRESS_PAGE (progress));
+}
+
+static void
+details_confirmed_cb (PortierWindow      *self,
+                      PortierDetailsPage *details)
+{
+  PortierPlan *plan = portier_details_page_get_plan (details);
+  GtkWidget *review;
+
+  portier_settings_set_default_duration (self->settings, portier_plan_get_duration (plan),
+                                         portier_plan_get_hours (plan));
+
+  review = portier_review_page_new (plan, gateway_address (self));
+  g_signal_connect_object (review, "confirmed", G_CALLBACK (review_confirmed_cb), self,
+                           G_CONNECT_SWAPPED);
+  /* TRANSLATORS: the title of the page that shows the plan before anything changes */
+  portier_window_push_page (self, review, _("Review"));
+}
+
+static void
+app_chosen_cb (PortierWindow *self,
+               PortierPlan   *plan)
+{
+  PortierDuration duration;
+  guint hours;
+  GtkWidget *details;
+
+  duration = portier_settings_get_default_duration (self->settings, &hours);
+  details = portier_details_page_new (plan, duration, hours);
+  g_signal_connect_object (details, "confirmed", G_CALLBACK (details_confirmed_cb), self,
+                           G_CONNECT_SWAPPED);
+  portier_window_push_page (self, details, portier_plan_get_title (plan));
+}
+
+/* Called when the opening of every port of the plan is over. */
+G_GNUC_UNUSED static void
+show_outcome (PortierWindow       *self,
+              PortierProgressPage *progress,
+              GPtrArray           *results)
+{
+  PortierPlan *plan = portier_progress_page_get_plan (progress);
+  g_autoptr(PortierPlan) kept = g_object_ref (plan);
+  GtkWidget *result = portier_result_page_new (kept);
+
+  for (guint i = 0; i < results->len; i++)
+    portier_result_page_add_result (PORTIER_RESULT_PAGE (result),
+                                    g_ptr_array_index (results, i));
+
+  forget_history (self);
+  if (portier_result_page_get_outcome (PORTIER_RESULT_PAGE (result)) == PORTIER_OUTCOME_FAILED)
+    {
+      const PortierOpenResult *first = g_ptr_array_index (results, 0);
+      GtkWidget *troubleshoot = portier_troubleshoot_page_new (&first->spec);
+
+      g_object_ref_sink (result);
+      g_object_unref (result);
+      portier_troubleshoot_page_set_intro (
+        PORTIER_TROUBLESHOOT_PAGE (troubleshoot),
+        _("Opening did not work all the way. Portier is looking for what is in the way."));
+      /* TRANSLATORS: the title of the troubleshooter */
+      portier_window_push_page (self, troubleshoot, _("What Is in the Way"));
+      start_diagnosis (self, PORTIER_TROUBLESHOOT_PAGE (troubleshoot));
+      return;
+    }
+
+  /* TRANSLATORS: the title of the page after opening */
+  portier_window_push_page (self, result, _("Done"));
+}
+
+static void
+start_opening (PortierWindow       *self,
+               PortierProgressPage *page)
+{
+  /* The open transaction (PortierOpener) runs here once it is implemented; the page shows
+   * its steps with portier_progress_page_set_step(). */
+  update_header (self);
+}
+
+/* The flow: troubleshoot */
+
+static void
+start_diagnosis (PortierWindow           *self,
+                 PortierTroubleshootPage *page)
+{
+  /* The troubleshooter's checks (portier_diagnosis_run_async) run here once they are
+   * implemented; the page shows the report with portier_troubleshoot_page_set_report(). */
+  portier_troubleshoot_page_set_checking (page);
+}
+
+static void
+check_again_cb (PortierWindow           *self,
+                PortierTroubleshootPage *page)
+{
+  start_diagnosis (self, page);
+}
+
+static void
+troubleshoot_chosen_cb (PortierWindow *self,
+                        PortierPlan   *plan)
+{
+  GArray *ports = portier_plan_get_ports (plan);
+  GtkWidget *page;
+
+  g_return_if_fail (ports->len > 0);
+
+  page = portier_troubleshoot_page_new (&g_array_index (ports, PortierAppPort, 0).spec);
+  g_signal_connect_object (page, "check-again", G_CALLBACK (check_again_cb), self,
+                           G_CONNECT_SWAPPED);
+  portier_window_push_page (self, page, _("What Is in the Way"));
+  start_diagnosis (self, PORTIER_TROUBLESHOOT_PAGE (page));
+}
+
+/* Actions */
+
+static void
+push_choose_page (PortierWindow        *self,
+                  PortierChoosePurpose  purpose)
+{
+  GtkWidget *page;
+
+  if (self->catalog == NULL)
+    {
+      portier_window_add_toast (self, _("Portier’s list of apps is damaged. Reinstall Portier."));
+      return;
+    }
+
+  page = portier_choose_page_new (self->catalog, purpose);
+  if (purpose == PORTIER_CHOOSE_FOR_OPENING)
+    {
+      g_signal_connect_object (page, "chosen", G_CALLBACK (app_chosen_cb), self,
+                               G_CONNECT_SWAPPED);
+      /* TRANSLATORS: the title of the page where the person picks the app */
+      portier_window_push_page (self, page, _("Choose the App"));
+    }
+  else
+    {
+      g_signal_connect_object (page, "chosen", G_CALLBACK (troubleshoot_chosen_cb), self,
+                               G_CONNECT_SWAPPED);
+      portier_window_push_page (self, page, _("Which App?"));
+    }
+}
+
+static void
+reach_app_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  push_choose_page (PORTIER_WINDOW (widget), PORTIER_CHOOSE_FOR_OPENING);
+}
+
+static void
+troubleshoot_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  push_choose_page (PORTIER_WINDOW (widget), PORTIER_CHOOSE_FOR_TROUBLESHOOTING);
+}
+
+static void
+openings_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  PortierWindow *self = PORTIER_WINDOW (widget);
+  GtkWidget *current = portier_window_get_page (self);
+
+  if (PORTIER_IS_OPENINGS_PAGE (current))
+    {
+      portier_openings_page_reload (PORTIER_OPENINGS_PAGE (current));
+      return;
+    }
+
+  /* TRANSLATORS: the title of the list of what Portier opened */
+  portier_window_push_page (self, portier_openings_page_new (self->ledger, self->catalog),
+                            _("Ports I Opened"));
+}
+
+static void
+explain_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PortierWindow *self = PORTIER_WINDOW (widget);
+
+  if (PORTIER_IS_EXPLAINER_PAGE (portier_window_get_page (self)))
+    return;
+
+  /* TRANSLATORS: the title of the explainer page */
+  portier_window_push_page (self, portier_explainer_page_new (), _("What Is a Port?"));
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PortierWindow *self = PORTIER_WINDOW (widget);
+
+  if (can_go_back (self))
+    portier_window_go_back (self);
+}
+
+static void
+home_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  portier_window_go_home (PORTIER_WINDOW (widget));
+}
+
+static void
+back_pressed_cb (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 PortierWindow   *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "wizard.back", NULL);
+}
+
+/* Window state */
+
+static void
+load_window_state (PortierWindow *self)
+{
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+save_window_state (PortierWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_apply (self->settings);
+}
+
+static gboolean
+portier_window_close_request (GtkWindow *window)
+{
+  save_window_state (PORTIER_WINDOW (window));
+
+  return GTK_WINDOW_CLASS (portier_window_parent_class)->close_request (window);
+}
+
 static void
 portier_window_dispose (GObject *object)
 {
+  PortierWindow *self = PORTIER_WINDOW (object);
+
   gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_WINDOW);
+
+  g_clear_pointer (&self->history, g_ptr_array_unref);
+  g_clear_pointer (&self->leaving, g_ptr_array_unref);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->catalog);
+  g_clear_object (&self->ledger);
 
   G_OBJECT_CLASS (portier_window_parent_class)->dispose (object);
 }
@@ -42,23 +554,72 @@ portier_window_class_init (PortierWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = portier_window_dispose;
+  window_class->close_request = portier_window_close_request;
 
   g_type_ensure (PORTIER_TYPE_WELCOME_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/portier_app/Portier/portier-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PortierWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PortierWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, PortierWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, PortierWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, PortierWindow, help_button);
   gtk_widget_class_bind_template_child (widget_class, PortierWindow, pages);
   gtk_widget_class_bind_template_child (widget_class, PortierWindow, welcome_page);
+
+  gtk_widget_class_install_action (widget_class, "wizard.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "wizard.home", NULL, home_action);
+  gtk_widget_class_install_action (widget_class, "wizard.reach-app", NULL, reach_app_action);
+  gtk_widget_class_install_action (widget_class, "wizard.troubleshoot", NULL,
+                                   troubleshoot_action);
+  gtk_widget_class_install_action (widget_class, "wizard.openings", NULL, openings_action);
+  gtk_widget_class_install_action (widget_class, "wizard.explain", NULL, explain_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
+                                       "wizard.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Back, 0, "wizard.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "wizard.explain", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK,
+                                       "wizard.home", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
+                                       "window.close", NULL);
 }
 
 static void
 portier_window_init (PortierWindow *self)
 {
+  g_autoptr(GError) error = NULL;
+  GtkGesture *back_click;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   if (g_str_has_suffix (APP_ID, ".Devel"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  self->history = g_ptr_array_new ();
+  self->leaving = g_ptr_array_new ();
+  g_ptr_array_add (self->history, self->welcome_page);
+
+  self->settings = portier_settings_new ();
+  load_window_state (self);
+
+  self->ledger = portier_ledger_new_default ();
+  self->catalog = portier_catalog_new_default (&error);
+  if (self->catalog == NULL)
+    g_warning ("The app catalog is broken: %s", error->message);
+
+  g_signal_connect_object (self->pages, "notify::transition-running",
+                           G_CALLBACK (transition_running_cb), self, G_CONNECT_SWAPPED);
+
+  /* The mouse's back button goes back, as in a browser. */
+  back_click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (back_click), 8);
+  g_signal_connect_object (back_click, "pressed", G_CALLBACK (back_pressed_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (back_click));
+
+  update_header (self);
 }
