@@ -438,9 +438,19 @@ portier_choose_page_map (GtkWidget *widget)
 }
 
 static void
+portier_choose_page_unroot (GtkWidget *widget)
+{
+  /* Leaving the page stops what it was doing. */
+  g_cancellable_cancel (PORTIER_CHOOSE_PAGE (widget)->cancellable);
+
+  GTK_WIDGET_CLASS (portier_choose_page_parent_class)->unroot (widget);
+}
+
+static void
 portier_choose_page_dispose (GObject *object)
 {
   PortierChoosePage *self = PORTIER_CHOOSE_PAGE (object);
+  GtkWidget *child;
 
   /* Leaving the page stops what it was doing. */
   g_cancellable_cancel (self->cancellable);
@@ -451,6 +461,8 @@ portier_choose_page_dispose (GObject *object)
     gtk_search_entry_set_key_capture_widget (self->search_entry, NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_CHOOSE_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
@@ -476,6 +488,7 @@ portier_choose_page_class_init (PortierChoosePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = portier_choose_page_dispose;
+  widget_class->unroot = portier_choose_page_unroot;
   object_class->finalize = portier_choose_page_finalize;
   widget_class->map = portier_choose_page_map;
 

@@ -32,6 +32,8 @@ struct _PortierDetailsPage
   GtkCheckButton       *hours_check;
   GtkSpinButton        *hours_spin;
   GtkCheckButton       *until_closed_check;
+  AdwActionRow         *until_closed_row;
+  GtkButton            *continue_button;
 };
 
 G_DEFINE_FINAL_TYPE (PortierDetailsPage, portier_details_page, GTK_TYPE_WIDGET)
@@ -210,8 +212,11 @@ static void
 portier_details_page_dispose (GObject *object)
 {
   PortierDetailsPage *self = PORTIER_DETAILS_PAGE (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_DETAILS_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->plan);
 
   G_OBJECT_CLASS (portier_details_page_parent_class)->dispose (object);
@@ -249,6 +254,8 @@ portier_details_page_class_init (PortierDetailsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, hours_check);
   gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, hours_spin);
   gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, until_closed_check);
+  gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, until_closed_row);
+  gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, continue_button);
   gtk_widget_class_install_action (widget_class, "details.continue", NULL, continue_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

@@ -25,7 +25,11 @@ portier_explainer_page_new (void)
 static void
 portier_explainer_page_dispose (GObject *object)
 {
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_EXPLAINER_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (portier_explainer_page_parent_class)->dispose (object);
 }

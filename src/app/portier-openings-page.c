@@ -325,8 +325,11 @@ static void
 portier_openings_page_dispose (GObject *object)
 {
   PortierOpeningsPage *self = PORTIER_OPENINGS_PAGE (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_OPENINGS_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->ledger);
   g_clear_object (&self->catalog);
 

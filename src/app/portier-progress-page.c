@@ -254,12 +254,24 @@ portier_progress_page_get_cancellable (PortierProgressPage *self)
 }
 
 static void
+portier_progress_page_unroot (GtkWidget *widget)
+{
+  /* Leaving the page stops what it was doing. */
+  g_cancellable_cancel (PORTIER_PROGRESS_PAGE (widget)->cancellable);
+
+  GTK_WIDGET_CLASS (portier_progress_page_parent_class)->unroot (widget);
+}
+
+static void
 portier_progress_page_dispose (GObject *object)
 {
   PortierProgressPage *self = PORTIER_PROGRESS_PAGE (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_PROGRESS_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->plan);
 
   G_OBJECT_CLASS (portier_progress_page_parent_class)->dispose (object);
@@ -282,6 +294,7 @@ portier_progress_page_class_init (PortierProgressPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = portier_progress_page_dispose;
+  widget_class->unroot = portier_progress_page_unroot;
   object_class->finalize = portier_progress_page_finalize;
 
   gtk_widget_class_set_template_from_resource (

@@ -223,6 +223,12 @@ show_outcome (PortierResultPage *self)
   g_autofree char *ports = portier_plan_describe_ports (self->plan);
   g_autofree char *description = NULL;
 
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_page), "outcome-good");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_page), "outcome-bad");
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_page),
+                            self->outcome == PORTIER_OUTCOME_FAILED ? "outcome-bad"
+                                                                    : "outcome-good");
+
   switch (self->outcome)
     {
     case PORTIER_OUTCOME_REACHABLE:
@@ -278,7 +284,7 @@ portier_result_page_add_result (PortierResultPage       *self,
       GtkWidget *copy;
 
       row = status_row (share, described, "network-transmit-receive-symbolic", NULL);
-      gtk_widget_add_css_class (row, "property");
+      gtk_widget_add_css_class (row, "share-address");
       copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
       gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (copy, "flat");
@@ -353,8 +359,11 @@ static void
 portier_result_page_dispose (GObject *object)
 {
   PortierResultPage *self = PORTIER_RESULT_PAGE (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_RESULT_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->plan);
 
   G_OBJECT_CLASS (portier_result_page_parent_class)->dispose (object);

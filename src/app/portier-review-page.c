@@ -164,8 +164,11 @@ static void
 portier_review_page_dispose (GObject *object)
 {
   PortierReviewPage *self = PORTIER_REVIEW_PAGE (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_REVIEW_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->plan);
 
   G_OBJECT_CLASS (portier_review_page_parent_class)->dispose (object);

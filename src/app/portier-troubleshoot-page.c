@@ -301,7 +301,8 @@ portier_troubleshoot_page_set_report (PortierTroubleshootPage      *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->first_row), first->summary);
       adw_action_row_set_subtitle (self->first_row, first->detail != NULL ? first->detail : "");
       gtk_widget_set_visible (GTK_WIDGET (self->fix_row), first->fix != NULL);
-      adw_action_row_set_subtitle (self->fix_row, first->fix != NULL ? first->fix : "");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->fix_row),
+                                     first->fix != NULL ? first->fix : "");
       self->fix_action = first->action;
       gtk_widget_set_visible (GTK_WIDGET (self->fix_button), label != NULL);
       if (label != NULL)
@@ -414,12 +415,24 @@ portier_troubleshoot_page_new (const PortierPortSpec *spec)
 }
 
 static void
+portier_troubleshoot_page_unroot (GtkWidget *widget)
+{
+  /* Leaving the page stops what it was doing. */
+  g_cancellable_cancel (PORTIER_TROUBLESHOOT_PAGE (widget)->cancellable);
+
+  GTK_WIDGET_CLASS (portier_troubleshoot_page_parent_class)->unroot (widget);
+}
+
+static void
 portier_troubleshoot_page_dispose (GObject *object)
 {
   PortierTroubleshootPage *self = PORTIER_TROUBLESHOOT_PAGE (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_TROUBLESHOOT_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->report, portier_diagnosis_report_free);
 
   G_OBJECT_CLASS (portier_troubleshoot_page_parent_class)->dispose (object);
@@ -442,6 +455,7 @@ portier_troubleshoot_page_class_init (PortierTroubleshootPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = portier_troubleshoot_page_dispose;
+  widget_class->unroot = portier_troubleshoot_page_unroot;
   object_class->finalize = portier_troubleshoot_page_finalize;
 
   /**

@@ -35,6 +35,7 @@ struct _PortierWindow
   GPtrArray            *history;   /* the pages, from the welcome page to the visible one */
   GPtrArray            *leaving;   /* pages being animated away */
   guint                 serial;
+  guint                 remove_id;
 
   AdwToastOverlay      *toast_overlay;
   AdwHeaderBar         *header_bar;
@@ -93,11 +94,16 @@ update_header (PortierWindow *self)
   adw_window_title_set_title (self->window_title, gtk_stack_page_get_title (stack_page));
 }
 
-static void
-remove_leaving (PortierWindow *self)
+static gboolean
+remove_leaving_cb (gpointer user_data)
 {
+  PortierWindow *self = user_data;
+
+  self->remove_id = 0;
+
+  /* After the animation; the stack says when it is over. */
   if (gtk_stack_get_transition_running (self->pages))
-    return;
+    return G_SOURCE_REMOVE;
 
   while (self->leaving->len > 0)
     {
@@ -107,6 +113,16 @@ remove_leaving (PortierWindow *self)
       gtk_stack_remove (self->pages, page);
       g_object_unref (page);
     }
+  return G_SOURCE_REMOVE;
+}
+
+/* Pages left are removed from the main loop, not from inside a handler of one of their
+ * own buttons. */
+static void
+remove_leaving (PortierWindow *self)
+{
+  if (self->leaving->len > 0 && self->remove_id == 0)
+    self->remove_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, remove_leaving_cb, self, NULL);
 }
 
 static void
@@ -538,6 +554,7 @@ portier_window_dispose (GObject *object)
 {
   PortierWindow *self = PORTIER_WINDOW (object);
 
+  g_clear_handle_id (&self->remove_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_WINDOW);
 
   g_clear_pointer (&self->history, g_ptr_array_unref);
@@ -589,6 +606,24 @@ portier_window_class_init (PortierWindowClass *klass)
                                        "window.close", NULL);
 }
 
+/* Portier's additions to the style, once for each display. */
+static void
+load_style (GtkWidget *widget)
+{
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  if (g_object_get_data (G_OBJECT (display), "portier-style") != NULL)
+    return;
+
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, "/io/github/portier_app/Portier/portier.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_set_data_full (G_OBJECT (display), "portier-style", g_object_ref (provider),
+                          g_object_unref);
+}
+
 static void
 portier_window_init (PortierWindow *self)
 {
@@ -596,12 +631,13 @@ portier_window_init (PortierWindow *self)
   GtkGesture *back_click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  load_style (GTK_WIDGET (self));
 
   if (g_str_has_suffix (APP_ID, ".Devel"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
   self->history = g_ptr_array_new ();
-  self->leaving = g_ptr_array_new ();
+  self->leaving = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (self->history, self->welcome_page);
 
   self->settings = portier_settings_new ();
