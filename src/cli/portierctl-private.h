@@ -24,6 +24,8 @@ int               portierctl_apps              (int                     argc,
                                                 char                  **argv);
 int               portierctl_listening         (int                     argc,
                                                 char                  **argv);
+int               portierctl_check             (int                     argc,
+                                                char                  **argv);
 
 /* Shared */
 GOptionContext   *portierctl_option_context    (const char             *command,

@@ -24,6 +24,7 @@ static const Command commands[] = {
   { "listening", N_("Show which programs wait for connections on which ports"),
     portierctl_listening },
   { "apps", N_("List the apps Portier knows and the ports they need"), portierctl_apps },
+  { "check", N_("Test from the internet whether a port is reachable"), portierctl_check },
 };
 
 static void
