@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "portier-catalog.h"
+#include "portier-firewall.h"
 #include "portier-port-spec.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,10 @@ typedef struct _PortierctlTable PortierctlTable;
 int               portierctl_apps              (int                     argc,
                                                 char                  **argv);
 int               portierctl_listening         (int                     argc,
+                                                char                  **argv);
+int               portierctl_open              (int                     argc,
+                                                char                  **argv);
+int               portierctl_close             (int                     argc,
                                                 char                  **argv);
 
 /* Shared */
@@ -58,5 +63,21 @@ void              portierctl_table_print       (PortierctlTable        *table);
 void              portierctl_table_free        (PortierctlTable        *table);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierctlTable, portierctl_table_free)
+
+/* The firewall step of open and close (portierctl-firewall.c) */
+PortierFirewall  *portierctl_get_firewall         (void);
+const char       *portierctl_error_code_name      (const GError           *error);
+gboolean          portierctl_firewall_open_step   (const PortierPortSpec  *spec,
+                                                   const char             *app_name,
+                                                   guint                   timeout,
+                                                   gboolean                permanent,
+                                                   gboolean                json,
+                                                   JsonBuilder            *builder,
+                                                   GStrv                  *rule_ids,
+                                                   GError                **error);
+gboolean          portierctl_firewall_close_rule  (const char             *rule_id,
+                                                   GError                **error);
+GPtrArray        *portierctl_firewall_list_rules  (GError                **error);
+gboolean          portierctl_firewall_is_rule_id  (const char             *text);
 
 G_END_DECLS

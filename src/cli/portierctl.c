@@ -24,6 +24,8 @@ static const Command commands[] = {
   { "listening", N_("Show which programs wait for connections on which ports"),
     portierctl_listening },
   { "apps", N_("List the apps Portier knows and the ports they need"), portierctl_apps },
+  { "open", N_("Let other people reach a port on this computer"), portierctl_open },
+  { "close", N_("Close a port Portier opened"), portierctl_close },
 };
 
 static void
