@@ -9,6 +9,7 @@
 
 #include "portier-catalog.h"
 #include "portier-opener.h"
+#include "portier-firewall.h"
 #include "portier-port-spec.h"
 
 G_BEGIN_DECLS

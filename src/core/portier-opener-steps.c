@@ -8,6 +8,7 @@
 
 #include "portier-error.h"
 #include "portier-opener-private.h"
+#include "portier-firewall.h"
 #include "portier-probe-client.h"
 
 /* ---- verify ---- */
@@ -117,7 +118,101 @@ _portier_verify_step_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* ---- firewall (TEMPORARY until PortierFirewall lands: reports nothing known) ---- */
+/* ---- firewall ---- */
+
+typedef struct
+{
+  PortierPortSpec      spec;
+  char                *label;
+  char                *rule_id;
+  guint                timeout;
+  PortierFirewallFlags flags;
+  PortierFirewall     *firewall;
+} FirewallData;
+
+static void
+firewall_data_free (FirewallData *data)
+{
+  g_free (data->label);
+  g_free (data->rule_id);
+  g_clear_object (&data->firewall);
+  g_free (data);
+}
+
+static GTask *
+firewall_task (gpointer             source_tag,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_new0 (FirewallData, 1), (GDestroyNotify) firewall_data_free);
+  return task;
+}
+
+static void
+opened_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierFirewallResult) opened = NULL;
+  PortierFirewallStepResult *step;
+
+  opened = portier_firewall_open_finish (PORTIER_FIREWALL (source), result, &error);
+  if (opened == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  step = g_new0 (PortierFirewallStepResult, 1);
+  step->status = g_strdup (opened->status);
+  step->backend = g_strdup (opened->backend);
+  step->zone = opened->zone != NULL && opened->zone[0] != '\0' ? g_strdup (opened->zone) : NULL;
+  step->rule_ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; opened->rule_ids != NULL && opened->rule_ids[i] != NULL; i++)
+    g_ptr_array_add (step->rule_ids, g_strdup (opened->rule_ids[i]));
+  g_task_return_pointer (task, step, (GDestroyNotify) portier_firewall_step_result_free);
+}
+
+static void
+firewall_ready_for_open_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FirewallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->firewall = portier_firewall_new_finish (result, &error);
+  if (data->firewall == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Neither the helper nor firewalld: nothing can change the firewall from here. The
+   * opening goes on (most computers block nothing), with the exact command for the
+   * person in case theirs does; the test from outside will tell. */
+  if (portier_firewall_get_mode (data->firewall) == PORTIER_FIREWALL_MODE_MANUAL)
+    {
+      PortierFirewallStepResult *step = g_new0 (PortierFirewallStepResult, 1);
+
+      step->status = g_strdup ("skipped");
+      step->backend = portier_firewall_guess_backend ();
+      step->command = portier_firewall_manual_command (&data->spec, step->backend);
+      g_task_return_pointer (task, step, (GDestroyNotify) portier_firewall_step_result_free);
+      return;
+    }
+
+  portier_firewall_open_async (data->firewall, &data->spec, data->label, data->timeout,
+                               data->flags, g_task_get_cancellable (task), opened_cb,
+                               g_steal_pointer (&task));
+}
 
 void
 _portier_firewall_step_open_async (const PortierOpenOptions *options,
@@ -125,8 +220,23 @@ _portier_firewall_step_open_async (const PortierOpenOptions *options,
                                    GAsyncReadyCallback       callback,
                                    gpointer                  user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_FIREWALL_UNAVAILABLE, "TODO");
+  g_autoptr(GTask) task = firewall_task (_portier_firewall_step_open_async, cancellable,
+                                         callback, user_data);
+  FirewallData *data = g_task_get_task_data (task);
+
+  data->spec = options->spec;
+  data->label = g_strdup (options->label != NULL ? options->label : options->app_id);
+  data->flags = options->interactive ? PORTIER_FIREWALL_FLAGS_INTERACTIVE
+                                     : PORTIER_FIREWALL_FLAGS_NONE;
+  if (options->duration == PORTIER_DURATION_UNTIL_CLOSED)
+    data->flags |= PORTIER_FIREWALL_FLAGS_PERMANENT;
+  /* A rule for a time runs out by itself where the firewall can do that (firewalld);
+   * elsewhere the ledger's reconcile removes it. */
+  if (options->duration == PORTIER_DURATION_UNTIL)
+    data->timeout = options->seconds > 0 ? options->seconds : options->hours * 3600;
+
+  portier_firewall_new_async (cancellable, firewall_ready_for_open_cb,
+                              g_steal_pointer (&task));
 }
 
 PortierFirewallStepResult *
@@ -136,6 +246,40 @@ _portier_firewall_step_open_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+closed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!portier_firewall_close_finish (PORTIER_FIREWALL (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+firewall_ready_for_close_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FirewallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->firewall = portier_firewall_new_finish (result, &error);
+  if (data->firewall == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  portier_firewall_close_async (data->firewall, data->rule_id, data->flags,
+                                g_task_get_cancellable (task), closed_cb,
+                                g_steal_pointer (&task));
+}
+
 void
 _portier_firewall_step_close_async (const char          *rule_id,
                                     gboolean             interactive,
@@ -143,8 +287,14 @@ _portier_firewall_step_close_async (const char          *rule_id,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_FIREWALL_UNAVAILABLE, "TODO");
+  g_autoptr(GTask) task = firewall_task (_portier_firewall_step_close_async, cancellable,
+                                         callback, user_data);
+  FirewallData *data = g_task_get_task_data (task);
+
+  data->rule_id = g_strdup (rule_id);
+  data->flags = interactive ? PORTIER_FIREWALL_FLAGS_INTERACTIVE : PORTIER_FIREWALL_FLAGS_NONE;
+  portier_firewall_new_async (cancellable, firewall_ready_for_close_cb,
+                              g_steal_pointer (&task));
 }
 
 gboolean
@@ -154,14 +304,69 @@ _portier_firewall_step_close_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void
+queried_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FirewallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierFirewallQuery) query = NULL;
+
+  query = portier_firewall_query_finish (PORTIER_FIREWALL (source), result, &error);
+  if (query == NULL)
+    {
+      g_debug ("asking the firewall: %s", error->message);
+      g_task_return_pointer (task, g_strdup ("unknown"), g_free);
+      return;
+    }
+  data->label = g_strdup (query->backend);
+  g_task_return_pointer (task,
+                         g_strdup (g_str_equal (query->status, "open") ? "open"
+                                   : g_str_equal (query->status, "blocked") ? "blocks"
+                                   : "unknown"),
+                         g_free);
+}
+
+static void
+firewall_ready_for_query_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FirewallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->firewall = portier_firewall_new_finish (result, &error);
+  if (data->firewall == NULL)
+    {
+      g_task_return_pointer (task, g_strdup ("unknown"), g_free);
+      return;
+    }
+  portier_firewall_query_async (data->firewall, &data->spec, g_task_get_cancellable (task),
+                                queried_cb, g_steal_pointer (&task));
+}
+
+/**
+ * _portier_firewall_query_finish:
+ * @backend: (out): the firewall that answered, or %NULL
+ *
+ * Returns: open, blocks or unknown
+ */
 void
 _portier_firewall_query_async (const PortierPortSpec *spec,
                                GCancellable          *cancellable,
                                GAsyncReadyCallback    callback,
                                gpointer               user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_return_pointer (task, g_strdup ("unknown"), g_free);
+  g_autoptr(GTask) task = firewall_task (_portier_firewall_query_async, cancellable, callback,
+                                         user_data);
+  FirewallData *data = g_task_get_task_data (task);
+
+  data->spec = *spec;
+  portier_firewall_new_async (cancellable, firewall_ready_for_query_cb,
+                              g_steal_pointer (&task));
 }
 
 char *
@@ -169,6 +374,8 @@ _portier_firewall_query_finish (GAsyncResult  *result,
                                 char         **backend,
                                 GError       **error)
 {
-  *backend = NULL;
+  FirewallData *data = g_task_get_task_data (G_TASK (result));
+
+  *backend = g_strdup (data->label);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -756,10 +756,14 @@ firewall_cb (GObject      *source,
       return;
     }
 
-  emit_step (self, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_DONE,
-             g_str_equal (step->status, "not-needed")
-               ? _("This computer’s firewall does not block the port.")
-               : _("This computer’s firewall lets the port in."));
+  if (g_str_equal (step->status, "skipped"))
+    emit_step (self, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_SKIPPED,
+               _("Portier cannot change this computer’s firewall by itself."));
+  else
+    emit_step (self, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_DONE,
+               g_str_equal (step->status, "not-needed")
+                 ? _("This computer’s firewall does not block the port.")
+                 : _("This computer’s firewall lets the port in."));
   router_step (g_steal_pointer (&task));
 }
 
