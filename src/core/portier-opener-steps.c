@@ -187,6 +187,7 @@ firewall_ready_for_open_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   FirewallData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   data->firewall = portier_firewall_new_finish (result, &error);
   if (data->firewall == NULL)
@@ -209,9 +210,10 @@ firewall_ready_for_open_cb (GObject      *source,
       return;
     }
 
+  /* The cancellable first: the task is handed on in the same call. */
+  cancellable = g_task_get_cancellable (task);
   portier_firewall_open_async (data->firewall, &data->spec, data->label, data->timeout,
-                               data->flags, g_task_get_cancellable (task), opened_cb,
-                               g_steal_pointer (&task));
+                               data->flags, cancellable, opened_cb, g_steal_pointer (&task));
 }
 
 void
@@ -268,6 +270,7 @@ firewall_ready_for_close_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   FirewallData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   data->firewall = portier_firewall_new_finish (result, &error);
   if (data->firewall == NULL)
@@ -275,9 +278,9 @@ firewall_ready_for_close_cb (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  portier_firewall_close_async (data->firewall, data->rule_id, data->flags,
-                                g_task_get_cancellable (task), closed_cb,
-                                g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  portier_firewall_close_async (data->firewall, data->rule_id, data->flags, cancellable,
+                                closed_cb, g_steal_pointer (&task));
 }
 
 void
@@ -337,6 +340,7 @@ firewall_ready_for_query_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   FirewallData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   data->firewall = portier_firewall_new_finish (result, &error);
   if (data->firewall == NULL)
@@ -344,8 +348,9 @@ firewall_ready_for_query_cb (GObject      *source,
       g_task_return_pointer (task, g_strdup ("unknown"), g_free);
       return;
     }
-  portier_firewall_query_async (data->firewall, &data->spec, g_task_get_cancellable (task),
-                                queried_cb, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  portier_firewall_query_async (data->firewall, &data->spec, cancellable, queried_cb,
+                                g_steal_pointer (&task));
 }
 
 /**
