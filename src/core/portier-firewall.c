@@ -276,6 +276,7 @@ helper_owner_cb (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   PortierFirewall *self = g_task_get_source_object (task);
   NewData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
@@ -293,7 +294,7 @@ helper_owner_cb (GObject      *source,
 
   g_dbus_connection_call (self->bus, DBUS_NAME, DBUS_PATH, DBUS_NAME, "NameHasOwner",
                           g_variant_new ("(s)", FIREWALLD_NAME), G_VARIANT_TYPE ("(b)"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, g_task_get_cancellable (task),
+                          G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
                           firewalld_owner_cb, g_steal_pointer (&task));
 }
 
@@ -303,6 +304,7 @@ activatable_cb (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   PortierFirewall *self = g_task_get_source_object (task);
   NewData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
@@ -320,7 +322,7 @@ activatable_cb (GObject      *source,
 
   g_dbus_connection_call (self->bus, DBUS_NAME, DBUS_PATH, DBUS_NAME, "NameHasOwner",
                           g_variant_new ("(s)", HELPER_BUS_NAME), G_VARIANT_TYPE ("(b)"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, g_task_get_cancellable (task),
+                          G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
                           helper_owner_cb, g_steal_pointer (&task));
 }
 
@@ -330,6 +332,7 @@ bus_cb (GObject      *source,
         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   PortierFirewall *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
@@ -349,7 +352,7 @@ bus_cb (GObject      *source,
 
   g_dbus_connection_call (self->bus, DBUS_NAME, DBUS_PATH, DBUS_NAME, "ListActivatableNames",
                           NULL, G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, -1,
-                          g_task_get_cancellable (task), activatable_cb,
+                          cancellable, activatable_cb,
                           g_steal_pointer (&task));
 }
 
@@ -649,6 +652,7 @@ firewalld_panic_cb (GObject      *source,
                     gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   OpenOne *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
@@ -671,7 +675,7 @@ firewalld_panic_cb (GObject      *source,
   g_dbus_connection_call (G_DBUS_CONNECTION (source), FIREWALLD_NAME, FIREWALLD_PATH,
                           FIREWALLD_ZONE_INTERFACE, "getZoneSettings2",
                           g_variant_new ("(s)", data->zone), G_VARIANT_TYPE ("(a{sv})"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, g_task_get_cancellable (task),
+                          G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
                           firewalld_settings_cb, g_steal_pointer (&task));
 }
 
@@ -923,6 +927,7 @@ open_tcp_cb (GObject      *source,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   PortierFirewall *self = PORTIER_FIREWALL (source);
   OpenData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
@@ -942,7 +947,7 @@ open_tcp_cb (GObject      *source,
     }
 
   open_one_async (self, data->spec.first, data->spec.last, PORTIER_PROTOCOL_UDP, data->label,
-                  data->timeout, data->flags, g_task_get_cancellable (task), open_udp_cb,
+                  data->timeout, data->flags, cancellable, open_udp_cb,
                   g_steal_pointer (&task));
 }
 

@@ -218,7 +218,7 @@ portier_helper_parse_open_args (GVariant            *parameters,
   if (!check_type (parameters, "(qqssubsb)", error))
     return FALSE;
 
-  g_variant_get (parameters, "(qq&s&subs&b)", &first, &last, &protocol, &zone, &timeout,
+  g_variant_get (parameters, "(qq&s&sub&sb)", &first, &last, &protocol, &zone, &timeout,
                  &permanent, &label, &interactive);
 
   if (!portier_helper_check_ports (first, last, protocol, &proto, error) ||

@@ -977,6 +977,8 @@ open_authorized_cb (GObject      *source,
 {
   g_autoptr(Call) call = user_data;
   g_autoptr(GError) error = NULL;
+  GDBusConnection *bus;
+  GVariant *sender;
 
   if (!portier_authority_check_finish (PORTIER_AUTHORITY (source), result, &error))
     {
@@ -984,11 +986,12 @@ open_authorized_cb (GObject      *source,
       return;
     }
 
-  g_dbus_connection_call (call->self->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                          "org.freedesktop.DBus", "GetConnectionUnixUser",
-                          g_variant_new ("(s)", call->sender), G_VARIANT_TYPE ("(u)"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, open_uid_cb,
-                          g_steal_pointer (&call));
+  bus = call->self->bus;
+  sender = g_variant_new ("(s)", call->sender);
+  g_dbus_connection_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "GetConnectionUnixUser", sender,
+                          G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          open_uid_cb, g_steal_pointer (&call));
 }
 
 static gboolean
