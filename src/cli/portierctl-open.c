@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 
@@ -65,6 +66,11 @@ portierctl_add_open_result (JsonBuilder             *builder,
   add_optional (builder, "backend", result->firewall_backend);
   add_optional (builder, "zone", result->firewall_zone);
   add_optional (builder, "command", result->firewall_command);
+  json_builder_set_member_name (builder, "rules");
+  json_builder_begin_array (builder);
+  for (guint i = 0; result->firewall_rules != NULL && result->firewall_rules[i] != NULL; i++)
+    json_builder_add_string_value (builder, result->firewall_rules[i]);
+  json_builder_end_array (builder);
   add_error (builder, result->firewall_error);
   json_builder_end_object (builder);
 
@@ -322,6 +328,24 @@ portierctl_open (int    argc,
   return failed ? PORTIERCTL_EXIT_FAILED : PORTIERCTL_EXIT_OK;
 }
 
+/* The opening that holds this firewall rule, so a rule id closes its whole opening. */
+static const char *
+find_by_rule_id (PortierLedger *ledger,
+                 const char    *rule_id)
+{
+  GPtrArray *openings = portier_ledger_get_openings (ledger);
+
+  for (guint i = 0; i < openings->len; i++)
+    {
+      const PortierOpening *opening = g_ptr_array_index (openings, i);
+
+      for (guint j = 0; j < opening->rules->len; j++)
+        if (g_strcmp0 (((PortierLedgerRule *) opening->rules->pdata[j])->rule_id, rule_id) == 0)
+          return opening->id;
+    }
+  return NULL;
+}
+
 int
 portierctl_close (int    argc,
                   char **argv)
@@ -366,6 +390,8 @@ portierctl_close (int    argc,
       g_ptr_array_add (ids, g_strdup (((PortierOpening *) openings->pdata[i])->id));
   else if (portier_ledger_lookup (ledger, argv[1]) != NULL)
     g_ptr_array_add (ids, g_strdup (argv[1]));
+  else if (find_by_rule_id (ledger, argv[1]) != NULL)
+    g_ptr_array_add (ids, g_strdup (find_by_rule_id (ledger, argv[1])));
   else
     {
       g_autoptr(GPtrArray) specs = portierctl_resolve_spec (argv[1], NULL, &error);
@@ -383,10 +409,8 @@ portierctl_close (int    argc,
             }
         }
       if (ids->len == 0)
-        {
-          g_printerr (_("portierctl: Portier has not opened %s.\n"), argv[1]);
-          return PORTIERCTL_EXIT_FAILED;
-        }
+        g_ptr_array_add (errors, g_error_new (PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND,
+                                              _("Portier has not opened %s."), argv[1]));
     }
 
   for (guint i = 0; i < ids->len; i++)
@@ -419,6 +443,13 @@ portierctl_close (int    argc,
         json_builder_add_string_value (builder,
                                        portier_error_user_message (errors->pdata[i]));
       json_builder_end_array (builder);
+      if (errors->len > 0 && ((GError *) errors->pdata[0])->domain == PORTIER_ERROR)
+        {
+          const char *name = portier_error_to_dbus_name (((GError *) errors->pdata[0])->code);
+
+          json_builder_set_member_name (builder, "error_code");
+          json_builder_add_string_value (builder, strrchr (name, '.') + 1);
+        }
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       portierctl_print_json (root);
@@ -431,7 +462,12 @@ portierctl_close (int    argc,
       else if (errors->len == 0)
         g_print (_("Portier has nothing open.\n"));
       for (guint i = 0; i < errors->len; i++)
-        g_printerr ("portierctl: %s\n", portier_error_user_message (errors->pdata[i]));
+        {
+          const GError *e = errors->pdata[i];
+          g_printerr ("portierctl: %s\n",
+                      g_error_matches (e, PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND)
+                        ? e->message : portier_error_user_message (e));
+        }
     }
 
   return errors->len > 0 ? PORTIERCTL_EXIT_FAILED : PORTIERCTL_EXIT_OK;

@@ -79,6 +79,7 @@ portier_open_result_copy (const PortierOpenResult *self)
   copy->firewall_backend = g_strdup (self->firewall_backend);
   copy->firewall_zone = g_strdup (self->firewall_zone);
   copy->firewall_command = g_strdup (self->firewall_command);
+  copy->firewall_rules = g_strdupv (self->firewall_rules);
   copy->firewall_error = copy_error (self->firewall_error);
   copy->router_status = g_strdup (self->router_status);
   copy->router_method = g_strdup (self->router_method);
@@ -101,6 +102,7 @@ portier_open_result_free (PortierOpenResult *self)
   g_free (self->firewall_backend);
   g_free (self->firewall_zone);
   g_free (self->firewall_command);
+  g_strfreev (self->firewall_rules);
   g_clear_error (&self->firewall_error);
   g_free (self->router_status);
   g_free (self->router_method);
@@ -465,8 +467,24 @@ open_done (GTask *task)
   OpenData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
+  /* What this opening made, for the record. */
+  data->result->firewall_rules = g_new0 (char *, data->opening->rules->len + 1);
+  for (guint i = 0; i < data->opening->rules->len; i++)
+    data->result->firewall_rules[i] =
+      g_strdup (((PortierLedgerRule *) data->opening->rules->pdata[i])->rule_id);
+
   data->opening->state = PORTIER_OPENING_STATE_OPEN;
-  if (!save (self, data, &error))
+  if (data->opening->rules->len == 0 && data->opening->mappings->len == 0)
+    {
+      /* Everything was open already, or nothing needed doing: there is nothing Portier
+       * made, so nothing to record and nothing to close later. */
+      if (!portier_ledger_remove (self->ledger, data->opening->id, &error))
+        g_warning ("cannot update the ledger: %s", error->message);
+      g_clear_error (&error);
+      g_free (data->result->id);
+      data->result->id = g_strdup ("");
+    }
+  else if (!save (self, data, &error))
     {
       fail (task, g_steal_pointer (&error));
       return;

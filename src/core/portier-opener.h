@@ -55,6 +55,7 @@ typedef struct
   char            *firewall_backend;
   char            *firewall_zone;
   char            *firewall_command;  /* the exact command, when the user must run it */
+  GStrv            firewall_rules;    /* the rules this opening made (for portierctl) */
   GError          *firewall_error;
   char            *router_status;     /* mapped already-mapped skipped failed */
   char            *router_method;     /* upnp natpmp */

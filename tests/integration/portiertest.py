@@ -366,7 +366,9 @@ class World:
 
 
 def portierctl(binary, *args, user=None, check_status=None):
-    env = dict(os.environ, LC_ALL="C.UTF-8", DBUS_SYSTEM_BUS_ADDRESS=BUS_ADDRESS)
+    env = dict(os.environ, LC_ALL="C.UTF-8", DBUS_SYSTEM_BUS_ADDRESS=BUS_ADDRESS,
+               PORTIER_STATE_DIR=os.path.join(WORK, "state"),
+               PORTIER_PROBE_SERVER="http://127.0.0.1:9/")
     proc = run(binary, *args, check=False, env=env, user=user, timeout=120)
     if check_status is not None and proc.returncode != check_status:
         raise AssertionError(f"portierctl {args}: exit {proc.returncode}, wanted "

@@ -64,7 +64,7 @@ def blocked_then_open_then_blocked_again_and_the_ruleset_is_unchanged(ctx):
     assert "portier:" + doc["firewall"]["rules"][0] in pt.nft_ruleset()
 
     closed = ctl("close", doc["id"], "--json", check_status=0)
-    assert closed["closed"][0]["firewall"]["status"] == "closed", closed
+    assert closed["closed"] == [doc["id"]] and closed["errors"] == [], closed
     assert not ctx.net.reaches(8080), "8080 should be blocked again after close"
     assert pt.nft_ruleset() == before
     assert pt.call("ListRules", None) == ("ok", [[]])
