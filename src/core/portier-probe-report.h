@@ -1,0 +1,116 @@
+/* portier-probe-report.h: what a reachability test found
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "portier-port-spec.h"
+
+G_BEGIN_DECLS
+
+/**
+ * PortierProbeResult:
+ * @PORTIER_PROBE_RESULT_REACHABLE: the test reached Portier's temporary listener on
+ *   this computer
+ * @PORTIER_PROBE_RESULT_OPEN: a program answered: the app on this computer (when it
+ *   already used the port), or something else (see the reason `other-device`)
+ * @PORTIER_PROBE_RESULT_REFUSED: the connection was turned away: nothing listens where
+ *   the port leads
+ * @PORTIER_PROBE_RESULT_TIMEOUT: no answer at all: not forwarded, or a firewall drops it
+ * @PORTIER_PROBE_RESULT_UNREACHABLE: not reachable, per a service that cannot tell a
+ *   refusal from silence (the public fallback)
+ * @PORTIER_PROBE_RESULT_UNVERIFIABLE: UDP, and the port belongs to an app that did not
+ *   answer the test: it may well be reachable
+ * @PORTIER_PROBE_RESULT_UNAVAILABLE: no test server answered in time
+ * @PORTIER_PROBE_RESULT_SKIPPED: not tested (no IPv6 here, or the service cannot test it)
+ */
+typedef enum
+{
+  PORTIER_PROBE_RESULT_REACHABLE,
+  PORTIER_PROBE_RESULT_OPEN,
+  PORTIER_PROBE_RESULT_REFUSED,
+  PORTIER_PROBE_RESULT_TIMEOUT,
+  PORTIER_PROBE_RESULT_UNREACHABLE,
+  PORTIER_PROBE_RESULT_UNVERIFIABLE,
+  PORTIER_PROBE_RESULT_UNAVAILABLE,
+  PORTIER_PROBE_RESULT_SKIPPED,
+} PortierProbeResult;
+
+typedef struct _PortierProbeOutcome PortierProbeOutcome;
+
+/**
+ * PortierProbeOutcome:
+ * @reason: (nullable): a stable word that says more: `other-device` (open, but not this
+ *   computer), `app-silent` (unverifiable), `no-ipv6-connection`,
+ *   `server-has-no-address`, `udp-not-supported` (skipped), `rate-limited`, `timeout`,
+ *   `connection-failed`, `server-error`, `bad-answer` (unavailable)
+ * @error: (nullable): why it is unavailable: %PORTIER_ERROR_PROBE_UNAVAILABLE or
+ *   %PORTIER_ERROR_PROBE_RATE_LIMITED
+ * @listened: Portier's temporary listener held the port during the test (it was free)
+ *
+ * One port, one protocol, one IP family.
+ */
+struct _PortierProbeOutcome
+{
+  guint16             port;
+  PortierProtocol     protocol;
+  GSocketFamily       family;
+  PortierProbeResult  result;
+  char               *address;      /* the public address the server saw, or NULL */
+  guint               elapsed_ms;
+  char               *reason;
+  GError             *error;
+  gboolean            listened;
+};
+
+typedef struct _PortierProbeReport PortierProbeReport;
+
+/**
+ * PortierProbeReport:
+ * @spec: the ports tested (of a range: the first and the last)
+ * @server_url: the test server's address
+ * @fallback: the server was the public port-check service, not a Portier probe server
+ * @outcomes: (element-type PortierProbeOutcome): one for each port, protocol and family
+ */
+struct _PortierProbeReport
+{
+  PortierPortSpec *spec;
+  char            *server_url;
+  gboolean         fallback;
+  GPtrArray       *outcomes;
+};
+
+#define PORTIER_TYPE_PROBE_OUTCOME (portier_probe_outcome_get_type ())
+#define PORTIER_TYPE_PROBE_REPORT (portier_probe_report_get_type ())
+
+GType                      portier_probe_outcome_get_type   (void) G_GNUC_CONST;
+PortierProbeOutcome       *portier_probe_outcome_new        (guint16                    port,
+                                                             PortierProtocol            protocol,
+                                                             GSocketFamily              family);
+PortierProbeOutcome       *portier_probe_outcome_copy       (const PortierProbeOutcome *self);
+void                       portier_probe_outcome_free       (PortierProbeOutcome       *self);
+char                      *portier_probe_outcome_describe   (const PortierProbeOutcome *self);
+gboolean                   portier_probe_outcome_is_success (const PortierProbeOutcome *self);
+
+GType                      portier_probe_report_get_type    (void) G_GNUC_CONST;
+PortierProbeReport        *portier_probe_report_new         (const PortierPortSpec     *spec,
+                                                             const char                *server_url,
+                                                             gboolean                   fallback);
+PortierProbeReport        *portier_probe_report_ref         (PortierProbeReport        *self);
+void                       portier_probe_report_unref       (PortierProbeReport        *self);
+const PortierProbeOutcome *portier_probe_report_get_summary (PortierProbeReport        *self,
+                                                             GSocketFamily              family);
+gboolean                   portier_probe_report_is_reachable (PortierProbeReport       *self);
+gboolean                   portier_probe_report_is_unavailable (PortierProbeReport     *self);
+
+const char                *portier_probe_result_to_string   (PortierProbeResult         result);
+gboolean                   portier_probe_result_from_string (const char                *text,
+                                                             PortierProbeResult        *result);
+const char                *portier_socket_family_to_string  (GSocketFamily              family);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierProbeOutcome, portier_probe_outcome_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierProbeReport, portier_probe_report_unref)
+
+G_END_DECLS
