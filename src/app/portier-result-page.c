@@ -44,7 +44,8 @@ G_DEFINE_FINAL_TYPE (PortierResultPage, portier_result_page, GTK_TYPE_WIDGET)
 PortierOutcome
 portier_open_result_get_outcome (const PortierOpenResult *result)
 {
-  if (g_strcmp0 (result->firewall_status, "failed") == 0 ||
+  if (result->error != NULL ||
+      g_strcmp0 (result->firewall_status, "failed") == 0 ||
       g_strcmp0 (result->router_status, "failed") == 0 ||
       g_strcmp0 (result->verify_status, "unreachable") == 0)
     return PORTIER_OUTCOME_FAILED;
@@ -159,6 +160,11 @@ add_step_rows (PortierResultPage       *self,
       firewall_title = _("This computer’s firewall was left as it is");
       firewall_icon = "action-unavailable-symbolic";
       firewall_css = "dim-label";
+      if (result->firewall_command != NULL)
+        /* TRANSLATORS: %s is a command to type in a terminal */
+        firewall_detail = g_strdup_printf (_("Portier cannot change it from here. If it "
+                                             "blocks your friends, run: %s"),
+                                           result->firewall_command);
     }
   adw_preferences_group_add (self->steps_group,
                              status_row (firewall_title, firewall_detail, firewall_icon,

@@ -90,26 +90,3 @@ portier_settings_set_default_duration (GSettings       *settings,
   if (duration == PORTIER_DURATION_UNTIL && hours >= 1 && hours <= 168)
     g_settings_set_uint (settings, "duration-hours", hours);
 }
-
-/**
- * portier_settings_dup_probe_server:
- *
- * Returns: (transfer full) (nullable): the configured test server, %NULL for none;
- *   $PORTIER_PROBE_SERVER wins, as it does for portierctl
- */
-char *
-portier_settings_dup_probe_server (GSettings *settings)
-{
-  const char *env = g_getenv ("PORTIER_PROBE_SERVER");
-  g_autofree char *value = NULL;
-
-  if (env != NULL && env[0] != '\0')
-    return g_strdup (env);
-  if (settings == NULL)
-    return NULL;
-
-  value = g_settings_get_string (settings, "probe-server");
-  if (value[0] == '\0')
-    return NULL;
-  return g_steal_pointer (&value);
-}

@@ -18,6 +18,5 @@ PortierDuration  portier_settings_get_default_duration (GSettings  *settings,
 void             portier_settings_set_default_duration (GSettings  *settings,
                                                         PortierDuration duration,
                                                         guint       hours);
-char            *portier_settings_dup_probe_server     (GSettings  *settings);
 
 G_END_DECLS

@@ -1,9 +1,10 @@
 /* portier-welcome-page.c: the first page — what Portier does, in one sentence, the state
  * of things right now, and three ways in
  *
- * The network row follows PortierNetwork as it changes. The router and firewall rows are
- * filled by whoever finds them out (portier_welcome_page_set_router_status() and
- * portier_welcome_page_set_firewall_status()); until then they say "Checking…".
+ * The network row follows PortierNetwork as it changes; the router and the firewall are
+ * looked for once, in the background, when the page is shown in a window. Set
+ * PORTIER_DISCOVER_ROUTER=0 to leave the router alone (tests on machines whose network
+ * must not be touched: finding a router means asking the home network).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +14,9 @@
 
 #include <glib/gi18n.h>
 
+#include "portier-error.h"
+#include "portier-firewall.h"
+#include "portier-router.h"
 #include "portier-welcome-page.h"
 
 struct _PortierWelcomePage
@@ -99,7 +103,7 @@ network_ready_cb (GObject      *source,
 
   if (network == NULL)
     {
-      g_warning ("Cannot read the network: %s", error->message);
+      g_debug ("Cannot read the network: %s", error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->network_spinner), FALSE);
       adw_action_row_set_subtitle (self->network_row,
                                    _("Portier cannot see this computer’s network."));
@@ -172,6 +176,108 @@ portier_welcome_page_set_firewall_status (PortierWelcomePage *self,
 }
 
 static void
+router_ready_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PortierWelcomePage) self = user_data;
+  g_autoptr(PortierRouter) router = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const PortierRouterInfo *info;
+  const char *method;
+  const char *name;
+
+  router = portier_router_discover_finish (result, &error);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (router == NULL)
+    {
+      g_debug ("No router: %s", error->message);
+      portier_welcome_page_set_router_status (self, portier_error_user_message (error), FALSE);
+      return;
+    }
+
+  info = portier_router_get_info (router);
+  method = info->method == PORTIER_ROUTER_METHOD_NATPMP ? "NAT-PMP" : "UPnP";
+  name = info->name != NULL && info->name[0] != '\0' ? info->name : info->gateway;
+
+  switch (info->wan_class)
+    {
+    case PORTIER_WAN_CGNAT:
+      portier_welcome_page_set_router_status (
+        self, _("Found your router, but your provider shares its internet address with "
+                "other customers (carrier-grade NAT): friends cannot reach you through it."),
+        FALSE);
+      return;
+    case PORTIER_WAN_DOUBLE_NAT:
+      portier_welcome_page_set_router_status (
+        self, _("Found your router, but it sits behind a second router, which would have "
+                "to forward the port too."), FALSE);
+      return;
+    case PORTIER_WAN_DISCONNECTED:
+      portier_welcome_page_set_router_status (
+        self, _("Found your router, but it is not connected to the internet."), FALSE);
+      return;
+    case PORTIER_WAN_PUBLIC:
+    case PORTIER_WAN_NO_PUBLIC_ADDRESS:
+    case PORTIER_WAN_UNKNOWN:
+    default:
+      break;
+    }
+
+  if (name != NULL)
+    /* TRANSLATORS: "Found “FRITZ!Box 7590” (UPnP)": the router's name and how Portier
+     * talks to it */
+    text = g_strdup_printf (_("Found “%s” (%s)"), name, method);
+  else
+    /* TRANSLATORS: %s is how Portier talks to the router: UPnP or NAT-PMP */
+    text = g_strdup_printf (_("Found your router (%s)"), method);
+  portier_welcome_page_set_router_status (self, text, TRUE);
+}
+
+static void
+firewall_ready_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PortierWelcomePage) self = user_data;
+  g_autoptr(PortierFirewall) firewall = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backend = NULL;
+  g_autofree char *text = NULL;
+
+  firewall = portier_firewall_new_finish (result, &error);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (firewall == NULL)
+    {
+      g_debug ("No firewall: %s", error->message);
+      portier_welcome_page_set_firewall_status (self, portier_error_user_message (error));
+      return;
+    }
+
+  switch (portier_firewall_get_mode (firewall))
+    {
+    case PORTIER_FIREWALL_MODE_HELPER:
+    case PORTIER_FIREWALL_MODE_FIREWALLD:
+      portier_welcome_page_set_firewall_status (
+        self, _("Portier can let a port through, after asking for your password"));
+      break;
+    case PORTIER_FIREWALL_MODE_MANUAL:
+    default:
+      backend = portier_firewall_guess_backend ();
+      /* TRANSLATORS: %s is the firewall's program, e.g. "ufw" */
+      text = g_strdup_printf (_("Portier cannot change it from here (%s); it shows you the "
+                                "command if it is in the way"), backend);
+      portier_welcome_page_set_firewall_status (self, text);
+      break;
+    }
+}
+
+static void
 portier_welcome_page_root (GtkWidget *widget)
 {
   PortierWelcomePage *self = PORTIER_WELCOME_PAGE (widget);
@@ -179,11 +285,19 @@ portier_welcome_page_root (GtkWidget *widget)
   GTK_WIDGET_CLASS (portier_welcome_page_parent_class)->root (widget);
 
   /* Gathered in the background, once the page is part of a window. */
-  if (self->network == NULL && self->cancellable == NULL)
-    {
-      self->cancellable = g_cancellable_new ();
-      portier_network_new_async (self->cancellable, network_ready_cb, g_object_ref (self));
-    }
+  if (self->cancellable != NULL)
+    return;
+
+  self->cancellable = g_cancellable_new ();
+  if (self->network == NULL)
+    portier_network_new_async (self->cancellable, network_ready_cb, g_object_ref (self));
+  portier_firewall_new_async (self->cancellable, firewall_ready_cb, g_object_ref (self));
+
+  if (g_strcmp0 (g_getenv ("PORTIER_DISCOVER_ROUTER"), "0") != 0)
+    portier_router_discover_async (PORTIER_ROUTER_DISCOVER_NONE, self->cancellable,
+                                   router_ready_cb, g_object_ref (self));
+  else
+    portier_welcome_page_set_router_status (self, _("Not checked"), TRUE);
 }
 
 static void

@@ -8,6 +8,7 @@
 
 #include "portier-catalog.h"
 #include "portier-ledger.h"
+#include "portier-opener.h"
 
 G_BEGIN_DECLS
 
@@ -28,5 +29,6 @@ void            portier_window_add_toast  (PortierWindow      *self,
                                            const char         *title);
 PortierLedger  *portier_window_get_ledger (PortierWindow      *self);
 PortierCatalog *portier_window_get_catalog (PortierWindow     *self);
+PortierOpener  *portier_window_get_opener (PortierWindow      *self);
 
 G_END_DECLS

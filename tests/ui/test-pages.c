@@ -391,9 +391,13 @@ test_progress (Fixture       *fixture,
   GtkWidget *steps;
   GtkWidget *row;
 
+  /* The page as the window shows it while the opener runs; the opener itself runs only
+   * in the simulated home network (test-e2e), never on this machine. */
   ui_test_show_page (fixture->window, "review");
-  gtk_widget_activate_action (portier_window_get_page (fixture->window), "review.open", NULL);
-  page = PORTIER_PROGRESS_PAGE (portier_window_get_page (fixture->window));
+  page = PORTIER_PROGRESS_PAGE (portier_progress_page_new (
+    portier_review_page_get_plan (PORTIER_REVIEW_PAGE (portier_window_get_page (
+                                                         fixture->window)))));
+  portier_window_push_page (fixture->window, GTK_WIDGET (page), "Opening");
   g_assert_true (PORTIER_IS_PROGRESS_PAGE (page));
 
   steps = page_child (fixture, PORTIER_TYPE_PROGRESS_PAGE, "steps_group");
@@ -672,6 +676,10 @@ test_openings (Fixture       *fixture,
       minecraft = g_ptr_array_index (openings, i);
   g_assert_nonnull (minecraft);
 
+  /* The window would close it with the opener, which talks to the router: that runs in
+   * the simulated home network only (test-e2e). Here, the request is what is checked. */
+  g_signal_handlers_block_matched (page, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                   fixture->window);
   g_signal_connect (page, "close", G_CALLBACK (on_close), &closed);
   button = ui_test_find_type (row, GTK_TYPE_BUTTON);
   g_assert_nonnull (button);

@@ -502,8 +502,11 @@ ui_test_show_page (PortierWindow *window,
         {
           PortierProgressPage *progress;
 
-          gtk_widget_activate_action (portier_window_get_page (window), "review.open", NULL);
-          progress = PORTIER_PROGRESS_PAGE (portier_window_get_page (window));
+          /* Shown as the opener shows it, without opening anything on this machine. */
+          progress = PORTIER_PROGRESS_PAGE (portier_progress_page_new (
+            portier_review_page_get_plan (PORTIER_REVIEW_PAGE (
+              portier_window_get_page (window)))));
+          portier_window_push_page (window, GTK_WIDGET (progress), "Opening");
           portier_progress_page_set_step (progress, PORTIER_STEP_FIREWALL,
                                           PORTIER_STEP_STATUS_DONE,
                                           "Allowed through the firewall (nftables)");
