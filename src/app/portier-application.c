@@ -303,31 +303,32 @@ close_and_quit (PortierApplication *self,
   close_next_and_quit (run);
 }
 
+/* After the dialog is done with its parent window. */
+static void
+destroy_windows_cb (gpointer user_data)
+{
+  g_autoptr(PortierApplication) self = user_data;
+  GList *windows;
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (self))) != NULL)
+    gtk_window_destroy (windows->data);
+}
+
 static void
 quit_response_cb (AdwMessageDialog   *dialog,
                   const char         *response,
                   PortierApplication *self)
 {
   g_autoptr(GPtrArray) kept = portier_application_list_kept (self);
-  GList *windows;
 
   if (g_str_equal (response, "close"))
-    {
-      close_and_quit (self, kept);
-      for (windows = gtk_application_get_windows (GTK_APPLICATION (self));
-           windows != NULL;
-           windows = gtk_application_get_windows (GTK_APPLICATION (self)))
-        gtk_window_destroy (windows->data);
-    }
-  else if (g_str_equal (response, "background"))
-    {
-      if (kept->len > 0)
-        enter_background (self, kept);
-      for (windows = gtk_application_get_windows (GTK_APPLICATION (self));
-           windows != NULL;
-           windows = gtk_application_get_windows (GTK_APPLICATION (self)))
-        gtk_window_destroy (windows->data);
-    }
+    close_and_quit (self, kept);
+  else if (g_str_equal (response, "background") && kept->len > 0)
+    enter_background (self, kept);
+  else
+    return;
+
+  g_idle_add_once (destroy_windows_cb, g_object_ref (self));
 }
 
 static void
