@@ -127,8 +127,12 @@ describe_kept (PortierApplication *self,
 
   for (guint i = 0; i < kept->len; i++)
     {
-      g_autofree char *title = portier_opening_describe_title (g_ptr_array_index (kept, i),
-                                                               self->catalog);
+      g_autofree char *title = NULL;
+
+      /* Read when first needed, not at start. */
+      if (self->catalog == NULL)
+        self->catalog = portier_catalog_new_default (NULL);
+      title = portier_opening_describe_title (g_ptr_array_index (kept, i), self->catalog);
 
       if (i > 0 && i == kept->len - 1)
         g_string_append (text, _(" and "));
@@ -443,7 +447,6 @@ portier_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *shortcuts_accels[] = { "<Control>question", NULL };
   PortierApplication *self = PORTIER_APPLICATION (app);
-  g_autoptr(GError) error = NULL;
 
   G_APPLICATION_CLASS (portier_application_parent_class)->startup (app);
 
@@ -459,9 +462,6 @@ portier_application_startup (GApplication *app)
 
   self->ledger = portier_ledger_new_default ();
   self->opener = portier_opener_new (self->ledger);
-  self->catalog = portier_catalog_new_default (&error);
-  if (self->catalog == NULL)
-    g_warning ("The app catalog is broken: %s", error->message);
 
   /* Whatever an earlier run left behind (it crashed, or was stopped) is closed, and what
    * stays open has its router leases renewed while Portier runs. */

@@ -267,7 +267,17 @@ portier_window_get_ledger (PortierWindow *self)
 PortierCatalog *
 portier_window_get_catalog (PortierWindow *self)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_val_if_fail (PORTIER_IS_WINDOW (self), NULL);
+
+  /* Read when first needed, not before the first frame. */
+  if (self->catalog == NULL)
+    {
+      self->catalog = portier_catalog_new_default (&error);
+      if (self->catalog == NULL)
+        g_warning ("The app catalog is broken: %s", error->message);
+    }
   return self->catalog;
 }
 
@@ -751,7 +761,7 @@ push_choose_page (PortierWindow        *self,
 {
   GtkWidget *page;
 
-  if (self->catalog == NULL)
+  if (portier_window_get_catalog (self) == NULL)
     {
       portier_window_add_toast (self, _("Portier’s list of apps is damaged. Reinstall Portier."));
       return;
@@ -804,7 +814,7 @@ openings_action (GtkWidget  *widget,
       return;
     }
 
-  page = portier_openings_page_new (self->ledger, self->catalog);
+  page = portier_openings_page_new (self->ledger, portier_window_get_catalog (self));
   g_signal_connect_object (page, "close", G_CALLBACK (close_opening_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (page, "close-all", G_CALLBACK (close_all_cb), self,
@@ -998,7 +1008,6 @@ load_style (GtkWidget *widget)
 static void
 portier_window_init (PortierWindow *self)
 {
-  g_autoptr(GError) error = NULL;
   GtkGesture *back_click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1013,10 +1022,6 @@ portier_window_init (PortierWindow *self)
 
   self->settings = portier_settings_new ();
   load_window_state (self);
-
-  self->catalog = portier_catalog_new_default (&error);
-  if (self->catalog == NULL)
-    g_warning ("The app catalog is broken: %s", error->message);
 
   g_signal_connect_object (self->pages, "notify::transition-running",
                            G_CALLBACK (transition_running_cb), self, G_CONNECT_SWAPPED);
