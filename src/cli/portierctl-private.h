@@ -9,6 +9,8 @@
 
 #include "portier-catalog.h"
 #include "portier-port-spec.h"
+#include "portier-router.h"
+#include "portier-router-record.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +25,14 @@ typedef struct _PortierctlTable PortierctlTable;
 int               portierctl_apps              (int                     argc,
                                                 char                  **argv);
 int               portierctl_listening         (int                     argc,
+                                                char                  **argv);
+int               portierctl_open              (int                     argc,
+                                                char                  **argv);
+int               portierctl_close             (int                     argc,
+                                                char                  **argv);
+int               portierctl_list              (int                     argc,
+                                                char                  **argv);
+int               portierctl_status            (int                     argc,
                                                 char                  **argv);
 
 /* Shared */
@@ -58,5 +68,43 @@ void              portierctl_table_print       (PortierctlTable        *table);
 void              portierctl_table_free        (PortierctlTable        *table);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierctlTable, portierctl_table_free)
+
+/* The router step (portierctl-router.c) */
+typedef struct _PortierctlRouterOpen PortierctlRouterOpen;
+
+PortierRouter        *portierctl_router_discover          (GError                **error);
+PortierRouterRecord  *portierctl_router_load_record       (void);
+void                  portierctl_router_add_info_json     (JsonBuilder            *builder,
+                                                           const PortierRouterInfo *info,
+                                                           const GError           *error);
+void                  portierctl_router_add_mapping_json  (JsonBuilder            *builder,
+                                                           const PortierMapping   *mapping,
+                                                           gboolean                ours);
+PortierctlRouterOpen *portierctl_router_open              (PortierRouter          *router,
+                                                           const GError           *discover_error,
+                                                           PortierRouterRecord    *record,
+                                                           const PortierPortSpec  *spec,
+                                                           const char             *label,
+                                                           int                     external_port,
+                                                           guint                   lease);
+void                  portierctl_router_open_free         (PortierctlRouterOpen   *self);
+gboolean              portierctl_router_open_succeeded    (PortierctlRouterOpen   *self);
+const char           *portierctl_router_open_get_id       (PortierctlRouterOpen   *self);
+GPtrArray            *portierctl_router_open_get_mappings (PortierctlRouterOpen   *self);
+char                 *portierctl_router_open_get_share    (PortierctlRouterOpen   *self);
+void                  portierctl_router_open_add_json     (PortierctlRouterOpen   *self,
+                                                           JsonBuilder            *builder);
+void                  portierctl_router_open_print        (PortierctlRouterOpen   *self,
+                                                           gboolean                hold);
+gboolean              portierctl_router_close             (PortierRouter          *router,
+                                                           PortierRouterRecord    *record,
+                                                           const char             *target,
+                                                           GPtrArray             **closed,
+                                                           GPtrArray             **left,
+                                                           GError                **error);
+GPtrArray            *portierctl_router_list              (PortierRouter          *router,
+                                                           GError                **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierctlRouterOpen, portierctl_router_open_free)
 
 G_END_DECLS

@@ -24,6 +24,10 @@ static const Command commands[] = {
   { "listening", N_("Show which programs wait for connections on which ports"),
     portierctl_listening },
   { "apps", N_("List the apps Portier knows and the ports they need"), portierctl_apps },
+  { "open", N_("Let other people reach a port or app on this computer"), portierctl_open },
+  { "close", N_("Close what Portier opened"), portierctl_close },
+  { "list", N_("Show what Portier opened and the router’s forwards"), portierctl_list },
+  { "status", N_("Show the router and how it reaches the internet"), portierctl_status },
 };
 
 static void

@@ -808,6 +808,12 @@ discover_job (GTask *task)
   /* The router object is not shared yet: its info may still be written here. */
   info = (PortierRouterInfo *) portier_router_get_info (router);
   portier_router_info_classify (info);
+  if (net->gateway_mac == NULL)
+    {
+      portier_local_net_update_mac (net, NULL);
+      g_free (key);
+      key = portier_local_net_key (net);
+    }
   portier_router_cache_store (key, info->method,
                               info->method == PORTIER_ROUTER_METHOD_UPNP ? info->url
                                                                          : info->gateway);
