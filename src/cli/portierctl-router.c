@@ -449,9 +449,11 @@ portierctl_router_open_print (PortierctlRouterOpen *self,
       if (first->moved)
         /* TRANSLATORS: %u is the port number people use from outside */
         g_print (_("From outside, use port %u.\n"), first->external_port);
-      if (share != NULL)
+      if (share != NULL && info->wan_class == PORTIER_WAN_PUBLIC)
         /* TRANSLATORS: %s is an address and port such as 203.0.113.7:25565 */
         g_print (_("Others can now connect to %s.\n"), share);
+      if (info->wan_class != PORTIER_WAN_PUBLIC)
+        g_print ("%s\n", portier_wan_class_describe (info->wan_class));
       if (hold && first->lease != 0)
         g_print (_("Portier keeps the forward alive until you stop it with Ctrl+C.\n"));
       else
