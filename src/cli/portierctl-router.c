@@ -45,12 +45,16 @@ PortierRouterRecord *
 portierctl_router_load_record (void)
 {
   g_autoptr(GError) error = NULL;
-  PortierRouterRecord *record = portier_router_record_load (NULL, &error);
+  gboolean damaged = FALSE;
+  PortierRouterRecord *record = portier_router_record_load (NULL, &damaged, &error);
 
+  if (damaged)
+    g_printerr ("portierctl: %s\n", portier_error_describe (PORTIER_ERROR_STATE_CORRUPT));
   if (record == NULL)
     {
-      g_warning ("Cannot read the record of router forwards: %s", error->message);
-      record = portier_router_record_load ("/dev/null", NULL);
+      g_printerr ("portierctl: %s\n", portier_error_describe (PORTIER_ERROR_STATE_CORRUPT));
+      g_debug ("Cannot read the record of router forwards: %s", error->message);
+      record = portier_router_record_new (NULL);
     }
   return record;
 }
