@@ -131,6 +131,20 @@ lost_cb (PortierRouterKeeper  *keeper,
   g_debug ("%s", error->message);
 }
 
+static void
+pinhole_restored_cb (PortierRouterKeeper  *keeper,
+                     const PortierPinhole *old,
+                     const PortierPinhole *pinhole,
+                     gpointer              user_data)
+{
+  PortierRouterRecord *record = user_data;
+
+  portierctl_router_replace_pinhole (record, old, pinhole);
+  /* TRANSLATORS: %u is a port number */
+  g_print (_("The router had forgotten the way in for IPv6 to port %u; Portier opened it "
+             "again.\n"), pinhole->internal_port);
+}
+
 static gboolean
 stop_cb (gpointer user_data)
 {
@@ -143,9 +157,10 @@ stop_cb (gpointer user_data)
 
 /* Keeps the forwards alive until SIGINT or SIGTERM. */
 static void
-hold (PortierRouter *router,
-      GPtrArray     *steps,
-      guint          lease)
+hold (PortierRouter       *router,
+      PortierRouterRecord *record,
+      GPtrArray           *steps,
+      guint                lease)
 {
   g_autoptr(PortierRouterKeeper) keeper = portier_router_keeper_new (router);
   gboolean stop = FALSE;
@@ -155,12 +170,16 @@ hold (PortierRouter *router,
   g_signal_connect (keeper, "restored", G_CALLBACK (restored_cb), NULL);
   g_signal_connect (keeper, "renewed", G_CALLBACK (renewed_cb), NULL);
   g_signal_connect (keeper, "lost", G_CALLBACK (lost_cb), NULL);
+  g_signal_connect (keeper, "pinhole-restored", G_CALLBACK (pinhole_restored_cb), record);
   for (guint i = 0; i < steps->len; i++)
     {
       GPtrArray *mappings = portierctl_router_open_get_mappings (g_ptr_array_index (steps, i));
+      GPtrArray *pinholes = portierctl_router_open_get_pinholes (g_ptr_array_index (steps, i));
 
       for (guint m = 0; mappings != NULL && m < mappings->len; m++)
         portier_router_keeper_hold (keeper, g_ptr_array_index (mappings, m), lease);
+      for (guint p = 0; pinholes != NULL && p < pinholes->len; p++)
+        portier_router_keeper_hold_pinhole (keeper, g_ptr_array_index (pinholes, p), lease);
     }
 
   while (!stop)
@@ -357,7 +376,7 @@ portierctl_open (int    argc,
 
   if (options.hold && router != NULL)
     {
-      hold (router, steps, lease);
+      hold (router, record, steps, lease);
       close_openings (router, record, steps);
       if (!options.json)
         g_print (_("Closed.\n"));

@@ -91,6 +91,10 @@ void                  portierctl_router_open_free         (PortierctlRouterOpen 
 gboolean              portierctl_router_open_succeeded    (PortierctlRouterOpen   *self);
 const char           *portierctl_router_open_get_id       (PortierctlRouterOpen   *self);
 GPtrArray            *portierctl_router_open_get_mappings (PortierctlRouterOpen   *self);
+GPtrArray            *portierctl_router_open_get_pinholes (PortierctlRouterOpen   *self);
+void                  portierctl_router_replace_pinhole   (PortierRouterRecord    *record,
+                                                           const PortierPinhole   *old,
+                                                           const PortierPinhole   *pinhole);
 char                 *portierctl_router_open_get_share    (PortierctlRouterOpen   *self);
 void                  portierctl_router_open_add_json     (PortierctlRouterOpen   *self,
                                                            JsonBuilder            *builder);

@@ -262,6 +262,42 @@ portierctl_router_open_get_mappings (PortierctlRouterOpen *self)
   return self->result != NULL ? self->result->mappings : NULL;
 }
 
+GPtrArray *
+portierctl_router_open_get_pinholes (PortierctlRouterOpen *self)
+{
+  return self->result != NULL ? self->result->pinholes : NULL;
+}
+
+/**
+ * portierctl_router_replace_pinhole:
+ *
+ * Records that @old (forgotten by the router) was opened again as @pinhole.
+ */
+void
+portierctl_router_replace_pinhole (PortierRouterRecord  *record,
+                                   const PortierPinhole *old,
+                                   const PortierPinhole *pinhole)
+{
+  GPtrArray *openings = portier_router_record_get_openings (record);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < openings->len; i++)
+    {
+      PortierRouterOpening *opening = g_ptr_array_index (openings, i);
+
+      for (guint p = 0; p < opening->pinholes->len; p++)
+        if (g_strcmp0 (((PortierPinhole *) opening->pinholes->pdata[p])->unique_id,
+                       old->unique_id) == 0)
+          {
+            portier_pinhole_free (opening->pinholes->pdata[p]);
+            opening->pinholes->pdata[p] = portier_pinhole_copy (pinhole);
+            if (!portier_router_record_save (record, &error))
+              g_warning ("Cannot save the record of router forwards: %s", error->message);
+            return;
+          }
+    }
+}
+
 /**
  * portierctl_router_open_get_share:
  *

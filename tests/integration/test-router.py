@@ -429,6 +429,25 @@ def ipv6_pinhole_opened_and_closed():
 
 
 @test
+def a_held_ipv6_pinhole_survives_a_router_restart():
+    with Network("--ipv6", "on") as net, Portier(net) as portier:
+        proc = hold(portier, "8080", "--lease", "4")
+        try:
+            wait_for_line(proc, "keeps the forward alive", 10)
+            time.sleep(5)  # renewed at least once
+            assert net.reaches(8080, address=net["LAN_IP6"], family="ipv6")
+            net.router("restart")
+            assert not net.reaches(8080, address=net["LAN_IP6"], family="ipv6")
+            wait_for_line(proc, "opened it again", 10)
+            assert net.reaches(8080, address=net["LAN_IP6"], family="ipv6")
+            assert net.reaches(8080)
+        finally:
+            stop(proc)
+        assert not net.reaches(8080, address=net["LAN_IP6"], family="ipv6")
+        assert portier.json("list")["openings"] == []
+
+
+@test
 def without_ipv6_nothing_is_said_about_it():
     with Network() as net, Portier(net) as portier:
         doc = portier.open("8080")
