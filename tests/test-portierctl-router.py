@@ -64,6 +64,7 @@ def bad_usage_exits_2_before_touching_any_network():
         ("open", "25565", "--no-firewall", "--no-verify", "--external-port", "0"),
         ("open", "25565", "--no-firewall", "--no-verify", "--external-port", "http"),
         ("open", "25565", "--no-firewall", "--no-verify", "--app", "no-such-app"),
+        ("open", "100-200", "--no-firewall", "--no-verify", "--external-port", "65500"),
         ("open", "25565", "--no-verify"),           # the firewall step is not here yet
         ("open", "25565", "--no-firewall"),          # nor the test from the internet
         ("close",),

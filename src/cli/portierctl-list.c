@@ -113,7 +113,8 @@ print_tables (PortierRouterRecord *record,
           g_autofree char *to = g_strdup_printf ("%s:%u", mapping->internal_client,
                                                  mapping->internal_port);
           g_autofree char *lease = mapping->lease > 0
-                                   ? g_strdup_printf ("%u s", mapping->lease)
+                                   /* TRANSLATORS: a number of seconds, shortly */
+                                   ? g_strdup_printf (_("%u s"), mapping->lease)
                                    : g_strdup (_("permanent"));
 
           portierctl_table_add_row (table, outside, to, mapping->description, lease,

@@ -310,6 +310,13 @@ portierctl_open (int    argc,
   if (external_port != 0 && specs->len > 1)
     return portierctl_usage_error ("open",
                                    _("--external-port works with one port or range only."));
+  if (external_port > 0)
+    {
+      const PortierPortSpec *spec = g_ptr_array_index (specs, 0);
+
+      if (external_port + (spec->last - spec->first) > 65535)
+        return portierctl_usage_error ("open", _("The outside ports would go past 65535."));
+    }
 
   if (!options.no_router)
     {
