@@ -379,7 +379,12 @@ portierctl_open (int    argc,
       portierctl_router_open_print (g_ptr_array_index (steps, i), options.hold && !failed);
 
   if (failed)
-    return PORTIERCTL_EXIT_FAILED;
+    {
+      const GError *last = portierctl_router_open_get_error (steps->pdata[steps->len - 1]);
+
+      return g_error_matches (last, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT)
+             ? PORTIERCTL_EXIT_USAGE : PORTIERCTL_EXIT_FAILED;
+    }
 
   if (options.hold && router != NULL)
     {

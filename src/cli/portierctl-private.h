@@ -89,6 +89,7 @@ PortierctlRouterOpen *portierctl_router_open              (PortierRouter        
                                                            guint                   lease);
 void                  portierctl_router_open_free         (PortierctlRouterOpen   *self);
 gboolean              portierctl_router_open_succeeded    (PortierctlRouterOpen   *self);
+const GError         *portierctl_router_open_get_error    (PortierctlRouterOpen   *self);
 const char           *portierctl_router_open_get_id       (PortierctlRouterOpen   *self);
 GPtrArray            *portierctl_router_open_get_mappings (PortierctlRouterOpen   *self);
 GPtrArray            *portierctl_router_open_get_pinholes (PortierctlRouterOpen   *self);

@@ -250,6 +250,12 @@ portierctl_router_open_succeeded (PortierctlRouterOpen *self)
   return self->result != NULL;
 }
 
+const GError *
+portierctl_router_open_get_error (PortierctlRouterOpen *self)
+{
+  return self->error;
+}
+
 const char *
 portierctl_router_open_get_id (PortierctlRouterOpen *self)
 {

@@ -202,6 +202,11 @@ def ports_below_1024_are_refused_in_plain_words():
         assert doc["router"]["error_code"] == 606
         assert "below 1024" in doc["router"]["error"]
         assert net.router_mappings() == []
+        # Ranges are forwarded port by port, and only so many at a time.
+        proc = portier.run("open", "10000-10999/both", "--no-firewall", "--no-verify",
+                           status=2)
+        assert "at most 256 ports" in proc.stderr, proc.stderr
+        assert net.router_mappings() == []
 
 
 @test
