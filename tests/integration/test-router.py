@@ -393,8 +393,9 @@ def a_router_restart_is_noticed_and_the_forward_added_again():
         try:
             wait_for_line(proc, "keeps the forward alive", 10)
             assert net.reaches(4000)
+            # The restart forgets every mapping (the testbed's own test shows it); the
+            # keeper says so only when it found the forward missing on the router.
             net.router("restart")
-            assert ours(net, 4000, "tcp") == []
             wait_for_line(proc, "Portier added it again", 10)
             assert len(ours(net, 4000, "tcp")) == 1
             assert net.reaches(4000)
@@ -442,7 +443,6 @@ def a_held_ipv6_pinhole_survives_a_router_restart():
             time.sleep(5)  # renewed at least once
             assert net.reaches(8080, address=net["LAN_IP6"], family="ipv6")
             net.router("restart")
-            assert not net.reaches(8080, address=net["LAN_IP6"], family="ipv6")
             wait_for_line(proc, "opened it again", 10)
             assert net.reaches(8080, address=net["LAN_IP6"], family="ipv6")
             assert net.reaches(8080)
