@@ -11,6 +11,7 @@
 #include "portier-opener.h"
 #include "portier-firewall.h"
 #include "portier-port-spec.h"
+#include "portier-router.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,8 @@ int               portierctl_close             (int                     argc,
 int               portierctl_list              (int                     argc,
                                                 char                  **argv);
 int               portierctl_diagnose          (int                     argc,
+                                                char                  **argv);
+int               portierctl_status            (int                     argc,
                                                 char                  **argv);
 
 /* Shared */
@@ -74,5 +77,6 @@ void              portierctl_add_open_result   (JsonBuilder            *builder,
                                                 const PortierOpenResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierctlTable, portierctl_table_free)
+
 
 G_END_DECLS
