@@ -12,6 +12,7 @@
 #include "portier-firewall.h"
 #include "portier-port-spec.h"
 #include "portier-router.h"
+#include "portier-router.h"
 
 G_BEGIN_DECLS
 
@@ -72,6 +73,9 @@ void              portierctl_table_add_row     (PortierctlTable        *table,
 void              portierctl_table_print       (PortierctlTable        *table);
 void              portierctl_table_free        (PortierctlTable        *table);
 
+void              portierctl_add_mapping       (JsonBuilder            *builder,
+                                                const PortierMapping   *mapping,
+                                                gboolean                ours);
 void              portierctl_reconcile         (PortierOpener          *opener);
 void              portierctl_add_open_result   (JsonBuilder            *builder,
                                                 const PortierOpenResult *result);
