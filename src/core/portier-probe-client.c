@@ -308,6 +308,19 @@ portier_probe_client_get_configured_server (void)
   return g_steal_pointer (&value);
 }
 
+static gboolean
+is_host_name (const char *host)
+{
+  if (host == NULL || host[0] == '\0')
+    return FALSE;
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+  for (const char *p = host; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
 /* The server's base URI, with a path that ends in “/”. */
 static GUri *
 parse_server_url (const char  *url,
@@ -327,7 +340,7 @@ parse_server_url (const char  *url,
   uri = g_uri_parse (rest, G_URI_FLAGS_NONE, &local_error);
   scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
   if (uri == NULL || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0) ||
-      g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
+      !is_host_name (g_uri_get_host (uri)))
     {
       g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT,
                    /* TRANSLATORS: %s is what the person typed */
