@@ -17,6 +17,9 @@ ensure_packages () {
 
   [ "$(id -u)" -ne 0 ] && sudo=sudo
   say "Installing missing packages:" $missing
+  # The simulated home network starts its own miniupnpd in each router namespace; the
+  # package's system service must stay off.
+  echo "miniupnpd miniupnpd/start_daemon boolean false" | $sudo debconf-set-selections
   $sudo apt-get update -q
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing

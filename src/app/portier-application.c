@@ -83,6 +83,10 @@ portier_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (portier_application_parent_class)->startup (app);
 
+  /* Windows show the app's own icon; it is in the GResource too, so this also works
+   * before installing. */
+  gtk_window_set_default_icon_name (APP_ID);
+
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);

@@ -18,6 +18,7 @@
 
 #include "portier-error.h"
 #include "portier-listeners.h"
+#include "portier-sandbox.h"
 
 #define TCP_STATE_LISTEN 0x0A
 #define UDP_STATE_UNCONNECTED 0x07
@@ -443,7 +444,13 @@ portier_listeners_read (const char  *proc_root,
       return NULL;
     }
 
-  portier_listeners_resolve_owners (listeners, proc_root);
+  /* Inside Flatpak, /proc shows only the sandbox's own processes: the programs that
+   * listen run outside it, so who they are stays unknown (pid -1, no process name)
+   * rather than half-known. */
+  if (portier_sandbox_is_flatpak ())
+    g_debug ("Inside the Flatpak sandbox: the programs that listen cannot be named");
+  else
+    portier_listeners_resolve_owners (listeners, proc_root);
   deduplicate (listeners);
   return g_steal_pointer (&listeners);
 }

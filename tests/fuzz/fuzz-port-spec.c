@@ -28,6 +28,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       g_assert_true (spec->first >= 1 && spec->first <= spec->last);
       g_assert_true (portier_port_spec_get_n_ports (spec) <= PORTIER_PORT_SPEC_MAX_RANGE);
       (void) portier_port_spec_get_risk (spec, NULL);
+      g_assert_true (g_utf8_validate (description, -1, NULL));
     }
   else
     {

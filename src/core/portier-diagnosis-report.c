@@ -1,0 +1,103 @@
+/* portier-diagnosis-report.c: the troubleshooter's report
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "portier-diagnosis"
+
+#include "config.h"
+
+#include "portier-diagnosis.h"
+#include "portier-findings.h"
+
+G_DEFINE_BOXED_TYPE (PortierDiagnosisReport, portier_diagnosis_report,
+                     portier_diagnosis_report_copy, portier_diagnosis_report_free)
+
+PortierDiagnosisReport *
+portier_diagnosis_report_copy (const PortierDiagnosisReport *self)
+{
+  PortierDiagnosisReport *copy = g_new0 (PortierDiagnosisReport, 1);
+
+  copy->spec = self->spec;
+  copy->verdict = self->verdict;
+  copy->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_finding_free);
+  for (guint i = 0; i < self->findings->len; i++)
+    g_ptr_array_add (copy->findings, portier_finding_copy (self->findings->pdata[i]));
+  return copy;
+}
+
+void
+portier_diagnosis_report_free (PortierDiagnosisReport *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->findings, g_ptr_array_unref);
+  g_free (self);
+}
+
+/**
+ * portier_diagnosis_report_get_first_problem:
+ *
+ * Returns: (transfer none) (nullable): the problem to fix first
+ */
+const PortierFinding *
+portier_diagnosis_report_get_first_problem (const PortierDiagnosisReport *self)
+{
+  for (guint i = 0; i < self->findings->len; i++)
+    {
+      const PortierFinding *finding = g_ptr_array_index (self->findings, i);
+      if (finding->status == PORTIER_FINDING_PROBLEM)
+        return finding;
+    }
+  return NULL;
+}
+
+const char *
+portier_layer_to_string (PortierLayer layer)
+{
+  switch (layer)
+    {
+    case PORTIER_LAYER_APP:
+      return "app";
+    case PORTIER_LAYER_HOST_FIREWALL:
+      return "host-firewall";
+    case PORTIER_LAYER_ROUTER:
+      return "router";
+    case PORTIER_LAYER_INTERNET:
+      return "internet";
+    case PORTIER_LAYER_NETWORK:
+    default:
+      return "network";
+    }
+}
+
+const char *
+portier_finding_status_to_string (PortierFindingStatus status)
+{
+  switch (status)
+    {
+    case PORTIER_FINDING_OK:
+      return "ok";
+    case PORTIER_FINDING_PROBLEM:
+      return "problem";
+    case PORTIER_FINDING_WARNING:
+      return "warning";
+    case PORTIER_FINDING_UNKNOWN:
+    default:
+      return "unknown";
+    }
+}
+
+const char *
+portier_verdict_to_string (PortierVerdict verdict)
+{
+  switch (verdict)
+    {
+    case PORTIER_VERDICT_REACHABLE:
+      return "reachable";
+    case PORTIER_VERDICT_NOT_REACHABLE:
+      return "not-reachable";
+    case PORTIER_VERDICT_UNKNOWN:
+    default:
+      return "unknown";
+    }
+}

@@ -1,0 +1,119 @@
+/* portier-opener.h: the open transaction — firewall, router, verify — and its undoing
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "portier-ledger.h"
+#include "portier-port-spec.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PORTIER_STEP_FIREWALL,
+  PORTIER_STEP_ROUTER,
+  PORTIER_STEP_VERIFY,
+} PortierStep;
+
+typedef enum
+{
+  PORTIER_STEP_STATUS_PENDING,
+  PORTIER_STEP_STATUS_RUNNING,
+  PORTIER_STEP_STATUS_DONE,
+  PORTIER_STEP_STATUS_SKIPPED,
+  PORTIER_STEP_STATUS_FAILED,
+  PORTIER_STEP_STATUS_UNDONE,     /* rolled back because a later step failed */
+} PortierStepStatus;
+
+/* What to open, and how. */
+typedef struct
+{
+  PortierPortSpec  spec;
+  char            *app_id;          /* nullable: the catalog app it is for */
+  char            *label;           /* nullable */
+  PortierDuration  duration;
+  guint            hours;           /* for PORTIER_DURATION_UNTIL */
+  guint16          external_port;   /* 0: the same as the internal one */
+  gboolean         firewall;        /* run the step (portierctl --no-firewall clears it) */
+  gboolean         router;
+  gboolean         verify;
+  gboolean         interactive;     /* a password prompt may be shown */
+  char            *probe_server;    /* nullable: the configured one */
+} PortierOpenOptions;
+
+/* What happened; strings are NULL where a step did not run. Status strings are those of
+ * portierctl's JSON contract. */
+typedef struct
+{
+  char            *id;
+  PortierPortSpec  spec;
+  char            *firewall_status;   /* opened already-open not-needed skipped failed */
+  char            *firewall_backend;
+  char            *firewall_zone;
+  char            *firewall_command;  /* the exact command, when the user must run it */
+  GError          *firewall_error;
+  char            *router_status;     /* mapped already-mapped skipped failed */
+  char            *router_method;     /* upnp natpmp */
+  char            *external_address;
+  guint16          external_port;
+  guint            lease;
+  int              router_error_code; /* the router's own code, 0 if none */
+  GError          *router_error;
+  char            *verify_status;     /* reachable open unreachable unavailable skipped */
+  GError          *verify_error;
+  char            *share;             /* ADDRESS:PORT to give friends */
+} PortierOpenResult;
+
+#define PORTIER_TYPE_OPEN_OPTIONS (portier_open_options_get_type ())
+#define PORTIER_TYPE_OPEN_RESULT (portier_open_result_get_type ())
+
+GType               portier_open_options_get_type (void) G_GNUC_CONST;
+PortierOpenOptions *portier_open_options_new      (const PortierPortSpec *spec);
+PortierOpenOptions *portier_open_options_copy     (const PortierOpenOptions *self);
+void                portier_open_options_free     (PortierOpenOptions    *self);
+GType               portier_open_result_get_type  (void) G_GNUC_CONST;
+PortierOpenResult  *portier_open_result_copy      (const PortierOpenResult *self);
+void                portier_open_result_free      (PortierOpenResult     *self);
+
+#define PORTIER_TYPE_OPENER (portier_opener_get_type ())
+G_DECLARE_FINAL_TYPE (PortierOpener, portier_opener, PORTIER, OPENER, GObject)
+
+/* PortierOpener::step-changed (PortierStep step, PortierStepStatus status,
+ *                              const char *message)
+ *   message: a translated sentence of what the step is doing or what it did. */
+
+PortierOpener      *portier_opener_new            (PortierLedger         *ledger);
+void                portier_opener_open_async     (PortierOpener         *self,
+                                                   const PortierOpenOptions *options,
+                                                   GCancellable          *cancellable,
+                                                   GAsyncReadyCallback    callback,
+                                                   gpointer               user_data);
+PortierOpenResult  *portier_opener_open_finish    (PortierOpener         *self,
+                                                   GAsyncResult          *result,
+                                                   GError               **error);
+void                portier_opener_close_async    (PortierOpener         *self,
+                                                   const char            *id,
+                                                   gboolean               interactive,
+                                                   GCancellable          *cancellable,
+                                                   GAsyncReadyCallback    callback,
+                                                   gpointer               user_data);
+gboolean            portier_opener_close_finish   (PortierOpener         *self,
+                                                   GAsyncResult          *result,
+                                                   GError               **error);
+void                portier_opener_reconcile_async (PortierOpener        *self,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+gboolean            portier_opener_reconcile_finish (PortierOpener       *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+/* Keeps router leases renewed for this process's openings until the opener is disposed. */
+void                portier_opener_hold           (PortierOpener         *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierOpenOptions, portier_open_options_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierOpenResult, portier_open_result_free)
+
+G_END_DECLS

@@ -1,0 +1,215 @@
+# Shared by the integration tests: the simulated home network, TAP output, and small
+# network helpers that run inside its namespaces.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import os
+import re
+import select
+import shlex
+import socket
+import subprocess
+import sys
+import time
+import traceback
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TESTBED = os.path.join(TOP, "tests", "testbed", "testbed")
+PYTHON = "/usr/bin/python3"
+
+
+class Network:
+    """One simulated home network; a context manager that always tears it down."""
+
+    def __init__(self, *options):
+        self.options = list(options)
+        self.env = {}
+        self.name = None
+        self.up_seconds = None
+
+    def __enter__(self):
+        start = time.monotonic()
+        proc = subprocess.run([TESTBED, "up", *self.options], capture_output=True, text=True,
+                              timeout=30)
+        self.up_seconds = time.monotonic() - start
+        if proc.returncode != 0:
+            raise RuntimeError(f"testbed up {self.options} failed:\n{proc.stderr}")
+        for line in proc.stdout.splitlines():
+            key, _, value = line.partition("=")
+            self.env[key] = value
+        self.name = self.env["TESTBED_NAME"]
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run([TESTBED, "down", self.name], timeout=30, check=False)
+        return False
+
+    def __getitem__(self, key):
+        return self.env["TESTBED_" + key]
+
+    def run(self, node, *argv, check=True, timeout=30, env=None, **kwargs):
+        """Runs argv inside node; returns the CompletedProcess."""
+        full_env = dict(os.environ, LC_ALL="C.UTF-8")
+        if env:
+            full_env.update(env)
+        proc = subprocess.run([TESTBED, "exec", self.name, node, "--", *argv],
+                              capture_output=True, text=True, timeout=timeout, env=full_env,
+                              **kwargs)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"{node}: {shlex.join(argv)} exited {proc.returncode}\n"
+                                 f"{proc.stdout}\n{proc.stderr}")
+        return proc
+
+    def popen(self, node, *argv, **kwargs):
+        return subprocess.Popen([TESTBED, "exec", self.name, node, "--", *argv], **kwargs)
+
+    def router(self, action):
+        subprocess.run([TESTBED, "router", self.name, action], check=True, timeout=30)
+
+    def upnpc(self, *args, node="lan", check=True):
+        return self.run(node, "upnpc", "-u", self["ROUTER_URL"], *args, check=check)
+
+    def router_mappings(self):
+        """The router's table as an independent client (upnpc -l) sees it."""
+        out = self.upnpc("-l").stdout
+        found = []
+        for m in re.finditer(r"^\s*\d+\s+(TCP|UDP)\s+(\d+)->([\d.]+):(\d+)\s+'([^']*)'\s+'[^']*'"
+                             r"\s+(\d+)", out, re.M):
+            found.append({"protocol": m[1].lower(), "external_port": int(m[2]),
+                          "internal_client": m[3], "internal_port": int(m[4]),
+                          "description": m[5], "lease": int(m[6])})
+        return found
+
+    def nft_chains(self):
+        """The router's miniupnpd chains, as text (handles dropped)."""
+        out = self.run("rtr", "nft", "list", "table", "inet", "filter").stdout
+        return out
+
+    def listener(self, node, port, protocol="tcp", family="ipv4"):
+        return Listener(self, node, port, protocol, family)
+
+    def reaches(self, port, protocol="tcp", listener_node="lan", address=None,
+                family="ipv4", timeout=1.0):
+        """True when a connection from the internet to address:port (the router's WAN
+        address by default) reaches a listener on listener_node that proves it."""
+        address = address or self["PUBLIC_IP"]
+        with self.listener(listener_node, port, protocol, family) as listener:
+            self.run("wan", PYTHON, "-c", CLIENT, address, str(port), protocol, str(timeout),
+                     check=False, timeout=30)
+            return listener.got_token()
+
+
+# A tiny listener and client, run inside namespaces: the client sends a token, the
+# listener prints what it received. A connection counts only if the token arrives.
+LISTENER = r"""
+import socket, sys, select
+port, proto, fam = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+af = socket.AF_INET6 if fam == "ipv6" else socket.AF_INET
+kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+s = socket.socket(af, kind)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("::" if fam == "ipv6" else "0.0.0.0", port))
+if proto == "tcp":
+    s.listen(4)
+print("ready", flush=True)
+while True:
+    r, _, _ = select.select([s], [], [], 10)
+    if not r:
+        break
+    if proto == "tcp":
+        c, _ = s.accept()
+        c.settimeout(2)
+        data = c.recv(64)
+    else:
+        data = s.recv(64)
+    print("got", data.decode(errors="replace"), flush=True)
+"""
+
+CLIENT = r"""
+import socket, sys
+addr, port, proto, timeout = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
+af = socket.AF_INET6 if ":" in addr else socket.AF_INET
+try:
+    if proto == "tcp":
+        s = socket.create_connection((addr, port), timeout=timeout)
+        s.sendall(b"portier-token")
+    else:
+        s = socket.socket(af, socket.SOCK_DGRAM)
+        for _ in range(3):
+            s.sendto(b"portier-token", (addr, port))
+    s.close()
+except OSError as e:
+    print("client:", e)
+"""
+
+
+class Listener:
+    def __init__(self, network, node, port, protocol, family):
+        self.proc = network.popen(node, PYTHON, "-u", "-c", LISTENER, str(port), protocol,
+                                  family, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        line = self.proc.stdout.readline()
+        if line.strip() != b"ready":
+            raise RuntimeError(f"listener did not start: {line} {self.proc.stderr.read()}")
+
+    def got_token(self):
+        # Give a datagram or connection a moment to arrive, then stop looking.
+        deadline = time.monotonic() + 0.5
+        fd = self.proc.stdout.fileno()
+        seen = b""
+        while b"portier-token" not in seen:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            ready, _, _ = select.select([fd], [], [], left)
+            if ready:
+                chunk = os.read(fd, 4096)
+                if not chunk:
+                    return False
+                seen += chunk
+        return True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.kill()
+        self.proc.wait()
+        return False
+
+
+# ---------------------------------------------------------------------------- TAP
+
+TESTS = []
+
+
+def test(function):
+    TESTS.append(function)
+    return function
+
+
+def main():
+    if os.geteuid() != 0:
+        print("1..0 # SKIP the simulated home network needs root")
+        return 0
+    selected = sys.argv[1:]
+    tests = [t for t in TESTS if not selected or t.__name__ in selected]
+    print(f"1..{len(tests)}", flush=True)
+    failed = 0
+    for number, function in enumerate(tests, 1):
+        start = time.monotonic()
+        try:
+            function()
+            print(f"ok {number} - {function.__name__} ({time.monotonic() - start:.1f} s)",
+                  flush=True)
+        except Exception:
+            failed += 1
+            print(f"not ok {number} - {function.__name__}", flush=True)
+            for line in traceback.format_exc().splitlines():
+                print(f"# {line}", flush=True)
+    return 1 if failed else 0
+
+
+def namespaces_named(name):
+    out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    return [line.split()[0] for line in out.splitlines() if line.startswith(name + "-")]
+

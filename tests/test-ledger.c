@@ -1,0 +1,300 @@
+/* test-ledger.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "portier-error.h"
+#include "portier-ledger.h"
+
+typedef struct
+{
+  char *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->dir = g_dir_make_tmp ("portier-ledger-XXXXXX", NULL);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static PortierOpening *
+make_opening (const char *spec_text)
+{
+  g_autoptr(PortierPortSpec) spec = portier_port_spec_parse (spec_text, NULL);
+  PortierOpening *opening = portier_opening_new (spec, PORTIER_DURATION_UNTIL_CLOSED);
+
+  opening->state = PORTIER_OPENING_STATE_OPEN;
+  opening->app_id = g_strdup ("minecraft-java");
+  opening->external_address = g_strdup ("11.200.0.2");
+  portier_opening_add_rule (opening, "r-1", "nftables", NULL);
+  portier_opening_add_mapping (opening, "upnp", "tcp", spec->first, spec->first,
+                               "192.168.1.10", 3600, 1700000000);
+  return opening;
+}
+
+static void
+test_round_trip (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(PortierLedger) ledger = portier_ledger_new (fixture->dir);
+  g_autoptr(PortierLedger) again = portier_ledger_new (fixture->dir);
+  g_autoptr(PortierOpening) a = make_opening ("25565/tcp");
+  g_autoptr(PortierOpening) b = make_opening ("2456-2458/udp");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierPortSpec) query = portier_port_spec_parse ("2457/both", NULL);
+  g_autoptr(GPtrArray) found = NULL;
+  PortierOpening *read;
+  PortierLedgerMapping *mapping;
+  GStatBuf st;
+
+  g_assert_true (portier_ledger_load (ledger, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (portier_ledger_get_openings (ledger)->len, ==, 0);
+
+  g_assert_true (portier_ledger_put (ledger, a, &error));
+  g_assert_true (portier_ledger_put (ledger, b, &error));
+  g_assert_no_error (error);
+
+  /* Private to its owner. */
+  g_assert_cmpint (g_stat (portier_ledger_get_path (ledger), &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  g_assert_true (portier_ledger_load (again, &error));
+  g_assert_cmpuint (portier_ledger_get_openings (again)->len, ==, 2);
+  read = portier_ledger_lookup (again, a->id);
+  g_assert_nonnull (read);
+  g_assert_true (portier_port_spec_equal (&read->spec, &a->spec));
+  g_assert_cmpstr (read->app_id, ==, "minecraft-java");
+  g_assert_cmpint (read->state, ==, PORTIER_OPENING_STATE_OPEN);
+  g_assert_cmpint (read->duration, ==, PORTIER_DURATION_UNTIL_CLOSED);
+  g_assert_cmpuint (read->rules->len, ==, 1);
+  g_assert_cmpstr (((PortierLedgerRule *) read->rules->pdata[0])->backend, ==, "nftables");
+  mapping = read->mappings->pdata[0];
+  g_assert_cmpuint (mapping->external_port, ==, 25565);
+  g_assert_cmpstr (mapping->internal_client, ==, "192.168.1.10");
+  g_assert_cmpuint (mapping->lease, ==, 3600);
+
+  found = portier_ledger_find (again, query);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((PortierOpening *) found->pdata[0])->id, ==, b->id);
+
+  /* Replacing by id, and removing. */
+  a->state = PORTIER_OPENING_STATE_CLOSING;
+  g_assert_true (portier_ledger_put (again, a, &error));
+  g_assert_cmpuint (portier_ledger_get_openings (again)->len, ==, 2);
+  g_assert_cmpint (portier_ledger_lookup (again, a->id)->state, ==,
+                   PORTIER_OPENING_STATE_CLOSING);
+  g_assert_true (portier_ledger_remove (ledger, a->id, &error));
+  g_assert_no_error (error);
+  g_assert_true (portier_ledger_load (again, &error));
+  g_assert_cmpuint (portier_ledger_get_openings (again)->len, ==, 1);
+  g_assert_null (portier_ledger_lookup (again, a->id));
+  g_assert_finalize_object (g_steal_pointer (&again));
+}
+
+static void
+test_damaged (Fixture       *fixture,
+              gconstpointer  data)
+{
+  static const char *cases[] = {
+    "{ not json",
+    "[]",
+    "{\"openings\": [{\"id\": \"x\"}]}",
+    "{\"openings\": [{\"id\":\"x\",\"spec\":\"0\",\"state\":\"open\",\"duration\":\"until\","
+    "\"created\":0,\"expires\":0,\"owner_pid\":0,\"owner_start\":0,"
+    "\"firewall_rules\":[],\"router_mappings\":[]}]}",
+    "{\"openings\": [{\"id\":\"x\",\"spec\":\"80\",\"state\":\"open\",\"duration\":\"until\","
+    "\"created\":0,\"expires\":0,\"owner_pid\":0,\"owner_start\":0,"
+    "\"firewall_rules\":[],\"router_mappings\":[{\"method\":\"upnp\",\"protocol\":\"icmp\","
+    "\"external_port\":80,\"internal_port\":80,\"internal_client\":\"a\",\"lease\":0,"
+    "\"renewed_at\":0}]}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PortierLedger) ledger = portier_ledger_new (fixture->dir);
+      g_autoptr(PortierOpening) opening = make_opening ("7777/udp");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDir) dir = NULL;
+      const char *name;
+      guint set_aside = 0;
+
+      g_assert_true (g_file_set_contents (portier_ledger_get_path (ledger), cases[i], -1, NULL));
+
+      g_assert_false (portier_ledger_load (ledger, &error));
+      g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_STATE_CORRUPT);
+      g_assert_cmpuint (portier_ledger_get_openings (ledger)->len, ==, 0);
+
+      /* The damaged file is kept for a person to look at, and the ledger works again. */
+      dir = g_dir_open (fixture->dir, 0, NULL);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        if (strstr (name, ".damaged-") != NULL)
+          {
+            g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+            set_aside++;
+            g_unlink (path);
+          }
+      g_assert_cmpuint (set_aside, ==, 1);
+
+      g_clear_error (&error);
+      g_assert_true (portier_ledger_put (ledger, opening, &error));
+      g_assert_no_error (error);
+      g_assert_true (portier_ledger_load (ledger, &error));
+      g_assert_cmpuint (portier_ledger_get_openings (ledger)->len, ==, 1);
+      g_unlink (portier_ledger_get_path (ledger));
+    }
+}
+
+static void
+test_concurrent_writers (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(PortierLedger) ledger = portier_ledger_new (fixture->dir);
+  const guint per_child = 40;
+  pid_t children[2];
+
+  /* Two processes add entries at the same time; the lock keeps every one of them. */
+  for (guint c = 0; c < G_N_ELEMENTS (children); c++)
+    {
+      children[c] = fork ();
+      g_assert_cmpint (children[c], >=, 0);
+      if (children[c] == 0)
+        {
+          PortierLedger *mine = portier_ledger_new (fixture->dir);
+
+          for (guint i = 0; i < per_child; i++)
+            {
+              g_autofree char *spec = g_strdup_printf ("%u/udp", 10000 + c * 1000 + i);
+              g_autoptr(PortierOpening) opening = make_opening (spec);
+
+              if (!portier_ledger_put (mine, opening, NULL))
+                _exit (1);
+            }
+          _exit (0);
+        }
+    }
+
+  for (guint c = 0; c < G_N_ELEMENTS (children); c++)
+    {
+      int status;
+      g_assert_cmpint (waitpid (children[c], &status, 0), ==, children[c]);
+      g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    }
+
+  g_assert_true (portier_ledger_load (ledger, NULL));
+  g_assert_cmpuint (portier_ledger_get_openings (ledger)->len, ==, 2 * per_child);
+}
+
+static void
+test_stale (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(PortierLedger) ledger = portier_ledger_new (fixture->dir);
+  g_autoptr(PortierOpening) until_closed = make_opening ("1001");
+  g_autoptr(PortierOpening) expired = make_opening ("1002");
+  g_autoptr(PortierOpening) not_yet = make_opening ("1003");
+  g_autoptr(PortierOpening) mine = make_opening ("1004");
+  g_autoptr(PortierOpening) dead_owner = make_opening ("1005");
+  g_autoptr(PortierOpening) crashed = make_opening ("1006");
+  g_autoptr(PortierOpening) under_way = make_opening ("1007");
+  g_autoptr(GPtrArray) stale = NULL;
+  gint64 now = 1800000000;
+  int status;
+  pid_t child;
+
+  expired->duration = not_yet->duration = PORTIER_DURATION_UNTIL;
+  expired->expires = now - 1;
+  not_yet->expires = now + 3600;
+
+  mine->duration = PORTIER_DURATION_WHILE_RUNNING;
+  mine->owner_pid = getpid ();
+  mine->owner_start = portier_process_start_time ("/proc", getpid ());
+  g_assert_cmpuint (mine->owner_start, >, 0);
+
+  /* A process that has ended. */
+  child = fork ();
+  if (child == 0)
+    _exit (0);
+  dead_owner->owner_start = portier_process_start_time ("/proc", child);
+  waitpid (child, &status, 0);
+  dead_owner->duration = PORTIER_DURATION_WHILE_RUNNING;
+  dead_owner->owner_pid = child;
+  g_assert_cmpuint (portier_process_start_time ("/proc", child), ==, 0);
+
+  /* A transaction left half-way by a process that is gone, and one still running. */
+  crashed->state = PORTIER_OPENING_STATE_OPENING;
+  crashed->owner_pid = child;
+  crashed->owner_start = dead_owner->owner_start;
+  under_way->state = PORTIER_OPENING_STATE_OPENING;
+  under_way->owner_pid = getpid ();
+  under_way->owner_start = mine->owner_start;
+
+  g_assert_true (portier_ledger_put (ledger, until_closed, NULL));
+  g_assert_true (portier_ledger_put (ledger, expired, NULL));
+  g_assert_true (portier_ledger_put (ledger, not_yet, NULL));
+  g_assert_true (portier_ledger_put (ledger, mine, NULL));
+  g_assert_true (portier_ledger_put (ledger, dead_owner, NULL));
+  g_assert_true (portier_ledger_put (ledger, crashed, NULL));
+  g_assert_true (portier_ledger_put (ledger, under_way, NULL));
+
+  stale = portier_ledger_get_stale (ledger, now);
+  g_assert_cmpuint (stale->len, ==, 3);
+  for (guint i = 0; i < stale->len; i++)
+    {
+      const char *id = ((PortierOpening *) stale->pdata[i])->id;
+      g_assert_true (g_str_equal (id, expired->id) || g_str_equal (id, dead_owner->id) ||
+                     g_str_equal (id, crashed->id));
+    }
+}
+
+static void
+test_default_dir (void)
+{
+  g_autoptr(PortierLedger) ledger = NULL;
+
+  g_setenv ("PORTIER_STATE_DIR", "/somewhere/else", TRUE);
+  ledger = portier_ledger_new_default ();
+  g_assert_cmpstr (portier_ledger_get_path (ledger), ==, "/somewhere/else/openings.json");
+  g_unsetenv ("PORTIER_STATE_DIR");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/ledger/round-trip", Fixture, NULL, fixture_setup, test_round_trip,
+              fixture_teardown);
+  g_test_add ("/ledger/damaged", Fixture, NULL, fixture_setup, test_damaged, fixture_teardown);
+  g_test_add ("/ledger/concurrent", Fixture, NULL, fixture_setup, test_concurrent_writers,
+              fixture_teardown);
+  g_test_add ("/ledger/stale", Fixture, NULL, fixture_setup, test_stale, fixture_teardown);
+  g_test_add_func ("/ledger/default-dir", test_default_dir);
+
+  return g_test_run ();
+}
