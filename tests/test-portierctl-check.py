@@ -4,11 +4,13 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import http.server
 import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import traceback
 
 from probeserver import ProbeServer
@@ -158,6 +160,49 @@ def transmission_style_server():
         assert doc["ipv4"]["result"] == "reachable", doc
         udp = [p for p in doc["probes"] if p["protocol"] == "udp" and p["family"] == "ipv4"]
         assert udp[0]["result"] == "skipped" and udp[0]["reason"] == "udp-not-supported", doc
+
+
+class BadServer(http.server.BaseHTTPRequestHandler):
+    """A test server gone wrong, which the real one never is: it answers every probe
+    with the body it is given. (The real server cannot be made to misbehave, so this
+    one stands in for a broken or hostile one.)"""
+    body = b""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args):
+        pass
+
+
+@test
+def a_misbehaving_server_is_unavailable():
+    answers = [b"x" * 1_000_000, b"{not json", b"[1, 2]", b'{"result": "maybe"}',
+               b'{"result": 5}', b'{"result": "reachable", "address": ["x"], "elapsed_ms": "s"}']
+    for body in answers:
+        BadServer.body = body
+        httpd = http.server.HTTPServer(("127.0.0.1", 0), BadServer)
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+            proc = run("check", str(free_port()), "--probe-server", url, "--json")
+            doc = json.loads(proc.stdout)
+            if body.startswith(b'{"result": "reachable"'):
+                # Wrong types are left out, the verdict stands.
+                assert doc["ipv4"]["result"] == "reachable", doc
+                assert doc["ipv4"]["address"] is None and doc["ipv4"]["elapsed_ms"] == 0, doc
+            else:
+                assert proc.returncode == 1, proc
+                assert doc["ipv4"]["result"] == "unavailable", (body[:20], doc)
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
 
 
 @test

@@ -244,6 +244,21 @@ def ipv6_path():
 
 
 @test
+def no_ipv6_route_is_not_tested():
+    # This computer without an IPv6 way out: IPv6 is not tested, and says why.
+    s = setup()
+    route = s.net.run("lan", "ip", "-6", "route", "show", "default").stdout.split()
+    assert route, "the lan node has no IPv6 default route"
+    s.net.run("lan", "ip", "-6", "route", "del", "default")
+    try:
+        doc = s.check("41011/tcp", 6, status=1)
+        assert doc["ipv6"]["result"] == "skipped", doc
+        assert doc["ipv6"]["reason"] == "no-ipv6-connection", doc
+    finally:
+        s.net.run("lan", "ip", "-6", "route", "add", *route)
+
+
+@test
 def probe_server_down_is_unavailable_within_the_bound():
     s = setup()
     s.stop_server()
