@@ -261,25 +261,14 @@ test_urls (void)
 static void
 test_configured_server (void)
 {
-  g_autoptr(PortierProbeClient) fallback = NULL;
+  g_autoptr(PortierProbeClient) configured = NULL;
   g_autoptr(PortierProbeClient) explicit = NULL;
-  g_autofree char *none = NULL;
-
-  /* No variable, no schema installed (the tests run without): the public fallback. */
-  g_unsetenv ("PORTIER_PROBE_SERVER");
-  none = portier_probe_client_get_configured_server ();
-  g_assert_null (none);
-  fallback = portier_probe_client_new (NULL);
-  g_assert_cmpstr (portier_probe_client_get_server_url (fallback), ==,
-                   PORTIER_PROBE_FALLBACK_URL);
-  g_assert_true (portier_probe_client_is_fallback (fallback));
 
   g_setenv ("PORTIER_PROBE_SERVER", "https://probe.example.org/", TRUE);
-  g_clear_object (&fallback);
-  fallback = portier_probe_client_new (NULL);
-  g_assert_cmpstr (portier_probe_client_get_server_url (fallback), ==,
+  configured = portier_probe_client_new (NULL);
+  g_assert_cmpstr (portier_probe_client_get_server_url (configured), ==,
                    "https://probe.example.org/");
-  g_assert_false (portier_probe_client_is_fallback (fallback));
+  g_assert_false (portier_probe_client_is_fallback (configured));
 
   /* An explicit server beats the variable. */
   explicit = portier_probe_client_new ("http://127.0.0.1:1/");
@@ -287,8 +276,44 @@ test_configured_server (void)
   g_unsetenv ("PORTIER_PROBE_SERVER");
 }
 
-/* With the schema installed, the setting counts (in a child: the schema source of a
- * process is read once). */
+/* Without the schema installed (a bare build, some packagings), nothing is configured:
+ * the public fallback, and no abort. In a child: a process reads its schemas once. */
+static void
+test_configured_server_without_schema (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(PortierProbeClient) client = NULL;
+      g_autofree char *none = portier_probe_client_get_configured_server ();
+
+      g_assert_null (none);
+      client = portier_probe_client_new (NULL);
+      g_assert_cmpstr (portier_probe_client_get_server_url (client), ==,
+                       PORTIER_PROBE_FALLBACK_URL);
+      g_assert_true (portier_probe_client_is_fallback (client));
+      return;
+    }
+
+  {
+    g_autofree char *schema_dir = g_strdup (g_getenv ("GSETTINGS_SCHEMA_DIR"));
+    g_autofree char *data_dirs = g_strdup (g_getenv ("XDG_DATA_DIRS"));
+
+    g_unsetenv ("GSETTINGS_SCHEMA_DIR");
+    g_unsetenv ("PORTIER_PROBE_SERVER");
+    g_setenv ("XDG_DATA_DIRS", "/nonexistent", TRUE);
+    g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    if (schema_dir != NULL)
+      g_setenv ("GSETTINGS_SCHEMA_DIR", schema_dir, TRUE);
+    if (data_dirs != NULL)
+      g_setenv ("XDG_DATA_DIRS", data_dirs, TRUE);
+    else
+      g_unsetenv ("XDG_DATA_DIRS");
+    g_test_trap_assert_passed ();
+  }
+}
+
+/* With Portier's schema (the build's, which the tests find through
+ * GSETTINGS_SCHEMA_DIR), the setting counts, and the variable beats it. */
 static void
 test_configured_server_from_settings (void)
 {
@@ -303,7 +328,6 @@ test_configured_server_from_settings (void)
       configured = portier_probe_client_get_configured_server ();
       g_assert_cmpstr (configured, ==, "http://[::1]:4242/");
 
-      /* The variable still wins. */
       g_setenv ("PORTIER_PROBE_SERVER", "http://127.0.0.1:4343/", TRUE);
       g_free (configured);
       configured = portier_probe_client_get_configured_server ();
@@ -311,10 +335,9 @@ test_configured_server_from_settings (void)
       return;
     }
 
-  g_setenv ("GSETTINGS_SCHEMA_DIR", g_getenv ("PROBE_TEST_SCHEMA_DIR"), TRUE);
+  g_assert_nonnull (g_getenv ("GSETTINGS_SCHEMA_DIR"));
   g_unsetenv ("PORTIER_PROBE_SERVER");
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_unsetenv ("GSETTINGS_SCHEMA_DIR");
   g_test_trap_assert_passed ();
 }
 
@@ -686,6 +709,8 @@ main (int    argc,
   g_test_add_func ("/probe-client/token", test_token);
   g_test_add_func ("/probe-client/urls", test_urls);
   g_test_add_func ("/probe-client/configured-server", test_configured_server);
+  g_test_add_func ("/probe-client/configured-server-without-schema",
+                   test_configured_server_without_schema);
   g_test_add_func ("/probe-client/configured-server-from-settings",
                    test_configured_server_from_settings);
   g_test_add_func ("/probe-client/summary", test_summary);
