@@ -131,6 +131,14 @@ test_order_and_verdict (void)
   g_assert_cmpstr (((PortierFinding *) c->pdata[2])->code, ==, "mapping-missing");
   g_assert_cmpstr (((PortierFinding *) c->pdata[3])->code, ==, "unreachable");
 
+  /* The way in works, but nothing answers: not reachable for the friend. */
+  {
+    const char *no_app[] = { "reachable", "no-listener", "mapping-present", NULL };
+    g_autoptr(GPtrArray) e = findings_of (spec, no_app);
+    g_assert_cmpint (portier_findings_verdict (e), ==, PORTIER_VERDICT_NOT_REACHABLE);
+    g_assert_cmpstr (((PortierFinding *) e->pdata[0])->code, ==, "no-listener");
+  }
+
   d = findings_of (spec, unknown);
   g_assert_cmpint (portier_findings_verdict (d), ==, PORTIER_VERDICT_UNKNOWN);
 }

@@ -169,6 +169,36 @@ test_damaged (Fixture       *fixture,
 }
 
 static void
+test_one_bad_entry (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(PortierLedger) ledger = portier_ledger_new (fixture->dir);
+  g_autoptr(PortierOpening) good = make_opening ("25565/tcp");
+  g_autoptr(PortierOpening) other = make_opening ("7777/udp");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *broken = NULL;
+  char *spec;
+
+  g_assert_true (portier_ledger_put (ledger, good, NULL));
+  g_assert_true (portier_ledger_put (ledger, other, NULL));
+
+  /* Damage the second entry only. */
+  g_assert_true (g_file_get_contents (portier_ledger_get_path (ledger), &contents, NULL, NULL));
+  spec = strstr (contents, "\"7777/udp\"");
+  g_assert_nonnull (spec);
+  broken = g_strdup (contents);
+  memcpy (broken + (spec - contents), "\"7777/xyz\"", 10);
+  g_assert_true (g_file_set_contents (portier_ledger_get_path (ledger), broken, -1, NULL));
+
+  g_assert_false (portier_ledger_load (ledger, &error));
+  g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_STATE_CORRUPT);
+  /* The good one is still known, so it can still be closed. */
+  g_assert_cmpuint (portier_ledger_get_openings (ledger)->len, ==, 1);
+  g_assert_nonnull (portier_ledger_lookup (ledger, good->id));
+}
+
+static void
 test_concurrent_writers (Fixture       *fixture,
                          gconstpointer  data)
 {
@@ -291,6 +321,8 @@ main (int    argc,
   g_test_add ("/ledger/round-trip", Fixture, NULL, fixture_setup, test_round_trip,
               fixture_teardown);
   g_test_add ("/ledger/damaged", Fixture, NULL, fixture_setup, test_damaged, fixture_teardown);
+  g_test_add ("/ledger/one-bad-entry", Fixture, NULL, fixture_setup, test_one_bad_entry,
+              fixture_teardown);
   g_test_add ("/ledger/concurrent", Fixture, NULL, fixture_setup, test_concurrent_writers,
               fixture_teardown);
   g_test_add ("/ledger/stale", Fixture, NULL, fixture_setup, test_stale, fixture_teardown);

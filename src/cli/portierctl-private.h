@@ -8,6 +8,8 @@
 #include <json-glib/json-glib.h>
 
 #include "portier-catalog.h"
+#include "portier-opener.h"
+#include "portier-firewall.h"
 #include "portier-port-spec.h"
 
 G_BEGIN_DECLS
@@ -25,6 +27,14 @@ int               portierctl_apps              (int                     argc,
 int               portierctl_listening         (int                     argc,
                                                 char                  **argv);
 int               portierctl_check             (int                     argc,
+                                                char                  **argv);
+int               portierctl_open              (int                     argc,
+                                                char                  **argv);
+int               portierctl_close             (int                     argc,
+                                                char                  **argv);
+int               portierctl_list              (int                     argc,
+                                                char                  **argv);
+int               portierctl_diagnose          (int                     argc,
                                                 char                  **argv);
 
 /* Shared */
@@ -58,6 +68,10 @@ void              portierctl_table_add_row     (PortierctlTable        *table,
                                                 ...);
 void              portierctl_table_print       (PortierctlTable        *table);
 void              portierctl_table_free        (PortierctlTable        *table);
+
+void              portierctl_reconcile         (PortierOpener          *opener);
+void              portierctl_add_open_result   (JsonBuilder            *builder,
+                                                const PortierOpenResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierctlTable, portierctl_table_free)
 

@@ -21,6 +21,11 @@ typedef struct
 } Command;
 
 static const Command commands[] = {
+  { "open", N_("Let people on the internet reach a port or an app"), portierctl_open },
+  { "close", N_("Close what Portier opened"), portierctl_close },
+  { "list", N_("Show what Portier opened, and the router’s forwards"), portierctl_list },
+  { "diagnose", N_("Find out why a port cannot be reached, and what to do"),
+    portierctl_diagnose },
   { "listening", N_("Show which programs wait for connections on which ports"),
     portierctl_listening },
   { "apps", N_("List the apps Portier knows and the ports they need"), portierctl_apps },

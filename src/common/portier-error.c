@@ -36,6 +36,9 @@ static const GDBusErrorEntry error_entries[] = {
   { PORTIER_ERROR_PROBE_UNAVAILABLE, DBUS_PREFIX "ProbeUnavailable" },
   { PORTIER_ERROR_PROBE_RATE_LIMITED, DBUS_PREFIX "ProbeRateLimited" },
   { PORTIER_ERROR_STATE_CORRUPT, DBUS_PREFIX "StateCorrupt" },
+  { PORTIER_ERROR_ROUTER_CARRIER_NAT, DBUS_PREFIX "RouterCarrierNat" },
+  { PORTIER_ERROR_ROUTER_DOUBLE_NAT, DBUS_PREFIX "RouterDoubleNat" },
+  { PORTIER_ERROR_ROUTER_NO_PUBLIC_ADDRESS, DBUS_PREFIX "RouterNoPublicAddress" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (error_entries) == PORTIER_ERROR_N_ERRORS);
@@ -124,6 +127,17 @@ portier_error_describe (PortierError code)
       return _("The test server is busy. Wait a minute and test again.");
     case PORTIER_ERROR_STATE_CORRUPT:
       return _("Portier’s record of what it opened was damaged. It started a fresh one.");
+    case PORTIER_ERROR_ROUTER_CARRIER_NAT:
+      return _("Your internet provider shares one internet address among many homes "
+               "(carrier-grade NAT), so no setting in your router can let others reach this "
+               "computer. Ask your provider for a public IPv4 address, or use IPv6.");
+    case PORTIER_ERROR_ROUTER_DOUBLE_NAT:
+      return _("Your router is connected behind a second router (double NAT), so the port "
+               "must be forwarded on both. Forward it on the other router too, or switch one "
+               "of them to bridge mode.");
+    case PORTIER_ERROR_ROUTER_NO_PUBLIC_ADDRESS:
+      return _("Your router has no public internet address right now, so it cannot forward "
+               "ports. Restart the router, or ask your internet provider.");
     case PORTIER_ERROR_FAILED:
     default:
       return _("Something went wrong. Nothing was left half-done.");

@@ -301,9 +301,9 @@ describe (const char                *code,
     }
   else if (g_str_equal (code, "reachable"))
     {
-      *summary = g_strdup_printf (_("%s can be reached from the internet."), port);
-      *detail = g_strdup (_("Portier’s test server connected to it from outside your "
-                            "home."));
+      *summary = g_strdup_printf (_("The way in from the internet works for %s."), port);
+      *detail = g_strdup (_("Portier’s test server, outside your home, reached this "
+                            "computer on that port."));
     }
   else if (g_str_equal (code, "unreachable"))
     {
@@ -422,22 +422,34 @@ portier_findings_sort (GPtrArray *findings)
 /**
  * portier_findings_verdict:
  *
- * Reachable when the test from outside reached the port; not reachable when it did not
- * or when some problem makes it impossible; unknown otherwise.
+ * Reachable when the test from outside got through and the app itself accepts
+ * connections from other computers; not reachable when some problem stands in the way;
+ * unknown when nothing says either.
  */
 PortierVerdict
 portier_findings_verdict (GPtrArray *findings)
 {
   gboolean problem = FALSE;
+  gboolean app_problem = FALSE;
+  gboolean reached = FALSE;
 
   for (guint i = 0; i < findings->len; i++)
     {
       const PortierFinding *finding = g_ptr_array_index (findings, i);
 
       if (g_str_equal (finding->code, "reachable"))
-        return PORTIER_VERDICT_REACHABLE;
+        reached = TRUE;
       if (finding->status == PORTIER_FINDING_PROBLEM)
-        problem = TRUE;
+        {
+          problem = TRUE;
+          if (finding->layer == PORTIER_LAYER_APP)
+            app_problem = TRUE;
+        }
     }
+
+  /* The test server reaching this computer proves the way in; the app must still be
+   * there to answer. */
+  if (reached && !app_problem)
+    return PORTIER_VERDICT_REACHABLE;
   return problem ? PORTIER_VERDICT_NOT_REACHABLE : PORTIER_VERDICT_UNKNOWN;
 }

@@ -442,7 +442,7 @@ portier_opening_deserialize (JsonNode  *node,
       if (!JSON_NODE_HOLDS_OBJECT (element))
         return CORRUPT (error, "firewall rule");
       rule = json_node_get_object (element);
-      if (get_string (rule, "rule_id") == NULL || get_string (rule, "backend") == NULL)
+      if (get_string (rule, "rule_id") == NULL)
         return CORRUPT (error, "firewall rule");
       portier_opening_add_rule (self, get_string (rule, "rule_id"),
                                 get_string (rule, "backend"), get_string (rule, "zone"));
@@ -588,7 +588,7 @@ unlock_ledger (int fd)
     }
 }
 
-/* Reads the file into self->openings. A damaged file is set aside (never deleted: a
+/* Reads the file into self->openings. Of a damaged file, a copy is kept (never deleted: a
  * person may want to look at it) and the ledger starts empty, with an error saying so. */
 static gboolean
 read_file (PortierLedger  *self,
@@ -602,6 +602,7 @@ read_file (PortierLedger  *self,
   gsize length;
   JsonNode *root;
   JsonArray *array = NULL;
+  guint damaged = 0;
 
   if (!g_file_get_contents (self->path, &contents, &length, &local_error))
     {
@@ -621,27 +622,32 @@ read_file (PortierLedger  *self,
 
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
+      g_autoptr(GError) entry_error = NULL;
       PortierOpening *opening = portier_opening_deserialize (json_array_get_element (array, i),
-                                                             &local_error);
+                                                             &entry_error);
+      /* One damaged entry costs that entry, never the others. */
       if (opening == NULL)
         {
-          array = NULL;
-          break;
+          g_debug ("%s: entry %u: %s", self->path, i, entry_error->message);
+          damaged++;
+          continue;
         }
       g_ptr_array_add (openings, opening);
     }
 
-  if (array == NULL)
+  if (array == NULL || damaged > 0)
     {
       g_autofree char *aside = g_strdup_printf ("%s.damaged-%" G_GINT64_FORMAT, self->path,
                                                 g_get_real_time () / G_USEC_PER_SEC);
 
-      g_debug ("%s is damaged (%s); set aside as %s", self->path,
-                 local_error != NULL ? local_error->message : "unexpected content", aside);
-      g_rename (self->path, aside);
-      g_ptr_array_set_size (self->openings, 0);
+      g_debug ("%s is damaged (%s); a copy is kept as %s", self->path,
+               local_error != NULL ? local_error->message : "unexpected content", aside);
+      g_file_set_contents_full (aside, contents, (gssize) length,
+                                G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
+      g_ptr_array_unref (self->openings);
+      self->openings = g_steal_pointer (&openings);
       g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_STATE_CORRUPT,
-                   "the ledger was damaged and has been set aside as %s", aside);
+                   "the ledger was damaged; a copy is kept as %s", aside);
       return FALSE;
     }
 

@@ -36,6 +36,7 @@ typedef struct
   char            *label;           /* nullable */
   PortierDuration  duration;
   guint            hours;           /* for PORTIER_DURATION_UNTIL */
+  guint            seconds;         /* for PORTIER_DURATION_UNTIL; wins over hours when set */
   guint16          external_port;   /* 0: the same as the internal one */
   gboolean         firewall;        /* run the step (portierctl --no-firewall clears it) */
   gboolean         router;
@@ -54,6 +55,7 @@ typedef struct
   char            *firewall_backend;
   char            *firewall_zone;
   char            *firewall_command;  /* the exact command, when the user must run it */
+  GStrv            firewall_rules;    /* the rules this opening made (for portierctl) */
   GError          *firewall_error;
   char            *router_status;     /* mapped already-mapped skipped failed */
   char            *router_method;     /* upnp natpmp */
@@ -65,6 +67,8 @@ typedef struct
   char            *verify_status;     /* reachable open unreachable unavailable skipped */
   GError          *verify_error;
   char            *share;             /* ADDRESS:PORT to give friends */
+  GError          *error;             /* set when the opening failed and was undone */
+  guint16          alternative_port;  /* a free outside port the router offered */
 } PortierOpenResult;
 
 #define PORTIER_TYPE_OPEN_OPTIONS (portier_open_options_get_type ())
@@ -85,6 +89,9 @@ G_DECLARE_FINAL_TYPE (PortierOpener, portier_opener, PORTIER, OPENER, GObject)
  *                              const char *message)
  *   message: a translated sentence of what the step is doing or what it did. */
 
+/* open_finish() returns the result whenever the transaction ran: when it failed,
+ * result->error says why and everything it had done was undone. It returns NULL with an
+ * error only when it could not start (cancelled, invalid options, no ledger). */
 PortierOpener      *portier_opener_new            (PortierLedger         *ledger);
 void                portier_opener_open_async     (PortierOpener         *self,
                                                    const PortierOpenOptions *options,

@@ -55,14 +55,6 @@ def read_build(build_root):
 
     prefix = options['prefix']
     places = {'app_id': app_id, 'prefix': prefix}
-    # Empty systemd_systemunitdir: data/meson.build asks systemd.pc, as this does.
-    if options.get('systemd_systemunitdir') == '':
-        proc = subprocess.run(['pkg-config', '--variable=systemdsystemunitdir',
-                               f'--define-variable=prefix={prefix}', 'systemd'],
-                              capture_output=True, text=True)
-        unitdir = proc.stdout.strip() if proc.returncode == 0 else ''
-        options['systemd_systemunitdir'] = unitdir or os.path.join(prefix, 'lib', 'systemd',
-                                                                   'system')
     for name, value in options.items():
         if isinstance(value, str) and (name.endswith('dir') or name == 'prefix'):
             places[name] = value if os.path.isabs(value) else os.path.join(prefix, value)

@@ -1,0 +1,474 @@
+/* portierctl-open.c: portierctl open and close — the open transaction on the command line
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "portierctl"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n.h>
+
+#include "portier-error.h"
+#include "portier-opener.h"
+#include "portierctl-private.h"
+
+static void
+add_error (JsonBuilder  *builder,
+           const GError *error)
+{
+  if (error == NULL)
+    return;
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, portier_error_user_message (error));
+  if (error->domain == PORTIER_ERROR)
+    {
+      json_builder_set_member_name (builder, "error_name");
+      json_builder_add_string_value (builder, portier_error_to_dbus_name (error->code));
+    }
+}
+
+static void
+add_optional (JsonBuilder *builder,
+              const char  *name,
+              const char  *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+/**
+ * portierctl_add_open_result:
+ *
+ * One opening in the JSON shape of the contract.
+ */
+void
+portierctl_add_open_result (JsonBuilder             *builder,
+                            const PortierOpenResult *result)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, result->id);
+  json_builder_set_member_name (builder, "port");
+  portierctl_add_port_spec (builder, &result->spec);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, result->error == NULL ? "open" : "failed");
+  add_error (builder, result->error);
+
+  json_builder_set_member_name (builder, "firewall");
+  json_builder_begin_object (builder);
+  add_optional (builder, "status", result->firewall_status != NULL ? result->firewall_status
+                                                                   : "skipped");
+  add_optional (builder, "backend", result->firewall_backend);
+  add_optional (builder, "zone", result->firewall_zone);
+  add_optional (builder, "command", result->firewall_command);
+  json_builder_set_member_name (builder, "rules");
+  json_builder_begin_array (builder);
+  for (guint i = 0; result->firewall_rules != NULL && result->firewall_rules[i] != NULL; i++)
+    json_builder_add_string_value (builder, result->firewall_rules[i]);
+  json_builder_end_array (builder);
+  add_error (builder, result->firewall_error);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "router");
+  json_builder_begin_object (builder);
+  add_optional (builder, "status", result->router_status != NULL ? result->router_status
+                                                                 : "skipped");
+  add_optional (builder, "method", result->router_method);
+  add_optional (builder, "external_address", result->external_address);
+  if (result->external_port != 0)
+    {
+      json_builder_set_member_name (builder, "external_port");
+      json_builder_add_int_value (builder, result->external_port);
+    }
+  if (result->router_method != NULL)
+    {
+      json_builder_set_member_name (builder, "lease");
+      json_builder_add_int_value (builder, result->lease);
+    }
+  if (result->router_error_code != 0)
+    {
+      json_builder_set_member_name (builder, "error_code");
+      json_builder_add_int_value (builder, result->router_error_code);
+    }
+  if (result->alternative_port != 0)
+    {
+      json_builder_set_member_name (builder, "alternative_port");
+      json_builder_add_int_value (builder, result->alternative_port);
+    }
+  add_error (builder, result->router_error);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "verify");
+  json_builder_begin_object (builder);
+  add_optional (builder, "status", result->verify_status != NULL ? result->verify_status
+                                                                 : "skipped");
+  add_error (builder, result->verify_error);
+  json_builder_end_object (builder);
+
+  add_optional (builder, "share", result->share);
+  json_builder_end_object (builder);
+}
+
+static gboolean quiet;
+
+static void
+step_changed_cb (PortierOpener     *opener,
+                 int                step,
+                 int                status,
+                 const char        *message,
+                 gpointer           user_data)
+{
+  const char *mark;
+
+  if (quiet || message == NULL)
+    return;
+
+  switch (status)
+    {
+    case PORTIER_STEP_STATUS_RUNNING:
+      mark = "…";
+      break;
+    case PORTIER_STEP_STATUS_DONE:
+      mark = "✓";
+      break;
+    case PORTIER_STEP_STATUS_FAILED:
+      mark = "✗";
+      break;
+    case PORTIER_STEP_STATUS_UNDONE:
+      mark = "↶";
+      break;
+    default:
+      return;
+    }
+  g_print ("%s %s\n", mark, message);
+}
+
+/* Cleans up what a crash or an expired time left behind, before anything else. */
+void
+portierctl_reconcile (PortierOpener *opener)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  portier_opener_reconcile_async (opener, NULL, portierctl_store_result_cb, &result);
+  if (!portier_opener_reconcile_finish (opener, portierctl_wait (&result), &error))
+    g_debug ("reconcile: %s", error->message);
+}
+
+static void
+print_human_result (const PortierOpenResult *result)
+{
+  if (result->error != NULL)
+    {
+      g_print ("%s\n", portier_error_user_message (result->error));
+      if (result->alternative_port != 0)
+        g_print (_("Port %u is free on your router: try “--external-port %u”.\n"),
+                 result->alternative_port, result->alternative_port);
+      if (result->firewall_command != NULL)
+        g_print (_("To allow the port yourself, run: %s\n"), result->firewall_command);
+      g_print (_("Nothing was left open.\n"));
+      return;
+    }
+
+  if (result->firewall_command != NULL)
+    g_print (_("To allow the port through your firewall, run: %s\n"),
+             result->firewall_command);
+  if (result->share != NULL)
+    g_print (_("Give your friends this address: %s\n"), result->share);
+  if (g_strcmp0 (result->verify_status, "unreachable") == 0)
+    g_print (_("Run “portierctl diagnose %u/%s” to find out what is in the way.\n"),
+             result->spec.first, portier_protocol_to_string (result->spec.protocol));
+  g_print (_("Close it again with “portierctl close %s”.\n"), result->id);
+}
+
+int
+portierctl_open (int    argc,
+                 char **argv)
+{
+  gboolean json = FALSE, permanent = FALSE, no_firewall = FALSE, no_router = FALSE;
+  gboolean no_verify = FALSE;
+  int external_port = 0;
+  gint64 lease = 0;
+  g_autofree char *app_id = NULL;
+  g_autofree char *probe_server = NULL;
+  const GOptionEntry entries[] = {
+    { "app", 0, 0, G_OPTION_ARG_STRING, &app_id, N_("The app this port is for"), N_("ID") },
+    { "external-port", 0, 0, G_OPTION_ARG_INT, &external_port,
+      N_("The port people on the internet use, if it must differ"), N_("PORT") },
+    { "lease", 0, 0, G_OPTION_ARG_INT64, &lease,
+      N_("Close it again after this many seconds (default: one hour)"), N_("SECONDS") },
+    { "permanent", 0, 0, G_OPTION_ARG_NONE, &permanent, N_("Keep it open until closed"),
+      NULL },
+    { "no-firewall", 0, 0, G_OPTION_ARG_NONE, &no_firewall,
+      N_("Leave this computer’s firewall alone"), NULL },
+    { "no-router", 0, 0, G_OPTION_ARG_NONE, &no_router, N_("Leave the router alone"), NULL },
+    { "no-verify", 0, 0, G_OPTION_ARG_NONE, &no_verify,
+      N_("Skip the test from the internet"), NULL },
+    { "probe-server", 0, 0, G_OPTION_ARG_STRING, &probe_server,
+      N_("The test server to use"), N_("URL") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON document"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = portierctl_option_context (
+    "open", "SPEC",
+    _("Let people on the internet reach a port of this computer: allow it through the "
+      "firewall, ask the router to forward it, and test it from outside. SPEC is a port "
+      "such as 25565/tcp, or an app such as minecraft-java."),
+    entries);
+  g_autoptr(GPtrArray) specs = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(PortierOpener) opener = NULL;
+  g_autoptr(GError) error = NULL;
+  PortierApp *app = NULL;
+  gboolean failed = FALSE;
+  int status;
+
+  if (!portierctl_parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return portierctl_usage_error ("open", _("Say which port or app to open."));
+  if (permanent && lease != 0)
+    return portierctl_usage_error ("open", _("Choose either --lease or --permanent."));
+  if (lease < 0 || lease > 7 * 24 * 3600)
+    return portierctl_usage_error ("open", _("The lease is a number of seconds from 1 to "
+                                             "604800 (one week)."));
+  if (external_port < 0 || external_port > G_MAXUINT16)
+    return portierctl_usage_error ("open", _("The outside port must be from 1 to 65535."));
+  if ((specs = portierctl_resolve_spec (argv[1], &app, &error)) == NULL)
+    return portierctl_fail (error);
+  if (app_id != NULL && portier_catalog_lookup (portierctl_get_catalog (), app_id) == NULL)
+    return portierctl_usage_error ("open", _("“%s” is not an app Portier knows."), app_id);
+  if (app != NULL && app_id == NULL)
+    app_id = g_strdup (portier_app_get_id (app));
+  if (external_port != 0 && specs->len > 1)
+    return portierctl_usage_error ("open", _("--external-port needs a single port."));
+
+  quiet = json;
+  opener = portier_opener_new (NULL);
+  g_signal_connect (opener, "step-changed", G_CALLBACK (step_changed_cb), NULL);
+  portierctl_reconcile (opener);
+
+  /* An app with several ports opens them all, or none: a failure undoes the others. */
+  results = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_open_result_free);
+  for (guint i = 0; i < specs->len && !failed; i++)
+    {
+      g_autoptr(PortierOpenOptions) options = portier_open_options_new (specs->pdata[i]);
+      g_autoptr(GAsyncResult) async_result = NULL;
+      PortierOpenResult *result;
+
+      options->app_id = g_strdup (app_id);
+      options->external_port = (guint16) external_port;
+      options->firewall = !no_firewall;
+      options->router = !no_router;
+      options->verify = !no_verify;
+      options->interactive = TRUE;
+      options->probe_server = g_strdup (probe_server);
+      if (permanent)
+        options->duration = PORTIER_DURATION_UNTIL_CLOSED;
+      else
+        {
+          options->duration = PORTIER_DURATION_UNTIL;
+          options->seconds = lease > 0 ? (guint) lease : 3600;
+        }
+
+      portier_opener_open_async (opener, options, NULL, portierctl_store_result_cb,
+                                 &async_result);
+      result = portier_opener_open_finish (opener, portierctl_wait (&async_result), &error);
+      if (result == NULL)
+        return portierctl_fail (error);
+      failed = result->error != NULL;
+      g_ptr_array_add (results, result);
+    }
+
+  if (failed)
+    for (guint i = 0; i + 1 < results->len; i++)
+      {
+        g_autoptr(GAsyncResult) async_result = NULL;
+        g_autoptr(GError) close_error = NULL;
+        const PortierOpenResult *done = g_ptr_array_index (results, i);
+
+        portier_opener_close_async (opener, done->id, TRUE, NULL, portierctl_store_result_cb,
+                                    &async_result);
+        if (!portier_opener_close_finish (opener, portierctl_wait (&async_result),
+                                          &close_error))
+          g_printerr ("portierctl: %s\n", portier_error_user_message (close_error));
+      }
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      if (results->len == 1)
+        portierctl_add_open_result (builder, results->pdata[0]);
+      else
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "app");
+          json_builder_add_string_value (builder, app_id);
+          json_builder_set_member_name (builder, "openings");
+          json_builder_begin_array (builder);
+          for (guint i = 0; i < results->len; i++)
+            portierctl_add_open_result (builder, results->pdata[i]);
+          json_builder_end_array (builder);
+          json_builder_end_object (builder);
+        }
+      root = json_builder_get_root (builder);
+      portierctl_print_json (root);
+    }
+  else
+    for (guint i = 0; i < results->len; i++)
+      print_human_result (results->pdata[i]);
+
+  return failed ? PORTIERCTL_EXIT_FAILED : PORTIERCTL_EXIT_OK;
+}
+
+/* The opening that holds this firewall rule, so a rule id closes its whole opening. */
+static const char *
+find_by_rule_id (PortierLedger *ledger,
+                 const char    *rule_id)
+{
+  GPtrArray *openings = portier_ledger_get_openings (ledger);
+
+  for (guint i = 0; i < openings->len; i++)
+    {
+      const PortierOpening *opening = g_ptr_array_index (openings, i);
+
+      for (guint j = 0; j < opening->rules->len; j++)
+        if (g_strcmp0 (((PortierLedgerRule *) opening->rules->pdata[j])->rule_id, rule_id) == 0)
+          return opening->id;
+    }
+  return NULL;
+}
+
+int
+portierctl_close (int    argc,
+                  char **argv)
+{
+  gboolean json = FALSE, all = FALSE;
+  const GOptionEntry entries[] = {
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Close everything Portier opened"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON document"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = portierctl_option_context (
+    "close", "(ID | SPEC | --all)",
+    _("Close what Portier opened: the router’s forward and the firewall rule. Only what "
+      "Portier made is removed."),
+    entries);
+  g_autoptr(PortierOpener) opener = NULL;
+  g_autoptr(PortierLedger) ledger = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) closed = g_ptr_array_new ();
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *openings;
+  int status;
+
+  if (!portierctl_parse_options (context, &argc, &argv, &status))
+    return status;
+  if ((all && argc != 1) || (!all && argc != 2))
+    return portierctl_usage_error ("close", _("Say what to close: an id from “portierctl "
+                                              "list”, a port, an app, or --all."));
+
+  ledger = portier_ledger_new_default ();
+  opener = portier_opener_new (ledger);
+  portierctl_reconcile (opener);
+  if (!portier_ledger_load (ledger, &error) &&
+      !g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_STATE_CORRUPT))
+    return portierctl_fail (error);
+  g_clear_error (&error);
+  openings = portier_ledger_get_openings (ledger);
+
+  if (all)
+    for (guint i = 0; i < openings->len; i++)
+      g_ptr_array_add (ids, g_strdup (((PortierOpening *) openings->pdata[i])->id));
+  else if (portier_ledger_lookup (ledger, argv[1]) != NULL)
+    g_ptr_array_add (ids, g_strdup (argv[1]));
+  else if (find_by_rule_id (ledger, argv[1]) != NULL)
+    g_ptr_array_add (ids, g_strdup (find_by_rule_id (ledger, argv[1])));
+  else
+    {
+      g_autoptr(GPtrArray) specs = portierctl_resolve_spec (argv[1], NULL, &error);
+
+      if (specs == NULL)
+        return portierctl_fail (error);
+      for (guint i = 0; i < specs->len; i++)
+        {
+          g_autoptr(GPtrArray) found = portier_ledger_find (ledger, specs->pdata[i]);
+          for (guint j = 0; j < found->len; j++)
+            {
+              const char *id = ((PortierOpening *) found->pdata[j])->id;
+              if (!g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL))
+                g_ptr_array_add (ids, g_strdup (id));
+            }
+        }
+      if (ids->len == 0)
+        g_ptr_array_add (errors, g_error_new (PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND,
+                                              _("Portier has not opened %s."), argv[1]));
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      GError *close_error = NULL;
+
+      portier_opener_close_async (opener, ids->pdata[i], TRUE, NULL,
+                                  portierctl_store_result_cb, &result);
+      if (portier_opener_close_finish (opener, portierctl_wait (&result), &close_error))
+        g_ptr_array_add (closed, ids->pdata[i]);
+      else
+        g_ptr_array_add (errors, close_error);
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "closed");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < closed->len; i++)
+        json_builder_add_string_value (builder, closed->pdata[i]);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "errors");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < errors->len; i++)
+        json_builder_add_string_value (builder,
+                                       portier_error_user_message (errors->pdata[i]));
+      json_builder_end_array (builder);
+      if (errors->len > 0 && ((GError *) errors->pdata[0])->domain == PORTIER_ERROR)
+        {
+          const char *name = portier_error_to_dbus_name (((GError *) errors->pdata[0])->code);
+
+          json_builder_set_member_name (builder, "error_code");
+          json_builder_add_string_value (builder, strrchr (name, '.') + 1);
+        }
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      portierctl_print_json (root);
+    }
+  else
+    {
+      if (closed->len > 0)
+        g_print (g_dngettext (GETTEXT_PACKAGE, "Closed %u opening.\n", "Closed %u openings.\n",
+                              closed->len), closed->len);
+      else if (errors->len == 0)
+        g_print (_("Portier has nothing open.\n"));
+      for (guint i = 0; i < errors->len; i++)
+        {
+          const GError *e = errors->pdata[i];
+          g_printerr ("portierctl: %s\n",
+                      g_error_matches (e, PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND)
+                        ? e->message : portier_error_user_message (e));
+        }
+    }
+
+  return errors->len > 0 ? PORTIERCTL_EXIT_FAILED : PORTIERCTL_EXIT_OK;
+}

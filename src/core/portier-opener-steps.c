@@ -1,0 +1,386 @@
+/* portier-opener-steps.c: the firewall and verify steps, on the modules that do them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "portier-opener"
+
+#include "config.h"
+
+#include "portier-error.h"
+#include "portier-opener-private.h"
+#include "portier-firewall.h"
+#include "portier-probe-client.h"
+
+/* ---- verify ---- */
+
+typedef struct
+{
+  PortierProbeClient *client;
+  char               *public_address;
+} VerifyData;
+
+static void
+verify_data_free (VerifyData *data)
+{
+  g_clear_object (&data->client);
+  g_free (data->public_address);
+  g_free (data);
+}
+
+static const char *
+verify_status_of (PortierProbeReport *report)
+{
+  static const GSocketFamily families[] = { G_SOCKET_FAMILY_IPV4, G_SOCKET_FAMILY_IPV6 };
+  gboolean open = FALSE;
+
+  if (portier_probe_report_is_unavailable (report))
+    return "unavailable";
+
+  for (guint i = 0; i < G_N_ELEMENTS (families); i++)
+    {
+      const PortierProbeOutcome *summary = portier_probe_report_get_summary (report,
+                                                                           families[i]);
+
+      if (summary == NULL || !portier_probe_outcome_is_success (summary))
+        continue;
+      if (summary->result == PORTIER_PROBE_RESULT_REACHABLE)
+        return "reachable";
+      open = TRUE;
+    }
+  return open ? "open" : "unreachable";
+}
+
+static void
+checked_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VerifyData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierProbeReport) report = NULL;
+  const PortierProbeOutcome *ipv4;
+
+  report = portier_probe_client_check_finish (PORTIER_PROBE_CLIENT (source), result, &error);
+  if (report == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  ipv4 = portier_probe_report_get_summary (report, G_SOCKET_FAMILY_IPV4);
+  if (ipv4 != NULL && ipv4->address != NULL)
+    data->public_address = g_strdup (ipv4->address);
+  g_task_return_pointer (task, g_strdup (verify_status_of (report)), g_free);
+}
+
+void
+_portier_verify_step_async (const PortierPortSpec *spec,
+                            guint16                external_port,
+                            const char            *probe_server,
+                            GCancellable          *cancellable,
+                            GAsyncReadyCallback    callback,
+                            gpointer               user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  VerifyData *data = g_new0 (VerifyData, 1);
+
+  g_task_set_source_tag (task, _portier_verify_step_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) verify_data_free);
+
+  /* The test listens on this computer's port and is answered on the router's outside
+   * port: both are the same unless --external-port moved it, which the probe server
+   * cannot be told about; then the result says what the inside port does. */
+  if (external_port != 0 && external_port != spec->first)
+    g_debug ("testing the inside port %u; the outside port is %u", spec->first, external_port);
+
+  data->client = portier_probe_client_new (probe_server);
+  portier_probe_client_check_async (data->client, spec, cancellable, checked_cb,
+                                    g_steal_pointer (&task));
+}
+
+/**
+ * _portier_verify_step_finish:
+ * @public_address: (out) (optional): the address the probe server saw
+ *
+ * Returns: reachable, open, unreachable or unavailable; %NULL with an error when the test
+ *   could not run
+ */
+char *
+_portier_verify_step_finish (GAsyncResult  *result,
+                             char         **public_address,
+                             GError       **error)
+{
+  VerifyData *data = g_task_get_task_data (G_TASK (result));
+
+  if (public_address != NULL)
+    *public_address = g_strdup (data->public_address);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- firewall ---- */
+
+typedef struct
+{
+  PortierPortSpec      spec;
+  char                *label;
+  char                *rule_id;
+  guint                timeout;
+  PortierFirewallFlags flags;
+  PortierFirewall     *firewall;
+} FirewallData;
+
+static void
+firewall_data_free (FirewallData *data)
+{
+  g_free (data->label);
+  g_free (data->rule_id);
+  g_clear_object (&data->firewall);
+  g_free (data);
+}
+
+static GTask *
+firewall_task (gpointer             source_tag,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_new0 (FirewallData, 1), (GDestroyNotify) firewall_data_free);
+  return task;
+}
+
+static void
+opened_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierFirewallResult) opened = NULL;
+  PortierFirewallStepResult *step;
+
+  opened = portier_firewall_open_finish (PORTIER_FIREWALL (source), result, &error);
+  if (opened == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  step = g_new0 (PortierFirewallStepResult, 1);
+  step->status = g_strdup (opened->status);
+  step->backend = g_strdup (opened->backend);
+  step->zone = opened->zone != NULL && opened->zone[0] != '\0' ? g_strdup (opened->zone) : NULL;
+  step->rule_ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; opened->rule_ids != NULL && opened->rule_ids[i] != NULL; i++)
+    g_ptr_array_add (step->rule_ids, g_strdup (opened->rule_ids[i]));
+  g_task_return_pointer (task, step, (GDestroyNotify) portier_firewall_step_result_free);
+}
+
+static void
+firewall_ready_for_open_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FirewallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+
+  data->firewall = portier_firewall_new_finish (result, &error);
+  if (data->firewall == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Neither the helper nor firewalld: nothing can change the firewall from here. The
+   * opening goes on (most computers block nothing), with the exact command for the
+   * person in case theirs does; the test from outside will tell. */
+  if (portier_firewall_get_mode (data->firewall) == PORTIER_FIREWALL_MODE_MANUAL)
+    {
+      PortierFirewallStepResult *step = g_new0 (PortierFirewallStepResult, 1);
+
+      step->status = g_strdup ("skipped");
+      step->backend = portier_firewall_guess_backend ();
+      step->command = portier_firewall_manual_command (&data->spec, step->backend);
+      g_task_return_pointer (task, step, (GDestroyNotify) portier_firewall_step_result_free);
+      return;
+    }
+
+  /* The cancellable first: the task is handed on in the same call. */
+  cancellable = g_task_get_cancellable (task);
+  portier_firewall_open_async (data->firewall, &data->spec, data->label, data->timeout,
+                               data->flags, cancellable, opened_cb, g_steal_pointer (&task));
+}
+
+void
+_portier_firewall_step_open_async (const PortierOpenOptions *options,
+                                   GCancellable             *cancellable,
+                                   GAsyncReadyCallback       callback,
+                                   gpointer                  user_data)
+{
+  g_autoptr(GTask) task = firewall_task (_portier_firewall_step_open_async, cancellable,
+                                         callback, user_data);
+  FirewallData *data = g_task_get_task_data (task);
+
+  data->spec = options->spec;
+  data->label = g_strdup (options->label != NULL ? options->label : options->app_id);
+  data->flags = options->interactive ? PORTIER_FIREWALL_FLAGS_INTERACTIVE
+                                     : PORTIER_FIREWALL_FLAGS_NONE;
+  if (options->duration == PORTIER_DURATION_UNTIL_CLOSED)
+    data->flags |= PORTIER_FIREWALL_FLAGS_PERMANENT;
+  /* A rule for a time runs out by itself where the firewall can do that (firewalld);
+   * elsewhere the ledger's reconcile removes it. */
+  if (options->duration == PORTIER_DURATION_UNTIL)
+    data->timeout = options->seconds > 0 ? options->seconds : options->hours * 3600;
+
+  portier_firewall_new_async (cancellable, firewall_ready_for_open_cb,
+                              g_steal_pointer (&task));
+}
+
+PortierFirewallStepResult *
+_portier_firewall_step_open_finish (GAsyncResult  *result,
+                                    GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+closed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!portier_firewall_close_finish (PORTIER_FIREWALL (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+firewall_ready_for_close_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FirewallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+
+  data->firewall = portier_firewall_new_finish (result, &error);
+  if (data->firewall == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  portier_firewall_close_async (data->firewall, data->rule_id, data->flags, cancellable,
+                                closed_cb, g_steal_pointer (&task));
+}
+
+void
+_portier_firewall_step_close_async (const char          *rule_id,
+                                    gboolean             interactive,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = firewall_task (_portier_firewall_step_close_async, cancellable,
+                                         callback, user_data);
+  FirewallData *data = g_task_get_task_data (task);
+
+  data->rule_id = g_strdup (rule_id);
+  data->flags = interactive ? PORTIER_FIREWALL_FLAGS_INTERACTIVE : PORTIER_FIREWALL_FLAGS_NONE;
+  portier_firewall_new_async (cancellable, firewall_ready_for_close_cb,
+                              g_steal_pointer (&task));
+}
+
+gboolean
+_portier_firewall_step_close_finish (GAsyncResult  *result,
+                                     GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+queried_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FirewallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierFirewallQuery) query = NULL;
+
+  query = portier_firewall_query_finish (PORTIER_FIREWALL (source), result, &error);
+  if (query == NULL)
+    {
+      g_debug ("asking the firewall: %s", error->message);
+      g_task_return_pointer (task, g_strdup ("unknown"), g_free);
+      return;
+    }
+  data->label = g_strdup (query->backend);
+  g_task_return_pointer (task,
+                         g_strdup (g_str_equal (query->status, "open") ? "open"
+                                   : g_str_equal (query->status, "blocked") ? "blocks"
+                                   : "unknown"),
+                         g_free);
+}
+
+static void
+firewall_ready_for_query_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FirewallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+
+  data->firewall = portier_firewall_new_finish (result, &error);
+  if (data->firewall == NULL)
+    {
+      g_task_return_pointer (task, g_strdup ("unknown"), g_free);
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  portier_firewall_query_async (data->firewall, &data->spec, cancellable, queried_cb,
+                                g_steal_pointer (&task));
+}
+
+/**
+ * _portier_firewall_query_finish:
+ * @backend: (out): the firewall that answered, or %NULL
+ *
+ * Returns: open, blocks or unknown
+ */
+void
+_portier_firewall_query_async (const PortierPortSpec *spec,
+                               GCancellable          *cancellable,
+                               GAsyncReadyCallback    callback,
+                               gpointer               user_data)
+{
+  g_autoptr(GTask) task = firewall_task (_portier_firewall_query_async, cancellable, callback,
+                                         user_data);
+  FirewallData *data = g_task_get_task_data (task);
+
+  data->spec = *spec;
+  portier_firewall_new_async (cancellable, firewall_ready_for_query_cb,
+                              g_steal_pointer (&task));
+}
+
+char *
+_portier_firewall_query_finish (GAsyncResult  *result,
+                                char         **backend,
+                                GError       **error)
+{
+  FirewallData *data = g_task_get_task_data (G_TASK (result));
+
+  *backend = g_strdup (data->label);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

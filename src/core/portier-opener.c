@@ -1,0 +1,1353 @@
+/* portier-opener.c: the open transaction — firewall, router, verify — and its undoing
+ *
+ * An opening is written to the ledger (state "opening", with this process as its owner)
+ * before anything is changed, and every rule and mapping is added to that entry as soon
+ * as it exists. When a step fails or the transaction is cancelled, what the earlier
+ * steps made is removed again, newest first, and the entry goes; when this process dies
+ * half-way, the entry stays behind with a dead owner and the next reconcile removes
+ * what it lists. Either way nothing is left half-open.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "portier-opener"
+
+#include "config.h"
+
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+
+#include "portier-error.h"
+#include "portier-opener-private.h"
+#include "portier-router.h"
+
+#define RENEW_MIN_SECONDS 30
+
+/* ---- options and results ---- */
+
+G_DEFINE_BOXED_TYPE (PortierOpenOptions, portier_open_options,
+                     portier_open_options_copy, portier_open_options_free)
+G_DEFINE_BOXED_TYPE (PortierOpenResult, portier_open_result,
+                     portier_open_result_copy, portier_open_result_free)
+
+PortierOpenOptions *
+portier_open_options_new (const PortierPortSpec *spec)
+{
+  PortierOpenOptions *self = g_new0 (PortierOpenOptions, 1);
+
+  self->spec = *spec;
+  self->duration = PORTIER_DURATION_UNTIL;
+  self->hours = 1;
+  self->firewall = self->router = self->verify = TRUE;
+  return self;
+}
+
+PortierOpenOptions *
+portier_open_options_copy (const PortierOpenOptions *self)
+{
+  PortierOpenOptions *copy = g_memdup2 (self, sizeof *self);
+
+  copy->app_id = g_strdup (self->app_id);
+  copy->label = g_strdup (self->label);
+  copy->probe_server = g_strdup (self->probe_server);
+  return copy;
+}
+
+void
+portier_open_options_free (PortierOpenOptions *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->app_id);
+  g_free (self->label);
+  g_free (self->probe_server);
+  g_free (self);
+}
+
+static GError *
+copy_error (const GError *error)
+{
+  return error != NULL ? g_error_copy (error) : NULL;
+}
+
+PortierOpenResult *
+portier_open_result_copy (const PortierOpenResult *self)
+{
+  PortierOpenResult *copy = g_memdup2 (self, sizeof *self);
+
+  copy->id = g_strdup (self->id);
+  copy->firewall_status = g_strdup (self->firewall_status);
+  copy->firewall_backend = g_strdup (self->firewall_backend);
+  copy->firewall_zone = g_strdup (self->firewall_zone);
+  copy->firewall_command = g_strdup (self->firewall_command);
+  copy->firewall_rules = g_strdupv (self->firewall_rules);
+  copy->firewall_error = copy_error (self->firewall_error);
+  copy->router_status = g_strdup (self->router_status);
+  copy->router_method = g_strdup (self->router_method);
+  copy->external_address = g_strdup (self->external_address);
+  copy->router_error = copy_error (self->router_error);
+  copy->verify_status = g_strdup (self->verify_status);
+  copy->verify_error = copy_error (self->verify_error);
+  copy->share = g_strdup (self->share);
+  copy->error = copy_error (self->error);
+  return copy;
+}
+
+void
+portier_open_result_free (PortierOpenResult *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->id);
+  g_free (self->firewall_status);
+  g_free (self->firewall_backend);
+  g_free (self->firewall_zone);
+  g_free (self->firewall_command);
+  g_strfreev (self->firewall_rules);
+  g_clear_error (&self->firewall_error);
+  g_free (self->router_status);
+  g_free (self->router_method);
+  g_free (self->external_address);
+  g_clear_error (&self->router_error);
+  g_free (self->verify_status);
+  g_clear_error (&self->verify_error);
+  g_free (self->share);
+  g_clear_error (&self->error);
+  g_free (self);
+}
+
+void
+portier_firewall_step_result_free (PortierFirewallStepResult *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->status);
+  g_free (self->backend);
+  g_free (self->zone);
+  g_free (self->command);
+  g_clear_pointer (&self->rule_ids, g_ptr_array_unref);
+  g_free (self);
+}
+
+/* ---- the opener ---- */
+
+struct _PortierOpener
+{
+  GObject         parent_instance;
+
+  PortierLedger  *ledger;
+  PortierRouter  *router;
+  GHashTable     *renewals;     /* opening id → GSource id */
+  GCancellable   *cancellable;  /* for renewals; cancelled in dispose */
+  gboolean        holding;
+};
+
+G_DEFINE_FINAL_TYPE (PortierOpener, portier_opener, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_STEP_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+portier_opener_dispose (GObject *object)
+{
+  PortierOpener *self = PORTIER_OPENER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_pointer (&self->renewals, g_hash_table_unref);
+  g_clear_object (&self->router);
+  g_clear_object (&self->ledger);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (portier_opener_parent_class)->dispose (object);
+}
+
+static void
+portier_opener_class_init (PortierOpenerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = portier_opener_dispose;
+
+  /**
+   * PortierOpener::step-changed:
+   * @step: a #PortierStep
+   * @status: a #PortierStepStatus
+   * @message: a translated sentence: what the step does or did
+   */
+  signals[SIGNAL_STEP_CHANGED] = g_signal_new ("step-changed", G_TYPE_FROM_CLASS (klass),
+                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                               G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_INT,
+                                               G_TYPE_STRING);
+}
+
+static void
+remove_source (gpointer data)
+{
+  g_source_remove (GPOINTER_TO_UINT (data));
+}
+
+static void
+portier_opener_init (PortierOpener *self)
+{
+  self->renewals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, remove_source);
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * portier_opener_new:
+ * @ledger: (nullable): where openings are recorded; %NULL for the user's own
+ */
+PortierOpener *
+portier_opener_new (PortierLedger *ledger)
+{
+  PortierOpener *self = g_object_new (PORTIER_TYPE_OPENER, NULL);
+
+  self->ledger = ledger != NULL ? g_object_ref (ledger) : portier_ledger_new_default ();
+  return self;
+}
+
+static void
+emit_step (PortierOpener     *self,
+           PortierStep        step,
+           PortierStepStatus  status,
+           const char        *message)
+{
+  g_signal_emit (self, signals[SIGNAL_STEP_CHANGED], 0, (int) step, (int) status, message);
+}
+
+/* ---- the router, found once per opener ---- */
+
+static void
+router_found_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PortierOpener *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  PortierRouter *router = portier_router_discover_finish (result, &error);
+
+  if (router == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_set_object (&self->router, router);
+  g_object_unref (router);
+  g_task_return_pointer (task, g_object_ref (router), g_object_unref);
+}
+
+static void
+get_router_async (PortierOpener       *self,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  if (self->router != NULL)
+    {
+      g_task_return_pointer (task, g_object_ref (self->router), g_object_unref);
+      return;
+    }
+  portier_router_discover_async (PORTIER_ROUTER_DISCOVER_NONE, cancellable, router_found_cb,
+                                 g_steal_pointer (&task));
+}
+
+static PortierRouter *
+get_router_finish (PortierOpener  *self,
+                   GAsyncResult   *result,
+                   GError        **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- open ---- */
+
+typedef struct
+{
+  guint16          port;
+  PortierProtocol  protocol;
+} PortToMap;
+
+typedef struct
+{
+  PortierOpenOptions *options;
+  PortierOpening     *opening;
+  PortierOpenResult  *result;
+  PortierRouter      *router;
+  GArray             *to_map;          /* of PortToMap */
+  guint               next;
+  GPtrArray          *created_rules;   /* of char*, ours to undo */
+  GPtrArray          *created_maps;    /* of PortierMapping, ours to undo */
+  guint               undo_index;
+  GError             *failure;
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  portier_open_options_free (data->options);
+  portier_opening_free (data->opening);
+  portier_open_result_free (data->result);
+  g_clear_object (&data->router);
+  g_array_unref (data->to_map);
+  g_ptr_array_unref (data->created_rules);
+  g_ptr_array_unref (data->created_maps);
+  g_clear_error (&data->failure);
+  g_free (data);
+}
+
+static guint
+lease_for (const PortierOpenOptions *options)
+{
+  guint seconds;
+
+  switch (options->duration)
+    {
+    case PORTIER_DURATION_UNTIL_CLOSED:
+      return 0;
+    case PORTIER_DURATION_UNTIL:
+      seconds = options->seconds > 0 ? options->seconds : options->hours * 3600;
+      return CLAMP (seconds, 1, PORTIER_ROUTER_MAX_LEASE);
+    case PORTIER_DURATION_WHILE_RUNNING:
+    default:
+      return PORTIER_ROUTER_DEFAULT_LEASE;
+    }
+}
+
+static gboolean
+save (PortierOpener  *self,
+      OpenData       *data,
+      GError        **error)
+{
+  return portier_ledger_put (self->ledger, data->opening, error);
+}
+
+static void undo_next (GTask *task);
+static void router_step (GTask *task);
+static void verify_step (GTask *task);
+
+/* A step failed: keep its error, undo what was made, then return the result. */
+static void
+fail (GTask  *task,
+      GError *error)
+{
+  OpenData *data = g_task_get_task_data (task);
+
+  g_warning ("opening %s failed: %s", data->opening->id, error->message);
+  data->failure = error;
+  data->undo_index = data->created_maps->len;
+  data->opening->state = PORTIER_OPENING_STATE_CLOSING;
+  save (g_task_get_source_object (task), data, NULL);
+  undo_next (task);
+}
+
+static void
+finish_undo (GTask *task)
+{
+  PortierOpener *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (data->created_rules->len == 0 && data->created_maps->len == 0)
+    {
+      if (!portier_ledger_remove (self->ledger, data->opening->id, &error))
+        g_warning ("cannot update the ledger: %s", error->message);
+    }
+  else
+    {
+      /* Something could not be undone: it stays in the ledger, so that a later close
+       * or reconcile finishes the job. */
+      g_warning ("opening %s could not be fully undone; it is kept for the next cleanup",
+                 data->opening->id);
+    }
+
+  data->result->error = g_steal_pointer (&data->failure);
+  g_task_return_pointer (task, g_steal_pointer (&data->result),
+                         (GDestroyNotify) portier_open_result_free);
+}
+
+static void
+undo_rule_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PortierOpener *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  const char *rule_id = g_ptr_array_index (data->created_rules, data->created_rules->len - 1);
+
+  if (!_portier_firewall_step_close_finish (result, &error))
+    {
+      g_warning ("could not remove firewall rule %s: %s", rule_id, error->message);
+      finish_undo (task);
+      return;
+    }
+
+  /* Drop it from the ledger entry, then the next one. */
+  for (guint i = 0; i < data->opening->rules->len; i++)
+    if (g_strcmp0 (((PortierLedgerRule *) data->opening->rules->pdata[i])->rule_id,
+                   rule_id) == 0)
+      g_ptr_array_remove_index (data->opening->rules, i--);
+  g_ptr_array_remove_index (data->created_rules, data->created_rules->len - 1);
+  save (self, data, NULL);
+  emit_step (self, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_UNDONE,
+             _("The firewall rule was removed again."));
+  undo_next (g_steal_pointer (&task));
+}
+
+static void
+undo_mapping_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PortierOpener *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  PortierMapping *mapping = g_ptr_array_index (data->created_maps, data->created_maps->len - 1);
+
+  if (!portier_router_remove_mapping_finish (PORTIER_ROUTER (source), result, &error) &&
+      !g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND))
+    {
+      g_warning ("could not remove the router forward of port %u: %s",
+                 mapping->external_port, error->message);
+      finish_undo (task);
+      return;
+    }
+
+  for (guint i = 0; i < data->opening->mappings->len; i++)
+    {
+      PortierLedgerMapping *m = data->opening->mappings->pdata[i];
+      if (m->external_port == mapping->external_port &&
+          g_strcmp0 (m->protocol, portier_protocol_to_string (mapping->protocol)) == 0)
+        g_ptr_array_remove_index (data->opening->mappings, i--);
+    }
+  g_ptr_array_remove_index (data->created_maps, data->created_maps->len - 1);
+  save (self, data, NULL);
+  if (data->created_maps->len == 0)
+    emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_UNDONE,
+               _("The router’s forward was removed again."));
+  undo_next (g_steal_pointer (&task));
+}
+
+/* Newest first: the router's forwards, then the firewall rules. Undoing runs even when
+ * the transaction was cancelled, so it does not use the task's cancellable. */
+static void
+undo_next (GTask *task)
+{
+  OpenData *data = g_task_get_task_data (task);
+
+  if (data->created_maps->len > 0)
+    {
+      portier_router_remove_mapping_async (data->router,
+                                           g_ptr_array_index (data->created_maps,
+                                                              data->created_maps->len - 1),
+                                           NULL, undo_mapping_cb, task);
+      return;
+    }
+  if (data->created_rules->len > 0)
+    {
+      _portier_firewall_step_close_async (g_ptr_array_index (data->created_rules,
+                                                             data->created_rules->len - 1),
+                                          data->options->interactive, NULL, undo_rule_cb,
+                                          task);
+      return;
+    }
+  finish_undo (task);
+}
+
+static void
+open_done (GTask *task)
+{
+  PortierOpener *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* What this opening made, for the record. */
+  data->result->firewall_rules = g_new0 (char *, data->opening->rules->len + 1);
+  for (guint i = 0; i < data->opening->rules->len; i++)
+    data->result->firewall_rules[i] =
+      g_strdup (((PortierLedgerRule *) data->opening->rules->pdata[i])->rule_id);
+
+  data->opening->state = PORTIER_OPENING_STATE_OPEN;
+  if (data->opening->rules->len == 0 && data->opening->mappings->len == 0)
+    {
+      /* Everything was open already, or nothing needed doing: there is nothing Portier
+       * made, so nothing to record and nothing to close later. */
+      if (!portier_ledger_remove (self->ledger, data->opening->id, &error))
+        g_warning ("cannot update the ledger: %s", error->message);
+      g_clear_error (&error);
+      g_free (data->result->id);
+      data->result->id = g_strdup ("");
+    }
+  else if (!save (self, data, &error))
+    {
+      fail (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (data->result->external_address != NULL && data->result->external_port != 0)
+    data->result->share = g_strdup_printf ("%s:%u", data->result->external_address,
+                                           data->result->external_port);
+
+  if (self->holding)
+    portier_opener_hold (self);
+
+  g_task_return_pointer (task, g_steal_pointer (&data->result),
+                         (GDestroyNotify) portier_open_result_free);
+}
+
+/* -- verify -- */
+
+static void
+verify_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PortierOpener *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *public_address = NULL;
+  g_autofree char *status = _portier_verify_step_finish (result, &public_address, &error);
+  GError *cancelled = NULL;
+
+  /* Cancelled at the last step: the person changed their mind, so undo it all. */
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &cancelled))
+    {
+      fail (g_steal_pointer (&task), cancelled);
+      return;
+    }
+
+  if (status == NULL)
+    {
+      data->result->verify_status = g_strdup ("unavailable");
+      data->result->verify_error = g_steal_pointer (&error);
+      emit_step (self, PORTIER_STEP_VERIFY, PORTIER_STEP_STATUS_FAILED,
+                 portier_error_user_message (data->result->verify_error));
+    }
+  else
+    {
+      gboolean good = g_str_equal (status, "reachable") || g_str_equal (status, "open");
+
+      data->result->verify_status = g_steal_pointer (&status);
+      /* A failed test undoes nothing: the way is open, and the troubleshooter can tell
+       * what else is in the way (an app that is not running yet, for one). */
+      emit_step (self, PORTIER_STEP_VERIFY,
+                 good ? PORTIER_STEP_STATUS_DONE : PORTIER_STEP_STATUS_FAILED,
+                 good ? _("Your app can be reached from the internet.")
+                      : _("The test from the internet could not get through."));
+    }
+
+  if (data->result->external_address == NULL && public_address != NULL)
+    data->result->external_address = g_steal_pointer (&public_address);
+
+  open_done (g_steal_pointer (&task));
+}
+
+static void
+verify_step (GTask *task)
+{
+  PortierOpener *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+
+  if (!data->options->verify)
+    {
+      data->result->verify_status = g_strdup ("skipped");
+      emit_step (self, PORTIER_STEP_VERIFY, PORTIER_STEP_STATUS_SKIPPED, NULL);
+      open_done (task);
+      return;
+    }
+
+  emit_step (self, PORTIER_STEP_VERIFY, PORTIER_STEP_STATUS_RUNNING,
+             _("Testing from the internet…"));
+  _portier_verify_step_async (&data->options->spec, data->result->external_port,
+                              data->options->probe_server, g_task_get_cancellable (task),
+                              verify_cb, task);
+}
+
+/* -- router -- */
+
+static void map_next (GTask *task);
+
+static void
+mapped_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PortierOpener *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  PortierRouterRefusal refusal = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierMapping) mapping = NULL;
+  const PortierRouterInfo *info = portier_router_get_info (data->router);
+
+  mapping = portier_router_add_mapping_finish (data->router, result, &refusal, &error);
+  if (mapping == NULL)
+    {
+      data->result->router_status = g_strdup ("failed");
+      data->result->router_error_code = refusal.router_code;
+      data->result->alternative_port = refusal.alternative_port;
+      data->result->router_error = g_error_copy (error);
+      portier_router_refusal_clear (&refusal);
+      emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_FAILED,
+                 portier_error_user_message (error));
+      fail (g_steal_pointer (&task), g_steal_pointer (&error));
+      return;
+    }
+
+  portier_opening_add_mapping (data->opening, portier_router_method_to_string (mapping->method),
+                               portier_protocol_to_string (mapping->protocol),
+                               mapping->external_port, mapping->internal_port,
+                               mapping->internal_client, mapping->lease,
+                               g_get_real_time () / G_USEC_PER_SEC);
+  if (!mapping->reused)
+    g_ptr_array_add (data->created_maps, portier_mapping_copy (mapping));
+
+  if (data->next == 1)
+    {
+      data->result->external_port = mapping->external_port;
+      data->result->lease = mapping->lease;
+      data->result->router_status = g_strdup (mapping->reused ? "already-mapped" : "mapped");
+    }
+  else if (!mapping->reused && g_strcmp0 (data->result->router_status, "already-mapped") == 0)
+    {
+      g_free (data->result->router_status);
+      data->result->router_status = g_strdup ("mapped");
+    }
+  if (data->result->router_method == NULL)
+    data->result->router_method = g_strdup (portier_router_method_to_string (mapping->method));
+  if (data->result->external_address == NULL && info->external_address != NULL &&
+      info->external_address[0] != '\0')
+    data->result->external_address = g_strdup (info->external_address);
+  g_free (data->opening->external_address);
+  data->opening->external_address = g_strdup (data->result->external_address);
+
+  if (!save (self, data, &error))
+    {
+      fail (g_steal_pointer (&task), g_steal_pointer (&error));
+      return;
+    }
+  map_next (g_steal_pointer (&task));
+}
+
+static void
+map_next (GTask *task)
+{
+  PortierOpener *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  const PortToMap *item;
+  PortierMappingRequest request = { 0 };
+  g_autofree char *description = NULL;
+  GError *error = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    {
+      fail (task, error);
+      return;
+    }
+
+  if (data->next >= data->to_map->len)
+    {
+      g_autofree char *text = g_strdup_printf (_("Your router sends port %u to this computer."),
+                                               data->result->external_port);
+      emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_DONE, text);
+      verify_step (task);
+      return;
+    }
+
+  item = &g_array_index (data->to_map, PortToMap, data->next++);
+  description = portier_router_make_description (data->options->label != NULL
+                                                   ? data->options->label
+                                                   : data->options->app_id,
+                                                 &data->options->spec);
+  request.internal_port = item->port;
+  request.external_port = data->options->external_port != 0
+    ? (guint16) (data->options->external_port + (item->port - data->options->spec.first))
+    : item->port;
+  request.protocol = item->protocol;
+  request.description = description;
+  request.lease = lease_for (data->options);
+
+  portier_router_add_mapping_async (data->router, &request, g_task_get_cancellable (task),
+                                    mapped_cb, task);
+}
+
+static void
+router_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PortierOpener *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->router = get_router_finish (self, result, &error);
+  if (data->router == NULL)
+    {
+      data->result->router_status = g_strdup ("failed");
+      data->result->router_error = g_error_copy (error);
+      emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_FAILED,
+                 portier_error_user_message (error));
+      fail (g_steal_pointer (&task), g_steal_pointer (&error));
+      return;
+    }
+
+  map_next (g_steal_pointer (&task));
+}
+
+static void
+router_step (GTask *task)
+{
+  PortierOpener *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  const PortierPortSpec *spec = &data->options->spec;
+
+  if (!data->options->router)
+    {
+      data->result->router_status = g_strdup ("skipped");
+      data->result->external_port = data->options->external_port != 0
+        ? data->options->external_port : spec->first;
+      emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_SKIPPED, NULL);
+      verify_step (task);
+      return;
+    }
+
+  /* Both protocols are separate forwards, and a range is forwarded port by port. */
+  for (guint port = spec->first; port <= spec->last; port++)
+    for (PortierProtocol p = PORTIER_PROTOCOL_TCP; p <= PORTIER_PROTOCOL_UDP; p <<= 1)
+      if (spec->protocol & p)
+        {
+          PortToMap item = { (guint16) port, p };
+          g_array_append_val (data->to_map, item);
+        }
+
+  emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_RUNNING,
+             _("Asking your router to send the port to this computer…"));
+  get_router_async (self, g_task_get_cancellable (task), router_cb, task);
+}
+
+/* -- firewall -- */
+
+static void
+firewall_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PortierOpener *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierFirewallStepResult) step = _portier_firewall_step_open_finish (result,
+                                                                                 &error);
+
+  if (step == NULL)
+    {
+      data->result->firewall_status = g_strdup ("failed");
+      data->result->firewall_error = g_error_copy (error);
+      emit_step (self, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_FAILED,
+                 portier_error_user_message (error));
+      fail (g_steal_pointer (&task), g_steal_pointer (&error));
+      return;
+    }
+
+  data->result->firewall_status = g_strdup (step->status);
+  data->result->firewall_backend = g_strdup (step->backend);
+  data->result->firewall_zone = g_strdup (step->zone);
+  data->result->firewall_command = g_strdup (step->command);
+  for (guint i = 0; step->rule_ids != NULL && i < step->rule_ids->len; i++)
+    {
+      const char *rule_id = g_ptr_array_index (step->rule_ids, i);
+
+      portier_opening_add_rule (data->opening, rule_id, step->backend, step->zone);
+      g_ptr_array_add (data->created_rules, g_strdup (rule_id));
+    }
+  if (!save (self, data, &error))
+    {
+      fail (g_steal_pointer (&task), g_steal_pointer (&error));
+      return;
+    }
+
+  if (g_str_equal (step->status, "skipped"))
+    emit_step (self, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_SKIPPED,
+               _("Portier cannot change this computer’s firewall by itself."));
+  else
+    emit_step (self, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_DONE,
+               g_str_equal (step->status, "not-needed")
+                 ? _("This computer’s firewall does not block the port.")
+                 : _("This computer’s firewall lets the port in."));
+  router_step (g_steal_pointer (&task));
+}
+
+static void
+firewall_step (GTask *task)
+{
+  PortierOpener *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+
+  if (!data->options->firewall)
+    {
+      data->result->firewall_status = g_strdup ("skipped");
+      emit_step (self, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_SKIPPED, NULL);
+      router_step (task);
+      return;
+    }
+
+  emit_step (self, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_RUNNING,
+             _("Allowing the port through this computer’s firewall…"));
+  _portier_firewall_step_open_async (data->options, g_task_get_cancellable (task),
+                                     firewall_cb, task);
+}
+
+/**
+ * portier_opener_open_async:
+ *
+ * Plans, then runs firewall → router → verify, emitting #PortierOpener::step-changed.
+ */
+void
+portier_opener_open_async (PortierOpener            *self,
+                           const PortierOpenOptions *options,
+                           GCancellable             *cancellable,
+                           GAsyncReadyCallback       callback,
+                           gpointer                  user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) existing = NULL;
+  OpenData *data;
+
+  g_return_if_fail (PORTIER_IS_OPENER (self));
+  g_return_if_fail (options != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, portier_opener_open_async);
+
+  if (!portier_port_spec_validate (options->spec.first, options->spec.last,
+                                   options->spec.protocol, &error) ||
+      (options->external_port != 0 &&
+       (guint) options->external_port + (options->spec.last - options->spec.first) >
+         G_MAXUINT16))
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, PORTIER_ERROR, PORTIER_ERROR_INVALID_PORT_SPEC,
+                             _("The outside port is too high for this range of ports."));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data = g_new0 (OpenData, 1);
+  data->options = portier_open_options_copy (options);
+  data->to_map = g_array_new (FALSE, FALSE, sizeof (PortToMap));
+  data->created_rules = g_ptr_array_new_with_free_func (g_free);
+  data->created_maps = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_mapping_free);
+  data->result = g_new0 (PortierOpenResult, 1);
+  data->result->spec = options->spec;
+  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
+
+  /* Opening what is already open adds to the same entry: no duplicates. */
+  if (!portier_ledger_load (self->ledger, &error) &&
+      !g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_STATE_CORRUPT))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  existing = portier_ledger_find (self->ledger, &options->spec);
+  for (guint i = 0; i < existing->len && data->opening == NULL; i++)
+    {
+      PortierOpening *opening = g_ptr_array_index (existing, i);
+      if (portier_port_spec_equal (&opening->spec, &options->spec) &&
+          opening->state == PORTIER_OPENING_STATE_OPEN)
+        data->opening = portier_opening_copy (opening);
+    }
+
+  if (data->opening == NULL)
+    data->opening = portier_opening_new (&options->spec, options->duration);
+  else
+    {
+      /* Its rules and forwards are found again by the steps ("already open"); the
+       * entry is rebuilt from what they report. */
+      g_ptr_array_set_size (data->opening->rules, 0);
+      g_ptr_array_set_size (data->opening->mappings, 0);
+      data->opening->duration = options->duration;
+    }
+
+  data->opening->state = PORTIER_OPENING_STATE_OPENING;
+  g_free (data->opening->app_id);
+  data->opening->app_id = g_strdup (options->app_id);
+  g_free (data->opening->label);
+  data->opening->label = g_strdup (options->label);
+  data->opening->owner_pid = getpid ();
+  data->opening->owner_start = portier_process_start_time ("/proc", getpid ());
+  if (options->duration == PORTIER_DURATION_UNTIL)
+    data->opening->expires = g_get_real_time () / G_USEC_PER_SEC + lease_for (options);
+  data->result->id = g_strdup (data->opening->id);
+
+  if (!save (self, data, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  firewall_step (g_steal_pointer (&task));
+}
+
+PortierOpenResult *
+portier_opener_open_finish (PortierOpener  *self,
+                            GAsyncResult   *result,
+                            GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- close ---- */
+
+typedef struct
+{
+  PortierOpening *opening;
+  gboolean        interactive;
+  PortierRouter  *router;
+  GError         *router_error;
+} CloseData;
+
+static void
+close_data_free (CloseData *data)
+{
+  portier_opening_free (data->opening);
+  g_clear_object (&data->router);
+  g_clear_error (&data->router_error);
+  g_free (data);
+}
+
+static void close_next (GTask *task);
+
+static void
+close_rule_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PortierOpener *self = g_task_get_source_object (task);
+  CloseData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!_portier_firewall_step_close_finish (result, &error) &&
+      !g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND))
+    {
+      /* Kept in the ledger (closing): nothing is forgotten that is still open. */
+      portier_ledger_put (self->ledger, data->opening, NULL);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_ptr_array_remove_index (data->opening->rules, data->opening->rules->len - 1);
+  portier_ledger_put (self->ledger, data->opening, NULL);
+  close_next (g_steal_pointer (&task));
+}
+
+static void
+close_mapping_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PortierOpener *self = g_task_get_source_object (task);
+  CloseData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!portier_router_remove_mapping_finish (PORTIER_ROUTER (source), result, &error) &&
+      !g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND))
+    {
+      g_warning ("could not remove a router forward: %s", error->message);
+      g_clear_error (&data->router_error);
+      data->router_error = g_steal_pointer (&error);
+      /* Keep it in the entry; go on with the firewall, which is ours to close. */
+      g_ptr_array_remove_index (data->opening->mappings, data->opening->mappings->len - 1);
+      close_next (g_steal_pointer (&task));
+      return;
+    }
+  g_ptr_array_remove_index (data->opening->mappings, data->opening->mappings->len - 1);
+  portier_ledger_put (self->ledger, data->opening, NULL);
+  close_next (g_steal_pointer (&task));
+}
+
+static void
+close_router_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PortierOpener *self = g_task_get_source_object (task);
+  CloseData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->router = get_router_finish (self, result, &error);
+  if (data->router == NULL)
+    {
+      /* No router now (another network, or it is off): its forwards run out with their
+       * lease; say so, and close what is on this computer. */
+      g_warning ("no router to remove forwards from: %s", error->message);
+      data->router_error = g_steal_pointer (&error);
+      g_ptr_array_set_size (data->opening->mappings, 0);
+    }
+  close_next (g_steal_pointer (&task));
+}
+
+static void
+close_next (GTask *task)
+{
+  PortierOpener *self = g_task_get_source_object (task);
+  CloseData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* The router first, so nothing reaches the computer from outside any more; then the
+   * firewall. */
+  if (data->opening->mappings->len > 0)
+    {
+      const PortierLedgerMapping *m =
+        g_ptr_array_index (data->opening->mappings, data->opening->mappings->len - 1);
+      PortierMapping mapping = { 0 };
+
+      if (data->router == NULL)
+        {
+          get_router_async (self, NULL, close_router_cb, task);
+          return;
+        }
+      portier_router_method_from_string (m->method, &mapping.method);
+      portier_protocol_from_string (m->protocol, &mapping.protocol);
+      mapping.external_port = m->external_port;
+      mapping.internal_port = m->internal_port;
+      mapping.internal_client = m->internal_client;
+      mapping.lease = m->lease;
+      portier_router_remove_mapping_async (data->router, &mapping, NULL, close_mapping_cb,
+                                           task);
+      return;
+    }
+
+  if (data->opening->rules->len > 0)
+    {
+      const PortierLedgerRule *rule =
+        g_ptr_array_index (data->opening->rules, data->opening->rules->len - 1);
+
+      _portier_firewall_step_close_async (rule->rule_id, data->interactive, NULL,
+                                          close_rule_cb, task);
+      return;
+    }
+
+  if (!portier_ledger_remove (self->ledger, data->opening->id, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_hash_table_remove (self->renewals, data->opening->id);
+
+  if (data->router_error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->router_error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * portier_opener_close_async:
+ * @id: the opening's id in the ledger
+ *
+ * Removes the router's forwards and the firewall rules of the opening, and the entry.
+ * A forward that cannot be removed (no router now) is reported as an error after the
+ * rest is closed; it runs out with its lease.
+ */
+void
+portier_opener_close_async (PortierOpener       *self,
+                            const char          *id,
+                            gboolean             interactive,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  PortierOpening *opening;
+  CloseData *data;
+
+  g_return_if_fail (PORTIER_IS_OPENER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, portier_opener_close_async);
+
+  if (!portier_ledger_load (self->ledger, &error) &&
+      !g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_STATE_CORRUPT))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  opening = portier_ledger_lookup (self->ledger, id);
+  if (opening == NULL)
+    {
+      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND,
+                               _("Portier has no opening “%s”."), id);
+      return;
+    }
+
+  data = g_new0 (CloseData, 1);
+  data->opening = portier_opening_copy (opening);
+  data->interactive = interactive;
+  data->opening->state = PORTIER_OPENING_STATE_CLOSING;
+  g_task_set_task_data (task, data, (GDestroyNotify) close_data_free);
+
+  if (!portier_ledger_put (self->ledger, data->opening, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  close_next (g_steal_pointer (&task));
+}
+
+gboolean
+portier_opener_close_finish (PortierOpener  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- reconcile ---- */
+
+typedef struct
+{
+  GPtrArray *ids;
+  guint      next;
+  guint      failed;
+} ReconcileData;
+
+static void
+reconcile_data_free (ReconcileData *data)
+{
+  g_ptr_array_unref (data->ids);
+  g_free (data);
+}
+
+static void reconcile_next (GTask *task);
+
+static void
+reconcile_closed_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ReconcileData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!portier_opener_close_finish (PORTIER_OPENER (source), result, &error))
+    {
+      g_warning ("cleaning up %s: %s", (char *) data->ids->pdata[data->next - 1],
+                 error->message);
+      data->failed++;
+    }
+  reconcile_next (g_steal_pointer (&task));
+}
+
+static void
+reconcile_next (GTask *task)
+{
+  PortierOpener *self = g_task_get_source_object (task);
+  ReconcileData *data = g_task_get_task_data (task);
+
+  if (data->next < data->ids->len)
+    {
+      portier_opener_close_async (self, g_ptr_array_index (data->ids, data->next++), FALSE,
+                                  NULL, reconcile_closed_cb, task);
+      return;
+    }
+
+  if (data->failed > 0)
+    g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_FAILED,
+                             "%u stale openings could not be cleaned up", data->failed);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * portier_opener_reconcile_async:
+ *
+ * Closes what must not stay open: openings whose time is up, "while running" openings
+ * whose program is gone, and transactions that a crash left half-way.
+ */
+void
+portier_opener_reconcile_async (PortierOpener       *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) stale = NULL;
+  ReconcileData *data;
+
+  g_return_if_fail (PORTIER_IS_OPENER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, portier_opener_reconcile_async);
+
+  if (!portier_ledger_load (self->ledger, &error))
+    g_debug ("reconcile: %s", error->message);
+
+  stale = portier_ledger_get_stale (self->ledger, g_get_real_time () / G_USEC_PER_SEC);
+  data = g_new0 (ReconcileData, 1);
+  data->ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < stale->len; i++)
+    g_ptr_array_add (data->ids, g_strdup (((PortierOpening *) stale->pdata[i])->id));
+  g_task_set_task_data (task, data, (GDestroyNotify) reconcile_data_free);
+
+  reconcile_next (g_steal_pointer (&task));
+}
+
+gboolean
+portier_opener_reconcile_finish (PortierOpener  *self,
+                                 GAsyncResult   *result,
+                                 GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- renewal ---- */
+
+typedef struct
+{
+  PortierOpener *self;   /* weak: the source is removed in dispose */
+  char          *id;
+} RenewData;
+
+static void
+renew_data_free (RenewData *data)
+{
+  g_free (data->id);
+  g_free (data);
+}
+
+static void schedule_renewal (PortierOpener *self, const PortierOpening *opening);
+
+static void
+renewed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autofree char *id = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierMapping) mapping = NULL;
+  PortierRouterRefusal refusal = { 0 };
+
+  mapping = portier_router_add_mapping_finish (PORTIER_ROUTER (source), result, &refusal,
+                                               &error);
+  portier_router_refusal_clear (&refusal);
+  if (mapping == NULL)
+    g_warning ("renewing the forward of %s failed: %s", id, error->message);
+  else
+    g_debug ("renewed the forward of port %u for %s (%s)", mapping->external_port, id,
+             mapping->reused ? "still there" : "added again");
+}
+
+static gboolean
+renew_cb (gpointer user_data)
+{
+  RenewData *data = user_data;
+  PortierOpener *self = data->self;
+  PortierOpening *opening;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_hash_table_steal (self->renewals, data->id);
+
+  if (!portier_ledger_load (self->ledger, NULL) ||
+      (opening = portier_ledger_lookup (self->ledger, data->id)) == NULL ||
+      opening->state != PORTIER_OPENING_STATE_OPEN || self->router == NULL)
+    return G_SOURCE_REMOVE;
+
+  /* Asking again refreshes the lease, and puts the forward back when the router lost it
+   * (a router restart forgets them all). */
+  for (guint i = 0; i < opening->mappings->len; i++)
+    {
+      PortierLedgerMapping *m = g_ptr_array_index (opening->mappings, i);
+      PortierMappingRequest request = { 0 };
+      g_autofree char *description =
+        portier_router_make_description (opening->label != NULL ? opening->label
+                                                                : opening->app_id,
+                                         &opening->spec);
+
+      if (m->lease == 0)
+        continue;
+      request.external_port = m->external_port;
+      request.internal_port = m->internal_port;
+      portier_protocol_from_string (m->protocol, &request.protocol);
+      request.description = description;
+      request.lease = m->lease;
+      m->renewed_at = now;
+      portier_router_add_mapping_async (self->router, &request, self->cancellable, renewed_cb,
+                                        g_strdup (opening->id));
+    }
+  portier_ledger_put (self->ledger, opening, NULL);
+  schedule_renewal (self, opening);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_renewal (PortierOpener        *self,
+                  const PortierOpening *opening)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 due = G_MAXINT64;
+  RenewData *data;
+  guint source;
+
+  for (guint i = 0; i < opening->mappings->len; i++)
+    {
+      const PortierLedgerMapping *m = g_ptr_array_index (opening->mappings, i);
+      if (m->lease > 0)
+        due = MIN (due, m->renewed_at + m->lease / 2);
+    }
+  if (due == G_MAXINT64 || (opening->duration == PORTIER_DURATION_UNTIL &&
+                            due >= opening->expires))
+    return;
+
+  data = g_new0 (RenewData, 1);
+  data->self = self;
+  data->id = g_strdup (opening->id);
+  source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT,
+                                       (guint) CLAMP (due - now, RENEW_MIN_SECONDS, G_MAXINT),
+                                       renew_cb, data, (GDestroyNotify) renew_data_free);
+  g_hash_table_replace (self->renewals, g_strdup (opening->id), GUINT_TO_POINTER (source));
+}
+
+/**
+ * portier_opener_hold:
+ *
+ * From now on, keeps the router's leases of every open opening renewed at half-life,
+ * until the opener is disposed. The app calls this while it runs (in the background too);
+ * without it, a forward lasts as long as its lease.
+ */
+void
+portier_opener_hold (PortierOpener *self)
+{
+  GPtrArray *openings;
+
+  g_return_if_fail (PORTIER_IS_OPENER (self));
+
+  self->holding = TRUE;
+  if (!portier_ledger_load (self->ledger, NULL))
+    return;
+
+  openings = portier_ledger_get_openings (self->ledger);
+  for (guint i = 0; i < openings->len; i++)
+    {
+      const PortierOpening *opening = g_ptr_array_index (openings, i);
+
+      if (opening->state == PORTIER_OPENING_STATE_OPEN &&
+          !g_hash_table_contains (self->renewals, opening->id))
+        schedule_renewal (self, opening);
+    }
+}

@@ -1,0 +1,412 @@
+/* portier-router-keeper.c: keeps router forwards alive while they are wanted
+ *
+ * A held forward is renewed at half its lease. Over UPnP it is also looked up on the
+ * router every so often (at most every 30 s, and at each renewal): when the router lost
+ * it (a restart forgets every mapping), it is added again. A port another device took
+ * meanwhile is never taken back; the forward is then reported lost.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "portier-router"
+
+#include "config.h"
+
+#include "portier-error.h"
+#include "portier-router-keeper.h"
+
+typedef struct
+{
+  guint           serial;
+  PortierMapping *mapping;
+  guint           lease;      /* asked for; 0: permanent */
+  gint64          renew_at;   /* monotonic, seconds */
+  gint64          check_at;
+} Held;
+
+struct _PortierRouterKeeper
+{
+  GObject        parent_instance;
+
+  PortierRouter *router;
+  GPtrArray     *held;        /* Held */
+  GCancellable  *cancellable;
+  guint          tick_id;
+  guint          next_serial;
+  gboolean       busy;
+};
+
+G_DEFINE_FINAL_TYPE (PortierRouterKeeper, portier_router_keeper, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_RENEWED,
+  SIGNAL_RESTORED,
+  SIGNAL_LOST,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+held_free (Held *held)
+{
+  portier_mapping_free (held->mapping);
+  g_free (held);
+}
+
+static gint64
+now_s (void)
+{
+  return g_get_monotonic_time () / G_USEC_PER_SEC;
+}
+
+static void
+schedule (Held *held)
+{
+  gint64 now = now_s ();
+  gint64 half = held->lease > 0 ? MAX (1, held->lease / 2) : G_MAXINT32;
+
+  held->renew_at = held->lease > 0 ? now + half : G_MAXINT64;
+  held->check_at = now + MIN (half, PORTIER_ROUTER_KEEPER_CHECK_INTERVAL);
+}
+
+static void
+portier_router_keeper_dispose (GObject *object)
+{
+  PortierRouterKeeper *self = PORTIER_ROUTER_KEEPER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+
+  G_OBJECT_CLASS (portier_router_keeper_parent_class)->dispose (object);
+}
+
+static void
+portier_router_keeper_finalize (GObject *object)
+{
+  PortierRouterKeeper *self = PORTIER_ROUTER_KEEPER (object);
+
+  g_clear_object (&self->router);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->held, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (portier_router_keeper_parent_class)->finalize (object);
+}
+
+static void
+portier_router_keeper_class_init (PortierRouterKeeperClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = portier_router_keeper_dispose;
+  object_class->finalize = portier_router_keeper_finalize;
+
+  /**
+   * PortierRouterKeeper::renewed:
+   * @mapping: the forward, with its new lease
+   */
+  signals[SIGNAL_RENEWED] =
+    g_signal_new ("renewed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, PORTIER_TYPE_MAPPING);
+
+  /**
+   * PortierRouterKeeper::restored:
+   * @mapping: the forward the router had lost, added again
+   */
+  signals[SIGNAL_RESTORED] =
+    g_signal_new ("restored", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, PORTIER_TYPE_MAPPING);
+
+  /**
+   * PortierRouterKeeper::lost:
+   * @mapping: the forward that could not be kept
+   * @error: why (PORTIER_ERROR_ROUTER_CONFLICT when another device took the port)
+   */
+  signals[SIGNAL_LOST] =
+    g_signal_new ("lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, PORTIER_TYPE_MAPPING, G_TYPE_ERROR);
+}
+
+static void
+portier_router_keeper_init (PortierRouterKeeper *self)
+{
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_free);
+  self->cancellable = g_cancellable_new ();
+}
+
+static void work (PortierRouterKeeper *self);
+
+typedef struct
+{
+  PortierRouterKeeper *self;
+  guint                serial;
+  Held                *held;      /* valid while find_held (serial) finds it */
+  gboolean             restoring;
+} Step;
+
+static void
+step_free (Step *step)
+{
+  g_object_unref (step->self);
+  g_free (step);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Step, step_free)
+
+static gboolean
+still_held (PortierRouterKeeper *self,
+            Step                *step)
+{
+  for (guint i = 0; i < self->held->len; i++)
+    if (((Held *) g_ptr_array_index (self->held, i))->serial == step->serial)
+      {
+        step->held = g_ptr_array_index (self->held, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+add_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(Step) step = user_data;
+  PortierRouterKeeper *self = step->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierMapping) mapping = NULL;
+
+  mapping = portier_router_add_mapping_finish (PORTIER_ROUTER (source), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      !still_held (self, step))
+    return;
+  self->busy = FALSE;
+
+  if (mapping == NULL)
+    {
+      if (g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_CONFLICT) ||
+          g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_SECURE_MODE))
+        {
+          g_autoptr(PortierMapping) lost = portier_mapping_copy (step->held->mapping);
+
+          g_debug ("Lost %u/%s: %s", lost->external_port,
+                   portier_protocol_to_string (lost->protocol), error->message);
+          g_ptr_array_remove (self->held, step->held);
+          g_signal_emit (self, signals[SIGNAL_LOST], 0, lost, error);
+          return;
+        }
+      /* The router did not answer: try again soon. */
+      g_debug ("Could not renew %u/%s: %s", step->held->mapping->external_port,
+               portier_protocol_to_string (step->held->mapping->protocol), error->message);
+      step->held->check_at = now_s () + MIN (5, PORTIER_ROUTER_KEEPER_CHECK_INTERVAL);
+      step->held->renew_at = MIN (step->held->renew_at, step->held->check_at);
+      return;
+    }
+
+  mapping->reused = FALSE;
+  portier_mapping_free (step->held->mapping);
+  step->held->mapping = portier_mapping_copy (mapping);
+  schedule (step->held);
+  g_signal_emit (self, signals[step->restoring ? SIGNAL_RESTORED : SIGNAL_RENEWED], 0,
+                 mapping);
+}
+
+static void
+add_again (Step *step)
+{
+  PortierRouterKeeper *self = step->self;
+  const PortierMapping *mapping = step->held->mapping;
+  PortierMappingRequest request = { 0 };
+
+  request.external_port = mapping->external_port;
+  request.internal_port = mapping->internal_port;
+  request.protocol = mapping->protocol;
+  request.internal_client = mapping->internal_client;
+  request.description = mapping->description;
+  request.lease = step->held->lease;
+  portier_router_add_mapping_async (self->router, &request, self->cancellable, add_cb, step);
+}
+
+static void
+find_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(Step) step = user_data;
+  PortierRouterKeeper *self = step->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierMapping) entry = NULL;
+  const PortierMapping *mine;
+
+  entry = portier_router_find_mapping_finish (PORTIER_ROUTER (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      !still_held (self, step))
+    return;
+
+  mine = step->held->mapping;
+  if (error != NULL)
+    {
+      g_debug ("Could not check %u/%s: %s", mine->external_port,
+               portier_protocol_to_string (mine->protocol), error->message);
+      self->busy = FALSE;
+      step->held->check_at = now_s () + MIN (5, PORTIER_ROUTER_KEEPER_CHECK_INTERVAL);
+      return;
+    }
+
+  if (entry == NULL || g_strcmp0 (entry->internal_client, mine->internal_client) != 0 ||
+      entry->internal_port != mine->internal_port)
+    {
+      /* Gone (or, if another device holds it now, add_mapping refuses to take it). */
+      g_debug ("The router lost %u/%s: adding it again", mine->external_port,
+               portier_protocol_to_string (mine->protocol));
+      step->restoring = TRUE;
+      add_again (g_steal_pointer (&step));
+      return;
+    }
+
+  if (now_s () >= step->held->renew_at)
+    {
+      add_again (g_steal_pointer (&step));
+      return;
+    }
+
+  self->busy = FALSE;
+  step->held->check_at = now_s () + MIN (step->held->renew_at - now_s (),
+                                         PORTIER_ROUTER_KEEPER_CHECK_INTERVAL);
+}
+
+static void
+work (PortierRouterKeeper *self)
+{
+  gint64 now = now_s ();
+
+  if (self->busy)
+    return;
+
+  for (guint i = 0; i < self->held->len; i++)
+    {
+      Held *held = g_ptr_array_index (self->held, i);
+      Step *step;
+
+      if (now < held->check_at && now < held->renew_at)
+        continue;
+
+      step = g_new0 (Step, 1);
+      step->self = g_object_ref (self);
+      step->serial = held->serial;
+      step->held = held;
+      self->busy = TRUE;
+
+      if (held->mapping->method == PORTIER_ROUTER_METHOD_UPNP)
+        portier_router_find_mapping_async (self->router, held->mapping->external_port,
+                                           held->mapping->protocol, self->cancellable,
+                                           find_cb, step);
+      else if (now >= held->renew_at)
+        add_again (step);  /* NAT-PMP cannot look: renewing is the check */
+      else
+        {
+          held->check_at = held->renew_at;
+          self->busy = FALSE;
+          step_free (step);
+          continue;
+        }
+      return;
+    }
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  work (PORTIER_ROUTER_KEEPER (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+PortierRouterKeeper *
+portier_router_keeper_new (PortierRouter *router)
+{
+  PortierRouterKeeper *self;
+
+  g_return_val_if_fail (PORTIER_IS_ROUTER (router), NULL);
+
+  self = g_object_new (PORTIER_TYPE_ROUTER_KEEPER, NULL);
+  self->router = g_object_ref (router);
+  return self;
+}
+
+/**
+ * portier_router_keeper_get_router:
+ *
+ * Returns: (transfer none): the router
+ */
+PortierRouter *
+portier_router_keeper_get_router (PortierRouterKeeper *self)
+{
+  g_return_val_if_fail (PORTIER_IS_ROUTER_KEEPER (self), NULL);
+
+  return self->router;
+}
+
+/**
+ * portier_router_keeper_hold:
+ * @mapping: a forward just made
+ * @lease: the lease it was asked with (0: permanent; then it is only checked)
+ *
+ * Keeps @mapping alive from now on.
+ */
+void
+portier_router_keeper_hold (PortierRouterKeeper  *self,
+                            const PortierMapping *mapping,
+                            guint                 lease)
+{
+  Held *held;
+
+  g_return_if_fail (PORTIER_IS_ROUTER_KEEPER (self));
+
+  held = g_new0 (Held, 1);
+  held->serial = ++self->next_serial;
+  held->mapping = portier_mapping_copy (mapping);
+  held->lease = lease;
+  schedule (held);
+  g_ptr_array_add (self->held, held);
+
+  if (self->tick_id == 0)
+    self->tick_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 1, tick_cb,
+                                                self, NULL);
+}
+
+/**
+ * portier_router_keeper_get_mappings:
+ *
+ * Returns: (transfer full) (element-type PortierMapping): the forwards as they are now
+ */
+GPtrArray *
+portier_router_keeper_get_mappings (PortierRouterKeeper *self)
+{
+  GPtrArray *mappings = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_mapping_free);
+
+  g_return_val_if_fail (PORTIER_IS_ROUTER_KEEPER (self), mappings);
+
+  for (guint i = 0; i < self->held->len; i++)
+    g_ptr_array_add (mappings,
+                     portier_mapping_copy (((Held *) g_ptr_array_index (self->held, i))->mapping));
+  return mappings;
+}
+
+/**
+ * portier_router_keeper_release_all:
+ *
+ * Stops keeping anything alive (the forwards stay on the router until their lease ends
+ * or they are removed).
+ */
+void
+portier_router_keeper_release_all (PortierRouterKeeper *self)
+{
+  g_return_if_fail (PORTIER_IS_ROUTER_KEEPER (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_ptr_array_set_size (self->held, 0);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  self->busy = FALSE;
+}

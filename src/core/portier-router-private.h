@@ -1,0 +1,115 @@
+/* portier-router-private.h: what the router implementations share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "portier-router.h"
+
+G_BEGIN_DECLS
+
+/* ---- the one worker thread ------------------------------------------------------------
+ * Every blocking call (SSDP, miniupnpc, libnatpmp, the hop probe) runs there, one at a
+ * time. The function returns the task's result itself (g_task_return_*); GTask delivers
+ * it on the context the task was made in. */
+typedef void (*PortierRouterJob) (GTask *task);
+
+void      portier_router_worker_run        (GTask            *task,
+                                            PortierRouterJob  job);
+gboolean  portier_router_worker_is_current (void);
+
+/* ---- this computer's side of the network (blocking; worker thread) ------------------- */
+typedef struct
+{
+  char     *interface;     /* toward the default gateway */
+  char     *gateway;       /* IPv4 default gateway */
+  char     *gateway_mac;   /* from the ARP table, or NULL */
+  char     *address;       /* this computer's IPv4 address on that interface */
+  guint32   network;       /* host order */
+  guint32   netmask;       /* host order */
+  GPtrArray *addresses6;   /* global IPv6 addresses on that interface (strings) */
+} PortierLocalNet;
+
+void             portier_local_net_free           (PortierLocalNet *self);
+PortierLocalNet *portier_local_net_read           (const char      *proc_root,
+                                                   GError         **error);
+gboolean         portier_local_net_parse_route    (const char      *contents,
+                                                   char           **interface,
+                                                   char           **gateway);
+char            *portier_local_net_parse_arp      (const char      *contents,
+                                                   const char      *address);
+char            *portier_local_net_key            (const PortierLocalNet *self);
+char            *portier_local_net_first_ipv6     (const PortierLocalNet *self);
+
+/* ---- where a router may live ------------------------------------------------------------ */
+typedef struct
+{
+  char    *host;    /* an IP literal, without brackets */
+  guint16  port;
+  gboolean ipv6;
+} PortierUrlHost;
+
+gboolean  portier_router_parse_http_url      (const char            *url,
+                                              PortierUrlHost        *out);
+gboolean  portier_router_location_acceptable (const char            *url,
+                                              const PortierLocalNet *net,
+                                              const char           **reason);
+gboolean  portier_router_same_host           (const char            *url_a,
+                                              const char            *url_b);
+
+/* ---- SSDP -------------------------------------------------------------------------------- */
+typedef struct
+{
+  char *location;
+  char *st;
+  char *usn;
+  char *from;       /* the address the reply came from */
+} PortierSsdpReply;
+
+void              portier_ssdp_reply_free   (PortierSsdpReply *self);
+PortierSsdpReply *portier_ssdp_parse_reply  (const char       *data,
+                                             gsize             length);
+GPtrArray        *portier_ssdp_search       (const PortierLocalNet *net,
+                                             gboolean          ipv6,
+                                             GCancellable     *cancellable,
+                                             GError          **error);
+
+/* ---- the remembered router per network --------------------------------------------------- */
+char     *portier_router_cache_lookup (const char *network_key,
+                                       PortierRouterMethod *method);
+void      portier_router_cache_store  (const char *network_key,
+                                       PortierRouterMethod method,
+                                       const char *url);
+
+/* ---- the hop after the router (TTL 2), to tell carrier NAT from a second router --------- */
+char     *portier_router_probe_hop    (guint            ttl,
+                                       gboolean        *unreachable,
+                                       GError         **error);
+
+/* ---- the implementations ------------------------------------------------------------------ */
+#define PORTIER_TYPE_ROUTER_UPNP (portier_router_upnp_get_type ())
+G_DECLARE_FINAL_TYPE (PortierRouterUpnp, portier_router_upnp, PORTIER, ROUTER_UPNP, GObject)
+
+#define PORTIER_TYPE_ROUTER_NATPMP (portier_router_natpmp_get_type ())
+G_DECLARE_FINAL_TYPE (PortierRouterNatpmp, portier_router_natpmp, PORTIER, ROUTER_NATPMP,
+                      GObject)
+
+/* Worker thread only. */
+PortierRouter *portier_router_upnp_open_url   (const char            *url,
+                                               const PortierLocalNet *net,
+                                               GError               **error);
+PortierRouter *portier_router_upnp_discover   (const PortierLocalNet *net,
+                                               GCancellable          *cancellable,
+                                               GError               **error);
+PortierRouter *portier_router_natpmp_discover (const PortierLocalNet *net,
+                                               GCancellable          *cancellable,
+                                               GError               **error);
+/* Fills wan_class (and upstream_hop when the router reports no address). */
+void           portier_router_info_classify   (PortierRouterInfo     *info);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierLocalNet, portier_local_net_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierSsdpReply, portier_ssdp_reply_free)
+
+G_END_DECLS
