@@ -392,6 +392,8 @@ test_reachable (void)
   {
     g_autoptr(GSocket) again = hold_port (port, PORTIER_PROTOCOL_TCP, TRUE);
     g_autoptr(GSocket) again_udp = hold_port (port, PORTIER_PROTOCOL_UDP, FALSE);
+
+    g_assert_true (G_IS_SOCKET (again) && G_IS_SOCKET (again_udp));
   }
 }
 
@@ -431,6 +433,7 @@ test_app_already_listening (void)
   g_autoptr(GError) error = NULL;
   const PortierProbeOutcome *outcome;
 
+  g_assert_true (G_IS_SOCKET (tcp) && G_IS_SOCKET (udp));
   report = check (client, spec, NULL, &error);
   g_assert_no_error (error);
   /* The app accepted the connection: open, and it counts as reachable. */
@@ -456,6 +459,7 @@ test_refused (void)
   g_autoptr(PortierProbeReport) report = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_assert_true (G_IS_SOCKET (tcp));
   report = check (client, spec, NULL, &error);
   g_assert_no_error (error);
   assert_result (report, port, PORTIER_PROTOCOL_TCP, G_SOCKET_FAMILY_IPV4,
@@ -652,6 +656,8 @@ test_cancel (void)
   /* Nothing of the test stays on the port. */
   {
     g_autoptr(GSocket) again = hold_port (port, PORTIER_PROTOCOL_TCP, TRUE);
+
+    g_assert_true (G_IS_SOCKET (again));
   }
 }
 
