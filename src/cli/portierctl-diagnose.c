@@ -183,6 +183,29 @@ portierctl_diagnose (int    argc,
   return PORTIERCTL_EXIT_OK;
 }
 
+void
+portierctl_add_mapping (JsonBuilder          *builder,
+                        const PortierMapping *m,
+                        gboolean              ours)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "external_port");
+  json_builder_add_int_value (builder, m->external_port);
+  json_builder_set_member_name (builder, "internal_client");
+  json_builder_add_string_value (builder, m->internal_client != NULL ? m->internal_client : "");
+  json_builder_set_member_name (builder, "internal_port");
+  json_builder_add_int_value (builder, m->internal_port);
+  json_builder_set_member_name (builder, "protocol");
+  json_builder_add_string_value (builder, portier_protocol_to_string (m->protocol));
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder, m->description != NULL ? m->description : "");
+  json_builder_set_member_name (builder, "lease");
+  json_builder_add_int_value (builder, m->lease);
+  json_builder_set_member_name (builder, "ours");
+  json_builder_add_boolean_value (builder, ours);
+  json_builder_end_object (builder);
+}
+
 int
 portierctl_list (int    argc,
                  char **argv)
@@ -247,24 +270,12 @@ portierctl_list (int    argc,
         {
           const PortierMapping *m = g_ptr_array_index (mappings, i);
 
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "external_port");
-          json_builder_add_int_value (builder, m->external_port);
-          json_builder_set_member_name (builder, "internal_client");
-          json_builder_add_string_value (builder, m->internal_client);
-          json_builder_set_member_name (builder, "internal_port");
-          json_builder_add_int_value (builder, m->internal_port);
-          json_builder_set_member_name (builder, "protocol");
-          json_builder_add_string_value (builder, portier_protocol_to_string (m->protocol));
-          json_builder_set_member_name (builder, "description");
-          json_builder_add_string_value (builder, m->description != NULL ? m->description : "");
-          json_builder_set_member_name (builder, "lease");
-          json_builder_add_int_value (builder, m->lease);
-          json_builder_set_member_name (builder, "ours");
-          json_builder_add_boolean_value (builder, portier_mapping_is_ours (m, lan_address));
-          json_builder_end_object (builder);
+          portierctl_add_mapping (builder, m, portier_mapping_is_ours (m, lan_address));
         }
       json_builder_end_array (builder);
+      /* NAT-PMP cannot list a router's forwards. */
+      json_builder_set_member_name (builder, "router_can_list");
+      json_builder_add_boolean_value (builder, mappings != NULL);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       portierctl_print_json (root);

@@ -7,12 +7,16 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <signal.h>
+#include <glib-unix.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "portier-error.h"
 #include "portier-opener.h"
+#include "portier-router.h"
+#include "portier-router-forward.h"
 #include "portierctl-private.h"
 
 static void
@@ -25,8 +29,10 @@ add_error (JsonBuilder  *builder,
   json_builder_add_string_value (builder, portier_error_user_message (error));
   if (error->domain == PORTIER_ERROR)
     {
+      const char *name = portier_error_to_dbus_name (error->code);
+
       json_builder_set_member_name (builder, "error_name");
-      json_builder_add_string_value (builder, portier_error_to_dbus_name (error->code));
+      json_builder_add_string_value (builder, strrchr (name, '.') + 1);
     }
 }
 
@@ -79,6 +85,7 @@ portierctl_add_open_result (JsonBuilder             *builder,
   add_optional (builder, "status", result->router_status != NULL ? result->router_status
                                                                  : "skipped");
   add_optional (builder, "method", result->router_method);
+  add_optional (builder, "wan", result->wan);
   add_optional (builder, "external_address", result->external_address);
   if (result->external_port != 0)
     {
@@ -89,6 +96,42 @@ portierctl_add_open_result (JsonBuilder             *builder,
     {
       json_builder_set_member_name (builder, "lease");
       json_builder_add_int_value (builder, result->lease);
+      json_builder_set_member_name (builder, "permanent");
+      json_builder_add_boolean_value (builder, result->permanent);
+      json_builder_set_member_name (builder, "moved");
+      json_builder_add_boolean_value (builder, result->moved);
+    }
+  if (result->mappings != NULL)
+    {
+      json_builder_set_member_name (builder, "mappings");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < result->mappings->len; i++)
+        portierctl_add_mapping (builder, result->mappings->pdata[i], TRUE);
+      json_builder_end_array (builder);
+    }
+  if (result->ipv6_status != NULL)
+    {
+      json_builder_set_member_name (builder, "ipv6");
+      json_builder_begin_object (builder);
+      add_optional (builder, "status", result->ipv6_status);
+      add_optional (builder, "address", result->ipv6_address);
+      json_builder_set_member_name (builder, "pinholes");
+      json_builder_begin_array (builder);
+      for (guint i = 0; result->pinholes != NULL && i < result->pinholes->len; i++)
+        {
+          const PortierPinhole *pinhole = g_ptr_array_index (result->pinholes, i);
+
+          json_builder_begin_object (builder);
+          add_optional (builder, "id", pinhole->unique_id);
+          json_builder_set_member_name (builder, "port");
+          json_builder_add_int_value (builder, pinhole->internal_port);
+          add_optional (builder, "protocol", portier_protocol_to_string (pinhole->protocol));
+          json_builder_set_member_name (builder, "lease");
+          json_builder_add_int_value (builder, pinhole->lease);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
     }
   if (result->router_error_code != 0)
     {
@@ -100,6 +143,7 @@ portierctl_add_open_result (JsonBuilder             *builder,
       json_builder_set_member_name (builder, "alternative_port");
       json_builder_add_int_value (builder, result->alternative_port);
     }
+  add_optional (builder, "held_by", result->held_by);
   add_error (builder, result->router_error);
   json_builder_end_object (builder);
 
@@ -160,21 +204,32 @@ portierctl_reconcile (PortierOpener *opener)
     g_debug ("reconcile: %s", error->message);
 }
 
+static gboolean
+bad_input (const GError *error)
+{
+  return g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT) ||
+         g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_INVALID_PORT_SPEC);
+}
+
 static void
 print_human_result (const PortierOpenResult *result)
 {
   if (result->error != NULL)
     {
-      g_print ("%s\n", portier_error_user_message (result->error));
+      /* Bad input is explained by its own sentence; anything else by its code. */
+      g_printerr ("%s\n", bad_input (result->error) ? result->error->message
+                                                    : portier_error_user_message (result->error));
       if (result->alternative_port != 0)
-        g_print (_("Port %u is free on your router: try “--external-port %u”.\n"),
-                 result->alternative_port, result->alternative_port);
+        g_printerr (_("Port %u is free on your router: try “--external-port %u”.\n"),
+                    result->alternative_port, result->alternative_port);
       if (result->firewall_command != NULL)
-        g_print (_("To allow the port yourself, run: %s\n"), result->firewall_command);
-      g_print (_("Nothing was left open.\n"));
+        g_printerr (_("To allow the port yourself, run: %s\n"), result->firewall_command);
+      g_printerr (_("Nothing was left open.\n"));
       return;
     }
 
+  if (result->wan_description != NULL)
+    g_print ("%s\n", result->wan_description);
   if (result->firewall_command != NULL)
     g_print (_("To allow the port through your firewall, run: %s\n"),
              result->firewall_command);
@@ -186,20 +241,118 @@ print_human_result (const PortierOpenResult *result)
   g_print (_("Close it again with “portierctl close %s”.\n"), result->id);
 }
 
+static void
+restored_cb (GObject              *keeper,
+             const PortierMapping *mapping,
+             gpointer              user_data)
+{
+  /* TRANSLATORS: %u is a port number */
+  g_print (_("The router had lost the forward of port %u; Portier added it again.\n"),
+           mapping->internal_port);
+}
+
+static void
+lost_cb (GObject              *keeper,
+         const PortierMapping *mapping,
+         const GError         *error,
+         gpointer              user_data)
+{
+  /* TRANSLATORS: %u is a port number, then a sentence saying why */
+  g_printerr (_("The forward of port %u could not be kept: %s\n"), mapping->internal_port,
+              portier_error_user_message (error));
+}
+
+static void
+pinhole_restored_cb (GObject              *keeper,
+                     const PortierPinhole *old,
+                     const PortierPinhole *pinhole,
+                     gpointer              user_data)
+{
+  /* TRANSLATORS: %u is a port number */
+  g_print (_("The router had forgotten the way in for IPv6 to port %u; Portier opened it "
+             "again.\n"), pinhole->internal_port);
+}
+
+static gboolean
+stop_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  g_main_context_wakeup (NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+/* --hold: keeps the forwards alive until Ctrl+C (or SIGTERM), then closes the openings. */
+static int
+hold_and_close (PortierOpener *opener,
+                GPtrArray     *results)
+{
+  gboolean stop = FALSE;
+  guint sigint = g_unix_signal_add (SIGINT, stop_cb, &stop);
+  guint sigterm = g_unix_signal_add (SIGTERM, stop_cb, &stop);
+  GObject *keeper;
+  int status = PORTIERCTL_EXIT_OK;
+
+  for (guint i = 0; i < results->len; i++)
+    print_human_result (results->pdata[i]);
+
+  portier_opener_hold (opener);
+  while (!stop && (keeper = portier_opener_get_keeper (opener)) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (!stop)
+    {
+      g_signal_connect (keeper, "restored", G_CALLBACK (restored_cb), NULL);
+      g_signal_connect (keeper, "lost", G_CALLBACK (lost_cb), NULL);
+      g_signal_connect (keeper, "pinhole-restored", G_CALLBACK (pinhole_restored_cb), NULL);
+      g_print (_("Portier keeps the forward alive until you stop it with Ctrl+C.\n"));
+    }
+
+  while (!stop)
+    g_main_context_iteration (NULL, TRUE);
+
+  portier_opener_release (opener);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      const PortierOpenResult *result = g_ptr_array_index (results, i);
+      g_autoptr(GAsyncResult) async_result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (result->id == NULL || result->id[0] == '\0')
+        continue;
+      portier_opener_close_async (opener, result->id, TRUE, NULL, portierctl_store_result_cb,
+                                  &async_result);
+      if (!portier_opener_close_finish (opener, portierctl_wait (&async_result), &error))
+        {
+          g_printerr ("portierctl: %s\n", portier_error_user_message (error));
+          status = PORTIERCTL_EXIT_FAILED;
+        }
+    }
+  if (status == PORTIERCTL_EXIT_OK)
+    g_print (_("Closed.\n"));
+  return status;
+}
+
 int
 portierctl_open (int    argc,
                  char **argv)
 {
   gboolean json = FALSE, permanent = FALSE, no_firewall = FALSE, no_router = FALSE;
-  gboolean no_verify = FALSE;
+  gboolean no_verify = FALSE, hold = FALSE;
+  g_autofree char *external_text = NULL;
   int external_port = 0;
   gint64 lease = 0;
   g_autofree char *app_id = NULL;
   g_autofree char *probe_server = NULL;
   const GOptionEntry entries[] = {
     { "app", 0, 0, G_OPTION_ARG_STRING, &app_id, N_("The app this port is for"), N_("ID") },
-    { "external-port", 0, 0, G_OPTION_ARG_INT, &external_port,
-      N_("The port people on the internet use, if it must differ"), N_("PORT") },
+    { "external-port", 0, 0, G_OPTION_ARG_STRING, &external_text,
+      N_("The port people on the internet use, if it must differ; “any” takes a free one "
+         "when another device has the port"), N_("PORT") },
+    { "hold", 0, 0, G_OPTION_ARG_NONE, &hold,
+      N_("Stay running and keep the router’s forward alive until stopped, then close"),
+      NULL },
     { "lease", 0, 0, G_OPTION_ARG_INT64, &lease,
       N_("Close it again after this many seconds (default: one hour)"), N_("SECONDS") },
     { "permanent", 0, 0, G_OPTION_ARG_NONE, &permanent, N_("Keep it open until closed"),
@@ -237,8 +390,15 @@ portierctl_open (int    argc,
   if (lease < 0 || lease > 7 * 24 * 3600)
     return portierctl_usage_error ("open", _("The lease is a number of seconds from 1 to "
                                              "604800 (one week)."));
-  if (external_port < 0 || external_port > G_MAXUINT16)
-    return portierctl_usage_error ("open", _("The outside port must be from 1 to 65535."));
+  if (external_text != NULL && g_strcmp0 (external_text, "any") != 0)
+    {
+      guint64 value;
+
+      if (!g_ascii_string_to_unsigned (external_text, 10, 1, G_MAXUINT16, &value, NULL))
+        return portierctl_usage_error ("open", _("The outside port must be from 1 to 65535, "
+                                                 "or “any”."));
+      external_port = (int) value;
+    }
   if ((specs = portierctl_resolve_spec (argv[1], &app, &error)) == NULL)
     return portierctl_fail (error);
   if (app_id != NULL && portier_catalog_lookup (portierctl_get_catalog (), app_id) == NULL)
@@ -263,6 +423,7 @@ portierctl_open (int    argc,
 
       options->app_id = g_strdup (app_id);
       options->external_port = (guint16) external_port;
+      options->any_external_port = g_strcmp0 (external_text, "any") == 0;
       options->firewall = !no_firewall;
       options->router = !no_router;
       options->verify = !no_verify;
@@ -299,6 +460,9 @@ portierctl_open (int    argc,
           g_printerr ("portierctl: %s\n", portier_error_user_message (close_error));
       }
 
+  if (hold && !failed && !json)
+    return hold_and_close (opener, results);
+
   if (json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -325,7 +489,78 @@ portierctl_open (int    argc,
     for (guint i = 0; i < results->len; i++)
       print_human_result (results->pdata[i]);
 
-  return failed ? PORTIERCTL_EXIT_FAILED : PORTIERCTL_EXIT_OK;
+  if (failed)
+    {
+      const GError *e = ((PortierOpenResult *) results->pdata[results->len - 1])->error;
+
+      /* Input the router module found too big (more ports than it forwards at once) is
+       * bad input, like any other. */
+      if (bad_input (e))
+        return PORTIERCTL_EXIT_USAGE;
+      return PORTIERCTL_EXIT_FAILED;
+    }
+  return PORTIERCTL_EXIT_OK;
+}
+
+/* Forwards Portier made for this computer that no record names any more (the record was
+ * lost, or made elsewhere): found on the router by their tag and this computer's address.
+ * Under NAT-PMP the router cannot list them, but it only ever removes this computer's own
+ * forwards, so the ports of @spec can be removed by asking. Never another device's. */
+static void
+sweep_router (const PortierPortSpec *spec,
+              GPtrArray             *closed,
+              GPtrArray             *errors)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) list_result = NULL;
+  g_autoptr(GAsyncResult) remove_result = NULL;
+  g_autoptr(PortierRouter) router = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) ours = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *lan;
+
+  portier_router_discover_async (PORTIER_ROUTER_DISCOVER_NONE, NULL,
+                                 portierctl_store_result_cb, &result);
+  router = portier_router_discover_finish (portierctl_wait (&result), &error);
+  if (router == NULL)
+    return;
+  lan = portier_router_get_lan_address (router);
+
+  portier_router_list_mappings_async (router, NULL, portierctl_store_result_cb, &list_result);
+  all = portier_router_list_mappings_finish (router, portierctl_wait (&list_result), &error);
+  if (all != NULL)
+    ours = portier_router_filter_ours (all, lan, spec);
+  else if (spec != NULL && portier_router_get_method (router) == PORTIER_ROUTER_METHOD_NATPMP)
+    {
+      ours = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_mapping_free);
+      for (guint port = spec->first; port <= spec->last; port++)
+        for (PortierProtocol p = PORTIER_PROTOCOL_TCP; p <= PORTIER_PROTOCOL_UDP; p <<= 1)
+          if (spec->protocol & p)
+            {
+              PortierMapping *mapping = g_new0 (PortierMapping, 1);
+
+              mapping->method = PORTIER_ROUTER_METHOD_NATPMP;
+              mapping->protocol = p;
+              mapping->internal_port = mapping->external_port = (guint16) port;
+              mapping->internal_client = g_strdup (lan);
+              g_ptr_array_add (ours, mapping);
+            }
+    }
+  if (ours == NULL || ours->len == 0)
+    return;
+
+  g_clear_error (&error);
+  portier_router_unforward_async (router, ours, NULL, NULL, portierctl_store_result_cb,
+                                  &remove_result);
+  if (!portier_router_unforward_finish (router, portierctl_wait (&remove_result), NULL, NULL,
+                                        &error))
+    {
+      g_ptr_array_add (errors, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < ours->len; i++)
+    g_ptr_array_add (closed, portier_mapping_copy (ours->pdata[i]));
 }
 
 /* The opening that holds this firewall rule, so a rule id closes its whole opening. */
@@ -366,6 +601,10 @@ portierctl_close (int    argc,
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) closed = g_ptr_array_new ();
   g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  g_autoptr(GPtrArray) forwards = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) portier_mapping_free);
+  g_autoptr(GPtrArray) sweep_specs = NULL;
+  guint swept_before;
   g_autoptr(GError) error = NULL;
   GPtrArray *openings;
   int status;
@@ -408,15 +647,27 @@ portierctl_close (int    argc,
                 g_ptr_array_add (ids, g_strdup (id));
             }
         }
-      if (ids->len == 0)
-        g_ptr_array_add (errors, g_error_new (PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND,
-                                              _("Portier has not opened %s."), argv[1]));
+      sweep_specs = g_steal_pointer (&specs);
     }
 
   for (guint i = 0; i < ids->len; i++)
     {
       g_autoptr(GAsyncResult) result = NULL;
       GError *close_error = NULL;
+      const PortierOpening *opening = portier_ledger_lookup (ledger, ids->pdata[i]);
+
+      for (guint m = 0; opening != NULL && m < opening->mappings->len; m++)
+        {
+          const PortierLedgerMapping *lm = g_ptr_array_index (opening->mappings, m);
+          PortierMapping *mapping = g_new0 (PortierMapping, 1);
+
+          mapping->external_port = lm->external_port;
+          mapping->internal_port = lm->internal_port;
+          portier_protocol_from_string (lm->protocol, &mapping->protocol);
+          mapping->internal_client = g_strdup (lm->internal_client);
+          mapping->lease = lm->lease;
+          g_ptr_array_add (forwards, mapping);
+        }
 
       portier_opener_close_async (opener, ids->pdata[i], TRUE, NULL,
                                   portierctl_store_result_cb, &result);
@@ -425,6 +676,16 @@ portierctl_close (int    argc,
       else
         g_ptr_array_add (errors, close_error);
     }
+
+  /* What no record names any more, on the router. */
+  swept_before = forwards->len;
+  if (all)
+    sweep_router (NULL, forwards, errors);
+  for (guint i = 0; sweep_specs != NULL && i < sweep_specs->len; i++)
+    sweep_router (sweep_specs->pdata[i], forwards, errors);
+  if (!all && ids->len == 0 && forwards->len == swept_before && errors->len == 0)
+    g_ptr_array_add (errors, g_error_new (PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND,
+                                          _("Portier has not opened %s."), argv[1]));
 
   if (json)
     {
@@ -443,6 +704,17 @@ portierctl_close (int    argc,
         json_builder_add_string_value (builder,
                                        portier_error_user_message (errors->pdata[i]));
       json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "router");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, errors->len > 0 ? "failed"
+                                              : forwards->len > 0 ? "closed" : "nothing");
+      json_builder_set_member_name (builder, "closed");
+      json_builder_begin_array (builder);
+      for (guint i = 0; errors->len == 0 && i < forwards->len; i++)
+        portierctl_add_mapping (builder, forwards->pdata[i], TRUE);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
       if (errors->len > 0 && ((GError *) errors->pdata[0])->domain == PORTIER_ERROR)
         {
           const char *name = portier_error_to_dbus_name (((GError *) errors->pdata[0])->code);
@@ -459,6 +731,8 @@ portierctl_close (int    argc,
       if (closed->len > 0)
         g_print (g_dngettext (GETTEXT_PACKAGE, "Closed %u opening.\n", "Closed %u openings.\n",
                               closed->len), closed->len);
+      else if (forwards->len > swept_before)
+        g_print (_("Removed forwards Portier had made on the router.\n"));
       else if (errors->len == 0)
         g_print (_("Portier has nothing open.\n"));
       for (guint i = 0; i < errors->len; i++)

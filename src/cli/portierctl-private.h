@@ -11,6 +11,8 @@
 #include "portier-opener.h"
 #include "portier-firewall.h"
 #include "portier-port-spec.h"
+#include "portier-router.h"
+#include "portier-router.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +37,8 @@ int               portierctl_close             (int                     argc,
 int               portierctl_list              (int                     argc,
                                                 char                  **argv);
 int               portierctl_diagnose          (int                     argc,
+                                                char                  **argv);
+int               portierctl_status            (int                     argc,
                                                 char                  **argv);
 
 /* Shared */
@@ -69,10 +73,14 @@ void              portierctl_table_add_row     (PortierctlTable        *table,
 void              portierctl_table_print       (PortierctlTable        *table);
 void              portierctl_table_free        (PortierctlTable        *table);
 
+void              portierctl_add_mapping       (JsonBuilder            *builder,
+                                                const PortierMapping   *mapping,
+                                                gboolean                ours);
 void              portierctl_reconcile         (PortierOpener          *opener);
 void              portierctl_add_open_result   (JsonBuilder            *builder,
                                                 const PortierOpenResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierctlTable, portierctl_table_free)
+
 
 G_END_DECLS

@@ -30,6 +30,7 @@ static const Command commands[] = {
     portierctl_listening },
   { "apps", N_("List the apps Portier knows and the ports they need"), portierctl_apps },
   { "check", N_("Test from the internet whether a port is reachable"), portierctl_check },
+  { "status", N_("Show the router and how it reaches the internet"), portierctl_status },
 };
 
 static void
@@ -51,6 +52,8 @@ main (int    argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* stdout is for results (JSON): every log message goes to stderr. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   if (argc < 2)
     {

@@ -50,6 +50,15 @@ mapping_free (PortierLedgerMapping *mapping)
 
 /* From the kernel's random source, not GRand: GRand's state is shared by processes
  * forked from one parent, and two openings must never get one id. */
+static void
+pinhole_free (PortierLedgerPinhole *pinhole)
+{
+  g_free (pinhole->unique_id);
+  g_free (pinhole->protocol);
+  g_free (pinhole->internal_client);
+  g_free (pinhole);
+}
+
 static char *
 new_id (void)
 {
@@ -73,7 +82,26 @@ portier_opening_new (const PortierPortSpec *spec,
   self->created = g_get_real_time () / G_USEC_PER_SEC;
   self->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
   self->mappings = g_ptr_array_new_with_free_func ((GDestroyNotify) mapping_free);
+  self->pinholes = g_ptr_array_new_with_free_func ((GDestroyNotify) pinhole_free);
   return self;
+}
+
+void
+portier_opening_add_pinhole (PortierOpening *self,
+                             const char     *unique_id,
+                             const char     *protocol,
+                             guint16         port,
+                             const char     *internal_client,
+                             guint           lease)
+{
+  PortierLedgerPinhole *pinhole = g_new0 (PortierLedgerPinhole, 1);
+
+  pinhole->unique_id = g_strdup (unique_id);
+  pinhole->protocol = g_strdup (protocol);
+  pinhole->port = port;
+  pinhole->internal_client = g_strdup (internal_client);
+  pinhole->lease = lease;
+  g_ptr_array_add (self->pinholes, pinhole);
 }
 
 void
@@ -123,6 +151,13 @@ portier_opening_copy (const PortierOpening *self)
   copy->external_address = g_strdup (self->external_address);
   copy->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
   copy->mappings = g_ptr_array_new_with_free_func ((GDestroyNotify) mapping_free);
+  copy->pinholes = g_ptr_array_new_with_free_func ((GDestroyNotify) pinhole_free);
+  for (guint i = 0; i < self->pinholes->len; i++)
+    {
+      const PortierLedgerPinhole *p = g_ptr_array_index (self->pinholes, i);
+      portier_opening_add_pinhole (copy, p->unique_id, p->protocol, p->port,
+                                   p->internal_client, p->lease);
+    }
   for (guint i = 0; i < self->rules->len; i++)
     {
       const PortierLedgerRule *r = g_ptr_array_index (self->rules, i);
@@ -149,6 +184,7 @@ portier_opening_free (PortierOpening *self)
   g_free (self->external_address);
   g_ptr_array_unref (self->rules);
   g_ptr_array_unref (self->mappings);
+  g_ptr_array_unref (self->pinholes);
   g_free (self);
 }
 
@@ -331,6 +367,22 @@ portier_opening_serialize (const PortierOpening *self,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "pinholes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->pinholes->len; i++)
+    {
+      const PortierLedgerPinhole *pinhole = g_ptr_array_index (self->pinholes, i);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "unique_id", pinhole->unique_id);
+      add_string (builder, "protocol", pinhole->protocol);
+      add_int (builder, "port", pinhole->port);
+      add_string (builder, "internal_client", pinhole->internal_client);
+      add_int (builder, "lease", pinhole->lease);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
   json_builder_end_object (builder);
 }
 
@@ -387,7 +439,7 @@ portier_opening_deserialize (JsonNode  *node,
   g_autoptr(PortierOpening) self = NULL;
   g_autoptr(PortierPortSpec) spec = NULL;
   JsonObject *object;
-  JsonArray *rules, *mappings;
+  JsonArray *rules, *mappings, *pinholes;
   const char *id, *spec_text, *state, *duration;
   gint64 created, expires, owner_pid, owner_start;
 
@@ -471,6 +523,28 @@ portier_opening_deserialize (JsonNode  *node,
                                    (guint16) external_port, (guint16) internal_port,
                                    get_string (mapping, "internal_client"), (guint) lease,
                                    renewed_at);
+    }
+
+  for (guint i = 0; (pinholes = get_array (object, "pinholes")) != NULL &&
+                   i < json_array_get_length (pinholes); i++)
+    {
+      JsonNode *element = json_array_get_element (pinholes, i);
+      JsonObject *pinhole;
+      gint64 port, lease;
+      const char *protocol;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return CORRUPT (error, "pinhole");
+      pinhole = json_node_get_object (element);
+      protocol = get_string (pinhole, "protocol");
+      if (get_string (pinhole, "unique_id") == NULL ||
+          (g_strcmp0 (protocol, "tcp") != 0 && g_strcmp0 (protocol, "udp") != 0) ||
+          !get_int (pinhole, "port", 1, G_MAXUINT16, &port) ||
+          !get_int (pinhole, "lease", 0, G_MAXUINT32, &lease))
+        return CORRUPT (error, "pinhole");
+      portier_opening_add_pinhole (self, get_string (pinhole, "unique_id"), protocol,
+                                   (guint16) port, get_string (pinhole, "internal_client"),
+                                   (guint) lease);
     }
 
   return g_steal_pointer (&self);

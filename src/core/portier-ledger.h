@@ -43,6 +43,15 @@ typedef struct
   gint64   renewed_at;   /* unix time */
 } PortierLedgerMapping;
 
+typedef struct
+{
+  char    *unique_id;    /* the router's id of an IPv6 pinhole */
+  char    *protocol;
+  guint16  port;
+  char    *internal_client;
+  guint    lease;
+} PortierLedgerPinhole;
+
 typedef struct _PortierOpening PortierOpening;
 
 struct _PortierOpening
@@ -60,6 +69,7 @@ struct _PortierOpening
   char                *external_address;
   GPtrArray           *rules;        /* of PortierLedgerRule */
   GPtrArray           *mappings;     /* of PortierLedgerMapping */
+  GPtrArray           *pinholes;     /* of PortierLedgerPinhole */
 };
 
 #define PORTIER_TYPE_OPENING (portier_opening_get_type ())
@@ -81,6 +91,12 @@ void              portier_opening_add_mapping    (PortierOpening        *self,
                                                   const char            *internal_client,
                                                   guint                  lease,
                                                   gint64                 renewed_at);
+void              portier_opening_add_pinhole    (PortierOpening        *self,
+                                                  const char            *unique_id,
+                                                  const char            *protocol,
+                                                  guint16                port,
+                                                  const char            *internal_client,
+                                                  guint                  lease);
 gboolean          portier_opening_is_stale       (const PortierOpening  *self,
                                                   gint64                 now,
                                                   const char            *proc_root);

@@ -19,8 +19,9 @@
 #include "portier-error.h"
 #include "portier-opener-private.h"
 #include "portier-router.h"
+#include "portier-router-forward.h"
+#include "portier-router-keeper.h"
 
-#define RENEW_MIN_SECONDS 30
 
 /* ---- options and results ---- */
 
@@ -89,6 +90,25 @@ portier_open_result_copy (const PortierOpenResult *self)
   copy->verify_error = copy_error (self->verify_error);
   copy->share = g_strdup (self->share);
   copy->error = copy_error (self->error);
+  copy->wan = g_strdup (self->wan);
+  copy->held_by = g_strdup (self->held_by);
+  copy->wan_description = g_strdup (self->wan_description);
+  copy->ipv6_status = g_strdup (self->ipv6_status);
+  copy->ipv6_address = g_strdup (self->ipv6_address);
+  copy->mappings = NULL;
+  copy->pinholes = NULL;
+  if (self->mappings != NULL)
+    {
+      copy->mappings = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_mapping_free);
+      for (guint i = 0; i < self->mappings->len; i++)
+        g_ptr_array_add (copy->mappings, portier_mapping_copy (self->mappings->pdata[i]));
+    }
+  if (self->pinholes != NULL)
+    {
+      copy->pinholes = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_pinhole_free);
+      for (guint i = 0; i < self->pinholes->len; i++)
+        g_ptr_array_add (copy->pinholes, portier_pinhole_copy (self->pinholes->pdata[i]));
+    }
   return copy;
 }
 
@@ -112,6 +132,13 @@ portier_open_result_free (PortierOpenResult *self)
   g_clear_error (&self->verify_error);
   g_free (self->share);
   g_clear_error (&self->error);
+  g_free (self->wan);
+  g_free (self->held_by);
+  g_free (self->wan_description);
+  g_free (self->ipv6_status);
+  g_free (self->ipv6_address);
+  g_clear_pointer (&self->mappings, g_ptr_array_unref);
+  g_clear_pointer (&self->pinholes, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -135,10 +162,10 @@ struct _PortierOpener
   GObject         parent_instance;
 
   PortierLedger  *ledger;
-  PortierRouter  *router;
-  GHashTable     *renewals;     /* opening id → GSource id */
-  GCancellable   *cancellable;  /* for renewals; cancelled in dispose */
-  gboolean        holding;
+  PortierRouter       *router;
+  PortierRouterKeeper *keeper;       /* while holding */
+  GCancellable        *cancellable;  /* for holding; cancelled in dispose */
+  gboolean             holding;
 };
 
 G_DEFINE_FINAL_TYPE (PortierOpener, portier_opener, G_TYPE_OBJECT)
@@ -150,13 +177,41 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+enum {
+  PROP_0,
+  PROP_KEEPER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+portier_opener_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  PortierOpener *self = PORTIER_OPENER (object);
+
+  switch (prop_id)
+    {
+    case PROP_KEEPER:
+      g_value_set_object (value, self->keeper);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 portier_opener_dispose (GObject *object)
 {
   PortierOpener *self = PORTIER_OPENER (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_pointer (&self->renewals, g_hash_table_unref);
+  if (self->keeper != NULL)
+    portier_router_keeper_release_all (self->keeper);
+  g_clear_object (&self->keeper);
   g_clear_object (&self->router);
   g_clear_object (&self->ledger);
   g_clear_object (&self->cancellable);
@@ -168,6 +223,11 @@ static void
 portier_opener_class_init (PortierOpenerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = portier_opener_dispose;
+  G_OBJECT_CLASS (klass)->get_property = portier_opener_get_property;
+
+  properties[PROP_KEEPER] = g_param_spec_object ("keeper", NULL, NULL, G_TYPE_OBJECT,
+                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
 
   /**
    * PortierOpener::step-changed:
@@ -182,15 +242,8 @@ portier_opener_class_init (PortierOpenerClass *klass)
 }
 
 static void
-remove_source (gpointer data)
-{
-  g_source_remove (GPOINTER_TO_UINT (data));
-}
-
-static void
 portier_opener_init (PortierOpener *self)
 {
-  self->renewals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, remove_source);
   self->cancellable = g_cancellable_new ();
 }
 
@@ -267,21 +320,13 @@ get_router_finish (PortierOpener  *self,
 
 typedef struct
 {
-  guint16          port;
-  PortierProtocol  protocol;
-} PortToMap;
-
-typedef struct
-{
   PortierOpenOptions *options;
   PortierOpening     *opening;
   PortierOpenResult  *result;
   PortierRouter      *router;
-  GArray             *to_map;          /* of PortToMap */
-  guint               next;
   GPtrArray          *created_rules;   /* of char*, ours to undo */
   GPtrArray          *created_maps;    /* of PortierMapping, ours to undo */
-  guint               undo_index;
+  GPtrArray          *created_holes;   /* of PortierPinhole, ours to undo */
   GError             *failure;
 } OpenData;
 
@@ -292,9 +337,9 @@ open_data_free (OpenData *data)
   portier_opening_free (data->opening);
   portier_open_result_free (data->result);
   g_clear_object (&data->router);
-  g_array_unref (data->to_map);
   g_ptr_array_unref (data->created_rules);
   g_ptr_array_unref (data->created_maps);
+  g_ptr_array_unref (data->created_holes);
   g_clear_error (&data->failure);
   g_free (data);
 }
@@ -326,6 +371,9 @@ save (PortierOpener  *self,
 }
 
 static void undo_next (GTask *task);
+static void hold_opening (PortierOpener *self, const PortierOpening *opening);
+static void recorded_forwards (const PortierOpening *opening, GPtrArray **mappings,
+                               GPtrArray **pinholes);
 static void router_step (GTask *task);
 static void verify_step (GTask *task);
 
@@ -336,9 +384,8 @@ fail (GTask  *task,
 {
   OpenData *data = g_task_get_task_data (task);
 
-  g_warning ("opening %s failed: %s", data->opening->id, error->message);
+  g_debug ("opening %s failed: %s", data->opening->id, error->message);
   data->failure = error;
-  data->undo_index = data->created_maps->len;
   data->opening->state = PORTIER_OPENING_STATE_CLOSING;
   save (g_task_get_source_object (task), data, NULL);
   undo_next (task);
@@ -351,7 +398,8 @@ finish_undo (GTask *task)
   OpenData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  if (data->created_rules->len == 0 && data->created_maps->len == 0)
+  if (data->created_rules->len == 0 && data->created_maps->len == 0 &&
+      data->created_holes->len == 0)
     {
       if (!portier_ledger_remove (self->ledger, data->opening->id, &error))
         g_warning ("cannot update the ledger: %s", error->message);
@@ -400,7 +448,35 @@ undo_rule_cb (GObject      *source,
 }
 
 static void
-undo_mapping_cb (GObject      *source,
+remove_recorded (PortierOpening *opening,
+                 GPtrArray      *mappings,
+                 GPtrArray      *pinholes)
+{
+  for (guint k = 0; mappings != NULL && k < mappings->len; k++)
+    {
+      const PortierMapping *mapping = g_ptr_array_index (mappings, k);
+
+      for (guint i = 0; i < opening->mappings->len; i++)
+        {
+          PortierLedgerMapping *m = opening->mappings->pdata[i];
+          if (m->external_port == mapping->external_port &&
+              g_strcmp0 (m->protocol, portier_protocol_to_string (mapping->protocol)) == 0)
+            g_ptr_array_remove_index (opening->mappings, i--);
+        }
+    }
+  for (guint k = 0; pinholes != NULL && k < pinholes->len; k++)
+    {
+      const PortierPinhole *pinhole = g_ptr_array_index (pinholes, k);
+
+      for (guint i = 0; i < opening->pinholes->len; i++)
+        if (g_strcmp0 (((PortierLedgerPinhole *) opening->pinholes->pdata[i])->unique_id,
+                       pinhole->unique_id) == 0)
+          g_ptr_array_remove_index (opening->pinholes, i--);
+    }
+}
+
+static void
+undo_forward_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
@@ -408,29 +484,24 @@ undo_mapping_cb (GObject      *source,
   PortierOpener *self = g_task_get_source_object (task);
   OpenData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  PortierMapping *mapping = g_ptr_array_index (data->created_maps, data->created_maps->len - 1);
+  g_autoptr(GPtrArray) maps_left = NULL;
+  g_autoptr(GPtrArray) holes_left = NULL;
 
-  if (!portier_router_remove_mapping_finish (PORTIER_ROUTER (source), result, &error) &&
-      !g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND))
+  if (!portier_router_unforward_finish (PORTIER_ROUTER (source), result, &maps_left,
+                                        &holes_left, &error))
     {
-      g_warning ("could not remove the router forward of port %u: %s",
-                 mapping->external_port, error->message);
+      g_warning ("could not remove the router’s forwards: %s", error->message);
+      /* What is left stays in the entry for the next cleanup. */
       finish_undo (task);
       return;
     }
 
-  for (guint i = 0; i < data->opening->mappings->len; i++)
-    {
-      PortierLedgerMapping *m = data->opening->mappings->pdata[i];
-      if (m->external_port == mapping->external_port &&
-          g_strcmp0 (m->protocol, portier_protocol_to_string (mapping->protocol)) == 0)
-        g_ptr_array_remove_index (data->opening->mappings, i--);
-    }
-  g_ptr_array_remove_index (data->created_maps, data->created_maps->len - 1);
+  remove_recorded (data->opening, data->created_maps, data->created_holes);
+  g_ptr_array_set_size (data->created_maps, 0);
+  g_ptr_array_set_size (data->created_holes, 0);
   save (self, data, NULL);
-  if (data->created_maps->len == 0)
-    emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_UNDONE,
-               _("The router’s forward was removed again."));
+  emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_UNDONE,
+             _("The router’s forward was removed again."));
   undo_next (g_steal_pointer (&task));
 }
 
@@ -441,12 +512,10 @@ undo_next (GTask *task)
 {
   OpenData *data = g_task_get_task_data (task);
 
-  if (data->created_maps->len > 0)
+  if (data->created_maps->len > 0 || data->created_holes->len > 0)
     {
-      portier_router_remove_mapping_async (data->router,
-                                           g_ptr_array_index (data->created_maps,
-                                                              data->created_maps->len - 1),
-                                           NULL, undo_mapping_cb, task);
+      portier_router_unforward_async (data->router, data->created_maps, data->created_holes,
+                                      NULL, undo_forward_cb, task);
       return;
     }
   if (data->created_rules->len > 0)
@@ -474,7 +543,8 @@ open_done (GTask *task)
       g_strdup (((PortierLedgerRule *) data->opening->rules->pdata[i])->rule_id);
 
   data->opening->state = PORTIER_OPENING_STATE_OPEN;
-  if (data->opening->rules->len == 0 && data->opening->mappings->len == 0)
+  if (data->opening->rules->len == 0 && data->opening->mappings->len == 0 &&
+      data->opening->pinholes->len == 0)
     {
       /* Everything was open already, or nothing needed doing: there is nothing Portier
        * made, so nothing to record and nothing to close later. */
@@ -494,8 +564,8 @@ open_done (GTask *task)
     data->result->share = g_strdup_printf ("%s:%u", data->result->external_address,
                                            data->result->external_port);
 
-  if (self->holding)
-    portier_opener_hold (self);
+  if (self->holding && self->keeper != NULL)
+    hold_opening (self, data->opening);
 
   g_task_return_pointer (task, g_steal_pointer (&data->result),
                          (GDestroyNotify) portier_open_result_free);
@@ -572,58 +642,85 @@ verify_step (GTask *task)
 
 /* -- router -- */
 
-static void map_next (GTask *task);
-
 static void
-mapped_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+forwarded_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   PortierOpener *self = g_task_get_source_object (task);
   OpenData *data = g_task_get_task_data (task);
   PortierRouterRefusal refusal = { 0 };
   g_autoptr(GError) error = NULL;
-  g_autoptr(PortierMapping) mapping = NULL;
+  g_autoptr(PortierForwardResult) forward = NULL;
   const PortierRouterInfo *info = portier_router_get_info (data->router);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean all_reused = TRUE;
 
-  mapping = portier_router_add_mapping_finish (data->router, result, &refusal, &error);
-  if (mapping == NULL)
+  forward = portier_router_forward_finish (data->router, result, &refusal, &error);
+  data->result->wan = g_strdup (portier_wan_class_to_string (info->wan_class));
+  if (info->wan_class != PORTIER_WAN_PUBLIC)
+    data->result->wan_description = g_strdup (portier_wan_class_describe (info->wan_class));
+  data->result->router_method = g_strdup (portier_router_method_to_string (info->method));
+  if (forward == NULL)
     {
       data->result->router_status = g_strdup ("failed");
       data->result->router_error_code = refusal.router_code;
       data->result->alternative_port = refusal.alternative_port;
+      data->result->held_by = g_strdup (refusal.held_by);
       data->result->router_error = g_error_copy (error);
       portier_router_refusal_clear (&refusal);
       emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_FAILED,
                  portier_error_user_message (error));
+      /* The forward took back what it had made itself; the firewall is undone next. */
       fail (g_steal_pointer (&task), g_steal_pointer (&error));
       return;
     }
 
-  portier_opening_add_mapping (data->opening, portier_router_method_to_string (mapping->method),
-                               portier_protocol_to_string (mapping->protocol),
-                               mapping->external_port, mapping->internal_port,
-                               mapping->internal_client, mapping->lease,
-                               g_get_real_time () / G_USEC_PER_SEC);
-  if (!mapping->reused)
-    g_ptr_array_add (data->created_maps, portier_mapping_copy (mapping));
+  data->result->mappings = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_mapping_free);
+  for (guint i = 0; i < forward->mappings->len; i++)
+    {
+      const PortierMapping *mapping = g_ptr_array_index (forward->mappings, i);
 
-  if (data->next == 1)
-    {
-      data->result->external_port = mapping->external_port;
-      data->result->lease = mapping->lease;
-      data->result->router_status = g_strdup (mapping->reused ? "already-mapped" : "mapped");
+      portier_opening_add_mapping (data->opening,
+                                   portier_router_method_to_string (mapping->method),
+                                   portier_protocol_to_string (mapping->protocol),
+                                   mapping->external_port, mapping->internal_port,
+                                   mapping->internal_client, mapping->lease, now);
+      if (!mapping->reused)
+        {
+          g_ptr_array_add (data->created_maps, portier_mapping_copy (mapping));
+          all_reused = FALSE;
+        }
+      data->result->permanent |= mapping->permanent || mapping->lease == 0;
+      data->result->moved |= mapping->moved;
+      g_ptr_array_add (data->result->mappings, portier_mapping_copy (mapping));
     }
-  else if (!mapping->reused && g_strcmp0 (data->result->router_status, "already-mapped") == 0)
+  data->result->pinholes = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_pinhole_free);
+  for (guint i = 0; forward->pinholes != NULL && i < forward->pinholes->len; i++)
     {
-      g_free (data->result->router_status);
-      data->result->router_status = g_strdup ("mapped");
+      const PortierPinhole *pinhole = g_ptr_array_index (forward->pinholes, i);
+
+      portier_opening_add_pinhole (data->opening, pinhole->unique_id,
+                                   portier_protocol_to_string (pinhole->protocol),
+                                   pinhole->internal_port, pinhole->internal_client,
+                                   pinhole->lease);
+      g_ptr_array_add (data->created_holes, portier_pinhole_copy (pinhole));
+      g_ptr_array_add (data->result->pinholes, portier_pinhole_copy (pinhole));
     }
-  if (data->result->router_method == NULL)
-    data->result->router_method = g_strdup (portier_router_method_to_string (mapping->method));
-  if (data->result->external_address == NULL && info->external_address != NULL &&
-      info->external_address[0] != '\0')
+  data->result->ipv6_status = g_strdup (portier_ipv6_status_to_string (forward->ipv6));
+  data->result->ipv6_address = g_strdup (info->ipv6_address);
+
+  if (forward->mappings->len > 0)
+    {
+      const PortierMapping *first = g_ptr_array_index (forward->mappings, 0);
+
+      data->result->external_port = first->external_port;
+      data->result->lease = first->lease;
+    }
+  data->result->router_status = g_strdup (all_reused && forward->mappings->len > 0
+                                            ? "already-mapped" : "mapped");
+  if (info->external_address != NULL && info->external_address[0] != '\0')
     data->result->external_address = g_strdup (info->external_address);
   g_free (data->opening->external_address);
   data->opening->external_address = g_strdup (data->result->external_address);
@@ -633,49 +730,13 @@ mapped_cb (GObject      *source,
       fail (g_steal_pointer (&task), g_steal_pointer (&error));
       return;
     }
-  map_next (g_steal_pointer (&task));
-}
 
-static void
-map_next (GTask *task)
-{
-  PortierOpener *self = g_task_get_source_object (task);
-  OpenData *data = g_task_get_task_data (task);
-  const PortToMap *item;
-  PortierMappingRequest request = { 0 };
-  g_autofree char *description = NULL;
-  GError *error = NULL;
-
-  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
-    {
-      fail (task, error);
-      return;
-    }
-
-  if (data->next >= data->to_map->len)
-    {
-      g_autofree char *text = g_strdup_printf (_("Your router sends port %u to this computer."),
-                                               data->result->external_port);
-      emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_DONE, text);
-      verify_step (task);
-      return;
-    }
-
-  item = &g_array_index (data->to_map, PortToMap, data->next++);
-  description = portier_router_make_description (data->options->label != NULL
-                                                   ? data->options->label
-                                                   : data->options->app_id,
-                                                 &data->options->spec);
-  request.internal_port = item->port;
-  request.external_port = data->options->external_port != 0
-    ? (guint16) (data->options->external_port + (item->port - data->options->spec.first))
-    : item->port;
-  request.protocol = item->protocol;
-  request.description = description;
-  request.lease = lease_for (data->options);
-
-  portier_router_add_mapping_async (data->router, &request, g_task_get_cancellable (task),
-                                    mapped_cb, task);
+  {
+    g_autofree char *text = g_strdup_printf (_("Your router sends port %u to this computer."),
+                                             data->result->external_port);
+    emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_DONE, text);
+  }
+  verify_step (g_steal_pointer (&task));
 }
 
 static void
@@ -687,6 +748,9 @@ router_cb (GObject      *source,
   PortierOpener *self = g_task_get_source_object (task);
   OpenData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
+  PortierForwardRequest request = { 0 };
+  GCancellable *cancellable;
 
   data->router = get_router_finish (self, result, &error);
   if (data->router == NULL)
@@ -699,7 +763,18 @@ router_cb (GObject      *source,
       return;
     }
 
-  map_next (g_steal_pointer (&task));
+  /* Both protocols are separate forwards, a range goes port by port, and a refusal
+   * half-way takes back what was made: the router module does all that. */
+  request.spec = data->options->spec;
+  request.external_first = data->options->external_port;
+  request.label = data->options->label != NULL ? data->options->label : data->options->app_id;
+  request.lease = lease_for (data->options);
+  request.flags = data->options->any_external_port ? PORTIER_MAPPING_ANY_EXTERNAL_PORT
+                                                   : PORTIER_MAPPING_FLAGS_NONE;
+  request.ipv6 = TRUE;
+  cancellable = g_task_get_cancellable (task);
+  portier_router_forward_async (data->router, &request, cancellable, forwarded_cb,
+                                g_steal_pointer (&task));
 }
 
 static void
@@ -707,26 +782,16 @@ router_step (GTask *task)
 {
   PortierOpener *self = g_task_get_source_object (task);
   OpenData *data = g_task_get_task_data (task);
-  const PortierPortSpec *spec = &data->options->spec;
 
   if (!data->options->router)
     {
       data->result->router_status = g_strdup ("skipped");
       data->result->external_port = data->options->external_port != 0
-        ? data->options->external_port : spec->first;
+        ? data->options->external_port : data->options->spec.first;
       emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_SKIPPED, NULL);
       verify_step (task);
       return;
     }
-
-  /* Both protocols are separate forwards, and a range is forwarded port by port. */
-  for (guint port = spec->first; port <= spec->last; port++)
-    for (PortierProtocol p = PORTIER_PROTOCOL_TCP; p <= PORTIER_PROTOCOL_UDP; p <<= 1)
-      if (spec->protocol & p)
-        {
-          PortToMap item = { (guint16) port, p };
-          g_array_append_val (data->to_map, item);
-        }
 
   emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_RUNNING,
              _("Asking your router to send the port to this computer…"));
@@ -843,9 +908,9 @@ portier_opener_open_async (PortierOpener            *self,
 
   data = g_new0 (OpenData, 1);
   data->options = portier_open_options_copy (options);
-  data->to_map = g_array_new (FALSE, FALSE, sizeof (PortToMap));
   data->created_rules = g_ptr_array_new_with_free_func (g_free);
   data->created_maps = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_mapping_free);
+  data->created_holes = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_pinhole_free);
   data->result = g_new0 (PortierOpenResult, 1);
   data->result->spec = options->spec;
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
@@ -950,28 +1015,64 @@ close_rule_cb (GObject      *source,
   close_next (g_steal_pointer (&task));
 }
 
+/* The opening's forwards and pinholes, as the router module takes them. */
 static void
-close_mapping_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+recorded_forwards (const PortierOpening  *opening,
+                   GPtrArray            **mappings,
+                   GPtrArray            **pinholes)
+{
+  *mappings = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_mapping_free);
+  *pinholes = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_pinhole_free);
+
+  for (guint i = 0; i < opening->mappings->len; i++)
+    {
+      const PortierLedgerMapping *m = g_ptr_array_index (opening->mappings, i);
+      PortierMapping *mapping = g_new0 (PortierMapping, 1);
+
+      portier_router_method_from_string (m->method, &mapping->method);
+      portier_protocol_from_string (m->protocol, &mapping->protocol);
+      mapping->external_port = m->external_port;
+      mapping->internal_port = m->internal_port;
+      mapping->internal_client = g_strdup (m->internal_client);
+      mapping->lease = m->lease;
+      g_ptr_array_add (*mappings, mapping);
+    }
+  for (guint i = 0; i < opening->pinholes->len; i++)
+    {
+      const PortierLedgerPinhole *p = g_ptr_array_index (opening->pinholes, i);
+      PortierPinhole *pinhole = g_new0 (PortierPinhole, 1);
+
+      pinhole->unique_id = g_strdup (p->unique_id);
+      pinhole->internal_client = g_strdup (p->internal_client);
+      pinhole->internal_port = p->port;
+      portier_protocol_from_string (p->protocol, &pinhole->protocol);
+      pinhole->lease = p->lease;
+      g_ptr_array_add (*pinholes, pinhole);
+    }
+}
+
+static void
+close_forwards_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   PortierOpener *self = g_task_get_source_object (task);
   CloseData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) maps_left = NULL;
+  g_autoptr(GPtrArray) holes_left = NULL;
 
-  if (!portier_router_remove_mapping_finish (PORTIER_ROUTER (source), result, &error) &&
-      !g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND))
+  if (!portier_router_unforward_finish (PORTIER_ROUTER (source), result, &maps_left,
+                                        &holes_left, &error))
     {
-      g_warning ("could not remove a router forward: %s", error->message);
+      /* Go on with the firewall, which is ours to close; say what was left. */
+      g_debug ("could not remove every router forward: %s", error->message);
       g_clear_error (&data->router_error);
       data->router_error = g_steal_pointer (&error);
-      /* Keep it in the entry; go on with the firewall, which is ours to close. */
-      g_ptr_array_remove_index (data->opening->mappings, data->opening->mappings->len - 1);
-      close_next (g_steal_pointer (&task));
-      return;
     }
-  g_ptr_array_remove_index (data->opening->mappings, data->opening->mappings->len - 1);
+  g_ptr_array_set_size (data->opening->mappings, 0);
+  g_ptr_array_set_size (data->opening->pinholes, 0);
   portier_ledger_put (self->ledger, data->opening, NULL);
   close_next (g_steal_pointer (&task));
 }
@@ -991,9 +1092,10 @@ close_router_cb (GObject      *source,
     {
       /* No router now (another network, or it is off): its forwards run out with their
        * lease; say so, and close what is on this computer. */
-      g_warning ("no router to remove forwards from: %s", error->message);
+      g_debug ("no router to remove forwards from: %s", error->message);
       data->router_error = g_steal_pointer (&error);
       g_ptr_array_set_size (data->opening->mappings, 0);
+      g_ptr_array_set_size (data->opening->pinholes, 0);
     }
   close_next (g_steal_pointer (&task));
 }
@@ -1007,25 +1109,19 @@ close_next (GTask *task)
 
   /* The router first, so nothing reaches the computer from outside any more; then the
    * firewall. */
-  if (data->opening->mappings->len > 0)
+  if (data->opening->mappings->len > 0 || data->opening->pinholes->len > 0)
     {
-      const PortierLedgerMapping *m =
-        g_ptr_array_index (data->opening->mappings, data->opening->mappings->len - 1);
-      PortierMapping mapping = { 0 };
+      g_autoptr(GPtrArray) mappings = NULL;
+      g_autoptr(GPtrArray) pinholes = NULL;
 
       if (data->router == NULL)
         {
           get_router_async (self, NULL, close_router_cb, task);
           return;
         }
-      portier_router_method_from_string (m->method, &mapping.method);
-      portier_protocol_from_string (m->protocol, &mapping.protocol);
-      mapping.external_port = m->external_port;
-      mapping.internal_port = m->internal_port;
-      mapping.internal_client = m->internal_client;
-      mapping.lease = m->lease;
-      portier_router_remove_mapping_async (data->router, &mapping, NULL, close_mapping_cb,
-                                           task);
+      recorded_forwards (data->opening, &mappings, &pinholes);
+      portier_router_unforward_async (data->router, mappings, pinholes, NULL,
+                                      close_forwards_cb, task);
       return;
     }
 
@@ -1044,7 +1140,6 @@ close_next (GTask *task)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_hash_table_remove (self->renewals, data->opening->id);
 
   if (data->router_error != NULL)
     g_task_return_error (task, g_steal_pointer (&data->router_error));
@@ -1216,138 +1311,103 @@ portier_opener_reconcile_finish (PortierOpener  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* ---- renewal ---- */
-
-typedef struct
-{
-  PortierOpener *self;   /* weak: the source is removed in dispose */
-  char          *id;
-} RenewData;
+/* ---- keeping forwards alive ---- */
 
 static void
-renew_data_free (RenewData *data)
+hold_opening (PortierOpener        *self,
+              const PortierOpening *opening)
 {
-  g_free (data->id);
-  g_free (data);
+  g_autoptr(GPtrArray) mappings = NULL;
+  g_autoptr(GPtrArray) pinholes = NULL;
+
+  recorded_forwards (opening, &mappings, &pinholes);
+  for (guint i = 0; i < mappings->len; i++)
+    {
+      const PortierMapping *mapping = g_ptr_array_index (mappings, i);
+      if (mapping->lease > 0)
+        portier_router_keeper_hold (self->keeper, mapping, mapping->lease);
+    }
+  for (guint i = 0; i < pinholes->len; i++)
+    {
+      const PortierPinhole *pinhole = g_ptr_array_index (pinholes, i);
+      if (pinhole->lease > 0)
+        portier_router_keeper_hold_pinhole (self->keeper, pinhole, pinhole->lease);
+    }
 }
 
-static void schedule_renewal (PortierOpener *self, const PortierOpening *opening);
-
 static void
-renewed_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+hold_router_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
-  g_autofree char *id = user_data;
+  g_autoptr(PortierOpener) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PortierMapping) mapping = NULL;
-  PortierRouterRefusal refusal = { 0 };
+  g_autoptr(PortierRouter) router = get_router_finish (self, result, &error);
+  GPtrArray *openings;
 
-  mapping = portier_router_add_mapping_finish (PORTIER_ROUTER (source), result, &refusal,
-                                               &error);
-  portier_router_refusal_clear (&refusal);
-  if (mapping == NULL)
-    g_warning ("renewing the forward of %s failed: %s", id, error->message);
-  else
-    g_debug ("renewed the forward of port %u for %s (%s)", mapping->external_port, id,
-             mapping->reused ? "still there" : "added again");
-}
-
-static gboolean
-renew_cb (gpointer user_data)
-{
-  RenewData *data = user_data;
-  PortierOpener *self = data->self;
-  PortierOpening *opening;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-
-  g_hash_table_steal (self->renewals, data->id);
-
-  if (!portier_ledger_load (self->ledger, NULL) ||
-      (opening = portier_ledger_lookup (self->ledger, data->id)) == NULL ||
-      opening->state != PORTIER_OPENING_STATE_OPEN || self->router == NULL)
-    return G_SOURCE_REMOVE;
-
-  /* Asking again refreshes the lease, and puts the forward back when the router lost it
-   * (a router restart forgets them all). */
-  for (guint i = 0; i < opening->mappings->len; i++)
+  if (router == NULL || !self->holding)
     {
-      PortierLedgerMapping *m = g_ptr_array_index (opening->mappings, i);
-      PortierMappingRequest request = { 0 };
-      g_autofree char *description =
-        portier_router_make_description (opening->label != NULL ? opening->label
-                                                                : opening->app_id,
-                                         &opening->spec);
-
-      if (m->lease == 0)
-        continue;
-      request.external_port = m->external_port;
-      request.internal_port = m->internal_port;
-      portier_protocol_from_string (m->protocol, &request.protocol);
-      request.description = description;
-      request.lease = m->lease;
-      m->renewed_at = now;
-      portier_router_add_mapping_async (self->router, &request, self->cancellable, renewed_cb,
-                                        g_strdup (opening->id));
+      if (error != NULL)
+        g_debug ("nothing to keep alive: %s", error->message);
+      return;
     }
-  portier_ledger_put (self->ledger, opening, NULL);
-  schedule_renewal (self, opening);
-  return G_SOURCE_REMOVE;
-}
 
-static void
-schedule_renewal (PortierOpener        *self,
-                  const PortierOpening *opening)
-{
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 due = G_MAXINT64;
-  RenewData *data;
-  guint source;
+  if (self->keeper == NULL)
+    self->keeper = portier_router_keeper_new (router);
+  g_object_notify (G_OBJECT (self), "keeper");
 
-  for (guint i = 0; i < opening->mappings->len; i++)
+  portier_ledger_load (self->ledger, NULL);
+  openings = portier_ledger_get_openings (self->ledger);
+  for (guint i = 0; i < openings->len; i++)
     {
-      const PortierLedgerMapping *m = g_ptr_array_index (opening->mappings, i);
-      if (m->lease > 0)
-        due = MIN (due, m->renewed_at + m->lease / 2);
+      const PortierOpening *opening = g_ptr_array_index (openings, i);
+      if (opening->state == PORTIER_OPENING_STATE_OPEN)
+        hold_opening (self, opening);
     }
-  if (due == G_MAXINT64 || (opening->duration == PORTIER_DURATION_UNTIL &&
-                            due >= opening->expires))
-    return;
-
-  data = g_new0 (RenewData, 1);
-  data->self = self;
-  data->id = g_strdup (opening->id);
-  source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT,
-                                       (guint) CLAMP (due - now, RENEW_MIN_SECONDS, G_MAXINT),
-                                       renew_cb, data, (GDestroyNotify) renew_data_free);
-  g_hash_table_replace (self->renewals, g_strdup (opening->id), GUINT_TO_POINTER (source));
 }
 
 /**
  * portier_opener_hold:
  *
- * From now on, keeps the router's leases of every open opening renewed at half-life,
- * until the opener is disposed. The app calls this while it runs (in the background too);
- * without it, a forward lasts as long as its lease.
+ * From now on, keeps the router's forwards of every open opening alive: renewed at
+ * half-life, and put back when the router lost them. The app calls this while it runs
+ * (in the background too); `portierctl open --hold` does too. Without it, a forward lasts
+ * as long as its lease.
  */
 void
 portier_opener_hold (PortierOpener *self)
 {
-  GPtrArray *openings;
-
   g_return_if_fail (PORTIER_IS_OPENER (self));
 
   self->holding = TRUE;
-  if (!portier_ledger_load (self->ledger, NULL))
-    return;
+  get_router_async (self, self->cancellable, hold_router_cb, g_object_ref (self));
+}
 
-  openings = portier_ledger_get_openings (self->ledger);
-  for (guint i = 0; i < openings->len; i++)
-    {
-      const PortierOpening *opening = g_ptr_array_index (openings, i);
+/**
+ * portier_opener_release:
+ *
+ * Stops keeping forwards alive; they then last as long as their lease.
+ */
+void
+portier_opener_release (PortierOpener *self)
+{
+  g_return_if_fail (PORTIER_IS_OPENER (self));
 
-      if (opening->state == PORTIER_OPENING_STATE_OPEN &&
-          !g_hash_table_contains (self->renewals, opening->id))
-        schedule_renewal (self, opening);
-    }
+  self->holding = FALSE;
+  if (self->keeper != NULL)
+    portier_router_keeper_release_all (self->keeper);
+  g_clear_object (&self->keeper);
+}
+
+/**
+ * portier_opener_get_keeper:
+ *
+ * Returns: (transfer none) (nullable): the #PortierRouterKeeper, once holding found the
+ *   router (#GObject::notify of "keeper" says when)
+ */
+GObject *
+portier_opener_get_keeper (PortierOpener *self)
+{
+  g_return_val_if_fail (PORTIER_IS_OPENER (self), NULL);
+  return self->keeper != NULL ? G_OBJECT (self->keeper) : NULL;
 }

@@ -38,6 +38,7 @@ typedef struct
   guint            hours;           /* for PORTIER_DURATION_UNTIL */
   guint            seconds;         /* for PORTIER_DURATION_UNTIL; wins over hours when set */
   guint16          external_port;   /* 0: the same as the internal one */
+  gboolean         any_external_port; /* take another free outside port on a conflict */
   gboolean         firewall;        /* run the step (portierctl --no-firewall clears it) */
   gboolean         router;
   gboolean         verify;
@@ -69,6 +70,15 @@ typedef struct
   char            *share;             /* ADDRESS:PORT to give friends */
   GError          *error;             /* set when the opening failed and was undone */
   guint16          alternative_port;  /* a free outside port the router offered */
+  char            *held_by;           /* the device that holds the port on the router */
+  char            *wan;               /* the router's WAN class: public cgnat double-nat … */
+  char            *wan_description;   /* a sentence about it, when it is not public */
+  gboolean         permanent;         /* the router only took a forward that never expires */
+  gboolean         moved;             /* the outside port differs from the one asked for */
+  GPtrArray       *mappings;          /* of PortierMapping: the router's forwards */
+  GPtrArray       *pinholes;          /* of PortierPinhole: IPv6 ways in */
+  char            *ipv6_status;       /* skipped no-address not-needed opened failed */
+  char            *ipv6_address;
 } PortierOpenResult;
 
 #define PORTIER_TYPE_OPEN_OPTIONS (portier_open_options_get_type ())
@@ -117,8 +127,11 @@ void                portier_opener_reconcile_async (PortierOpener        *self,
 gboolean            portier_opener_reconcile_finish (PortierOpener       *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
-/* Keeps router leases renewed for this process's openings until the opener is disposed. */
+/* Keeps router leases renewed (and forwards a router lost put back) for every open
+ * opening until the opener is disposed or released. */
 void                portier_opener_hold           (PortierOpener         *self);
+void                portier_opener_release        (PortierOpener         *self);
+GObject            *portier_opener_get_keeper     (PortierOpener         *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierOpenOptions, portier_open_options_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierOpenResult, portier_open_result_free)

@@ -308,6 +308,19 @@ portier_probe_client_get_configured_server (void)
   return g_steal_pointer (&value);
 }
 
+static gboolean
+is_host_name (const char *host)
+{
+  if (host == NULL || host[0] == '\0')
+    return FALSE;
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+  for (const char *p = host; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
 /* The server's base URI, with a path that ends in “/”. */
 static GUri *
 parse_server_url (const char  *url,
@@ -327,7 +340,7 @@ parse_server_url (const char  *url,
   uri = g_uri_parse (rest, G_URI_FLAGS_NONE, &local_error);
   scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
   if (uri == NULL || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0) ||
-      g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
+      !is_host_name (g_uri_get_host (uri)))
     {
       g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT,
                    /* TRANSLATORS: %s is what the person typed */
@@ -419,6 +432,109 @@ endpoint (GUri       *base,
   g_autofree char *text = g_uri_to_string (base);
 
   return g_strconcat (text, relative, NULL);
+}
+
+/* Sending a request and reading its answer, of at most MAX_ANSWER_BYTES: whatever the
+ * server sends, it cannot fill this computer's memory. */
+
+#define MAX_ANSWER_BYTES 16384
+
+typedef struct
+{
+  GInputStream *stream;
+  GByteArray   *data;
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_clear_object (&fetch->stream);
+  g_byte_array_unref (fetch->data);
+  g_free (fetch);
+}
+
+static void
+fetch_read_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) chunk = NULL;
+  GCancellable *cancellable;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (chunk == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      g_task_return_pointer (task, g_bytes_new (fetch->data->data, fetch->data->len),
+                             (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+
+  g_byte_array_append (fetch->data, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  if (fetch->data->len > MAX_ANSWER_BYTES)
+    {
+      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_PROBE_UNAVAILABLE,
+                               "The test server's answer is longer than %u bytes",
+                               MAX_ANSWER_BYTES);
+      return;
+    }
+
+  cancellable = g_task_get_cancellable (task);
+  g_input_stream_read_bytes_async (fetch->stream, MAX_ANSWER_BYTES + 1 - fetch->data->len,
+                                   G_PRIORITY_DEFAULT, cancellable, fetch_read_cb,
+                                   g_steal_pointer (&task));
+}
+
+static void
+fetch_sent_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+
+  fetch->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (fetch->stream == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  cancellable = g_task_get_cancellable (task);
+  g_input_stream_read_bytes_async (fetch->stream, MAX_ANSWER_BYTES + 1, G_PRIORITY_DEFAULT,
+                                   cancellable, fetch_read_cb, g_steal_pointer (&task));
+}
+
+static void
+fetch_async (SoupSession         *session,
+             SoupMessage         *msg,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  GTask *task = g_task_new (session, cancellable, callback, user_data);
+  Fetch *fetch = g_new0 (Fetch, 1);
+
+  g_task_set_source_tag (task, fetch_async);
+  fetch->data = g_byte_array_new ();
+  g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
+  soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, cancellable, fetch_sent_cb, task);
+}
+
+static GBytes *
+fetch_finish (GAsyncResult  *result,
+              GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -644,7 +760,7 @@ request_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  body = fetch_finish (result, &error);
   if (body == NULL)
     read_transport_error (check, request->outcome, error);
   else
@@ -699,8 +815,7 @@ send_request (PortierProbeClient  *self,
     }
 
   check->n_running++;
-  soup_session_send_and_read_async (session, request->msg, G_PRIORITY_DEFAULT,
-                                    check->http_cancellable, request_done_cb, request);
+  fetch_async (session, request->msg, check->http_cancellable, request_done_cb, request);
 }
 
 static gboolean
@@ -862,6 +977,7 @@ portier_probe_client_check_finish (PortierProbeClient  *self,
 
 typedef struct
 {
+  SoupMessage  *msg;
   GCancellable *bounded;       /* cancelled at the time bound, or by the caller */
   GCancellable *cancellable;   /* the caller's */
   gulong        cancelled_id;
@@ -876,6 +992,7 @@ address_lookup_free (AddressLookup *lookup)
   g_source_destroy (lookup->timer);
   g_source_unref (lookup->timer);
   g_clear_object (&lookup->cancellable);
+  g_clear_object (&lookup->msg);
   g_object_unref (lookup->bounded);
   g_free (lookup);
 }
@@ -893,7 +1010,8 @@ address_done_cb (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  AddressLookup *lookup = g_task_get_task_data (task);
+  SoupMessage *msg = lookup->msg;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
@@ -901,7 +1019,7 @@ address_done_cb (GObject      *source,
   gsize length;
   const char *data;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  body = fetch_finish (result, &error);
   if (body == NULL)
     {
       g_debug ("Test server: %s", error->message);
@@ -989,8 +1107,8 @@ portier_probe_client_get_address_async (PortierProbeClient  *self,
   session = make_session (self, base, family);
   uri = endpoint (base, "v1/ip");
   msg = soup_message_new (SOUP_METHOD_GET, uri);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, lookup->bounded,
-                                    address_done_cb, g_steal_pointer (&task));
+  lookup->msg = g_object_ref (msg);
+  fetch_async (session, msg, lookup->bounded, address_done_cb, g_steal_pointer (&task));
 }
 
 /**

@@ -282,6 +282,26 @@ portier_local_net_key (const PortierLocalNet *self)
 }
 
 /**
+ * portier_local_net_update_mac:
+ *
+ * Reads the gateway's hardware address again (after talking to it, the ARP table has
+ * it), so the network is remembered under the same key next time.
+ */
+void
+portier_local_net_update_mac (PortierLocalNet *self,
+                              const char      *proc_root)
+{
+  g_autofree char *arp_path = g_build_filename (proc_root ? proc_root : "/proc",
+                                                "net", "arp", NULL);
+  g_autofree char *arp = NULL;
+
+  if (!g_file_get_contents (arp_path, &arp, NULL, NULL))
+    return;
+  g_free (self->gateway_mac);
+  self->gateway_mac = portier_local_net_parse_arp (arp, self->gateway);
+}
+
+/**
  * portier_local_net_first_ipv6:
  *
  * Returns: (transfer full) (nullable): this computer's first global IPv6 address on the

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "portier-error.h"
 #include "portier-router-forward.h"
 
@@ -270,7 +272,8 @@ portier_router_forward_async (PortierRouter               *router,
        (guint) request->external_first + n_ports - 1 > 65535))
     {
       g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT,
-                               "Invalid ports to forward");
+                               _("These ports cannot be forwarded: the outside ports would "
+                                 "go past 65535."));
       return;
     }
 
@@ -284,8 +287,10 @@ portier_router_forward_async (PortierRouter               *router,
 
           if (data->steps->len >= PORTIER_ROUTER_MAX_MAPPINGS)
             {
-              g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_NOT_SUPPORTED,
-                                       "More than %u ports to forward",
+              g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT,
+                                       /* TRANSLATORS: %u is a number of ports */
+                                       _("Portier forwards at most %u ports at a time on a "
+                                         "router. Choose a smaller range."),
                                        PORTIER_ROUTER_MAX_MAPPINGS);
               return;
             }

@@ -3,7 +3,8 @@
  * A held forward is renewed at half its lease. Over UPnP it is also looked up on the
  * router every so often (at most every 30 s, and at each renewal): when the router lost
  * it (a restart forgets every mapping), it is added again. A port another device took
- * meanwhile is never taken back; the forward is then reported lost.
+ * meanwhile is never taken back; the forward is then reported lost. IPv6 pinholes are
+ * renewed the same way, and opened again (with a new id) when the router forgot them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,7 +18,8 @@
 typedef struct
 {
   guint           serial;
-  PortierMapping *mapping;
+  PortierPinhole *pinhole;    /* either a pinhole… */
+  PortierMapping *mapping;    /* …or a mapping */
   guint           lease;      /* asked for; 0: permanent */
   gint64          renew_at;   /* monotonic, seconds */
   gint64          check_at;
@@ -42,6 +44,7 @@ enum
   SIGNAL_RENEWED,
   SIGNAL_RESTORED,
   SIGNAL_LOST,
+  SIGNAL_PINHOLE_RESTORED,
   N_SIGNALS
 };
 
@@ -51,6 +54,7 @@ static void
 held_free (Held *held)
 {
   portier_mapping_free (held->mapping);
+  portier_pinhole_free (held->pinhole);
   g_free (held);
 }
 
@@ -125,6 +129,15 @@ portier_router_keeper_class_init (PortierRouterKeeperClass *klass)
   signals[SIGNAL_LOST] =
     g_signal_new ("lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 2, PORTIER_TYPE_MAPPING, G_TYPE_ERROR);
+
+  /**
+   * PortierRouterKeeper::pinhole-restored:
+   * @old: the pinhole the router had forgotten
+   * @pinhole: the one opened instead (its id differs)
+   */
+  signals[SIGNAL_PINHOLE_RESTORED] =
+    g_signal_new ("pinhole-restored", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 2, PORTIER_TYPE_PINHOLE, PORTIER_TYPE_PINHOLE);
 }
 
 static void
@@ -276,6 +289,77 @@ find_cb (GObject      *source,
 }
 
 static void
+add_pinhole_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Step) step = user_data;
+  PortierRouterKeeper *self = step->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierPinhole) pinhole = NULL;
+  g_autoptr(PortierPinhole) old = NULL;
+
+  pinhole = portier_router_add_pinhole_finish (PORTIER_ROUTER (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !still_held (self, step))
+    return;
+  self->busy = FALSE;
+
+  if (pinhole == NULL)
+    {
+      g_debug ("Could not open pinhole %u again: %s", step->held->pinhole->internal_port,
+               error->message);
+      step->held->renew_at = now_s () + MIN (5, PORTIER_ROUTER_KEEPER_CHECK_INTERVAL);
+      step->held->check_at = step->held->renew_at;
+      return;
+    }
+  old = g_steal_pointer (&step->held->pinhole);
+  step->held->pinhole = portier_pinhole_copy (pinhole);
+  schedule (step->held);
+  step->held->check_at = step->held->renew_at;
+  g_signal_emit (self, signals[SIGNAL_PINHOLE_RESTORED], 0, old, pinhole);
+}
+
+static void
+update_pinhole_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Step) step = user_data;
+  PortierRouterKeeper *self = step->self;
+  g_autoptr(GError) error = NULL;
+  gboolean updated;
+
+  updated = portier_router_update_pinhole_finish (PORTIER_ROUTER (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !still_held (self, step))
+    return;
+
+  if (updated)
+    {
+      self->busy = FALSE;
+      schedule (step->held);
+      step->held->check_at = step->held->renew_at;
+      return;
+    }
+  if (g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND))
+    {
+      const PortierPinhole *pinhole = step->held->pinhole;
+      guint16 port = pinhole->internal_port;
+      PortierProtocol protocol = pinhole->protocol;
+      guint lease = step->held->lease;
+
+      g_debug ("The router forgot pinhole %s: opening it again", pinhole->unique_id);
+      portier_router_add_pinhole_async (self->router, port, protocol, lease,
+                                        self->cancellable, add_pinhole_cb,
+                                        g_steal_pointer (&step));
+      return;
+    }
+  self->busy = FALSE;
+  g_debug ("Could not renew pinhole %s: %s", step->held->pinhole->unique_id, error->message);
+  step->held->renew_at = now_s () + MIN (5, PORTIER_ROUTER_KEEPER_CHECK_INTERVAL);
+  step->held->check_at = step->held->renew_at;
+}
+
+static void
 work (PortierRouterKeeper *self)
 {
   gint64 now = now_s ();
@@ -297,7 +381,11 @@ work (PortierRouterKeeper *self)
       step->held = held;
       self->busy = TRUE;
 
-      if (held->mapping->method == PORTIER_ROUTER_METHOD_UPNP)
+      if (held->pinhole != NULL)
+        portier_router_update_pinhole_async (self->router, held->pinhole->unique_id,
+                                             held->lease, self->cancellable,
+                                             update_pinhole_cb, step);
+      else if (held->mapping->method == PORTIER_ROUTER_METHOD_UPNP)
         portier_router_find_mapping_async (self->router, held->mapping->external_port,
                                            held->mapping->protocol, self->cancellable,
                                            find_cb, step);
@@ -375,6 +463,36 @@ portier_router_keeper_hold (PortierRouterKeeper  *self,
 }
 
 /**
+ * portier_router_keeper_hold_pinhole:
+ * @pinhole: an IPv6 pinhole just opened
+ * @lease: the lease it was opened with
+ *
+ * Keeps @pinhole open from now on: renewed at half its lease, opened again when the
+ * router forgot it (::pinhole-restored tells its new id).
+ */
+void
+portier_router_keeper_hold_pinhole (PortierRouterKeeper  *self,
+                                    const PortierPinhole *pinhole,
+                                    guint                 lease)
+{
+  Held *held;
+
+  g_return_if_fail (PORTIER_IS_ROUTER_KEEPER (self));
+
+  held = g_new0 (Held, 1);
+  held->serial = ++self->next_serial;
+  held->pinhole = portier_pinhole_copy (pinhole);
+  held->lease = lease > 0 ? lease : PORTIER_ROUTER_DEFAULT_LEASE;
+  schedule (held);
+  held->check_at = held->renew_at;
+  g_ptr_array_add (self->held, held);
+
+  if (self->tick_id == 0)
+    self->tick_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 1, tick_cb,
+                                                self, NULL);
+}
+
+/**
  * portier_router_keeper_get_mappings:
  *
  * Returns: (transfer full) (element-type PortierMapping): the forwards as they are now
@@ -387,8 +505,12 @@ portier_router_keeper_get_mappings (PortierRouterKeeper *self)
   g_return_val_if_fail (PORTIER_IS_ROUTER_KEEPER (self), mappings);
 
   for (guint i = 0; i < self->held->len; i++)
-    g_ptr_array_add (mappings,
-                     portier_mapping_copy (((Held *) g_ptr_array_index (self->held, i))->mapping));
+    {
+      const Held *held = g_ptr_array_index (self->held, i);
+
+      if (held->mapping != NULL)
+        g_ptr_array_add (mappings, portier_mapping_copy (held->mapping));
+    }
   return mappings;
 }
 

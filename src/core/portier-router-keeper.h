@@ -22,6 +22,9 @@ PortierRouter       *portier_router_keeper_get_router   (PortierRouterKeeper  *s
 void                 portier_router_keeper_hold         (PortierRouterKeeper  *self,
                                                          const PortierMapping *mapping,
                                                          guint                 lease);
+void                 portier_router_keeper_hold_pinhole (PortierRouterKeeper  *self,
+                                                         const PortierPinhole *pinhole,
+                                                         guint                 lease);
 GPtrArray           *portier_router_keeper_get_mappings (PortierRouterKeeper  *self);
 void                 portier_router_keeper_release_all  (PortierRouterKeeper  *self);
 

@@ -497,6 +497,26 @@ natpmp_remove_pinhole_finish (PortierRouter  *router,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void
+natpmp_update_pinhole_async (PortierRouter       *router,
+                             const char          *unique_id,
+                             guint                lease,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  not_supported (router, natpmp_update_pinhole_async, cancellable, callback, user_data,
+                 "renew IPv6 pinholes");
+}
+
+static gboolean
+natpmp_update_pinhole_finish (PortierRouter  *router,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* ---------------------------------------------------------------------------- info */
 
 static void
@@ -568,4 +588,6 @@ portier_router_natpmp_iface_init (PortierRouterInterface *iface)
   iface->add_pinhole_finish = natpmp_add_pinhole_finish;
   iface->remove_pinhole_async = natpmp_remove_pinhole_async;
   iface->remove_pinhole_finish = natpmp_remove_pinhole_finish;
+  iface->update_pinhole_async = natpmp_update_pinhole_async;
+  iface->update_pinhole_finish = natpmp_update_pinhole_finish;
 }

@@ -42,6 +42,8 @@ char            *portier_local_net_parse_arp      (const char      *contents,
                                                    const char      *address);
 char            *portier_local_net_key            (const PortierLocalNet *self);
 char            *portier_local_net_first_ipv6     (const PortierLocalNet *self);
+void             portier_local_net_update_mac     (PortierLocalNet       *self,
+                                                   const char            *proc_root);
 
 /* ---- where a router may live ------------------------------------------------------------ */
 typedef struct

@@ -257,26 +257,45 @@ parse (PortierRouterRecord  *self,
 }
 
 /**
- * portier_router_record_load:
+ * portier_router_record_new:
  * @path: (nullable): the file; %NULL for $XDG_STATE_HOME/portier/router.json
  *
+ * Returns: (transfer full): an empty record that will be saved to @path
+ */
+PortierRouterRecord *
+portier_router_record_new (const char *path)
+{
+  PortierRouterRecord *self = g_object_new (PORTIER_TYPE_ROUTER_RECORD, NULL);
+
+  self->path = path != NULL ? g_strdup (path)
+                            : g_build_filename (g_get_user_state_dir (), "portier",
+                                                "router.json", NULL);
+  return self;
+}
+
+/**
+ * portier_router_record_load:
+ * @path: (nullable): the file; %NULL for $XDG_STATE_HOME/portier/router.json
+ * @damaged: (out) (optional): set when the file was damaged
+ *
  * A missing file is an empty record. A damaged one is set aside (renamed to .damaged)
- * and an empty record is returned, with a warning in the log.
+ * and an empty record is returned; @damaged says so (%PORTIER_ERROR_STATE_CORRUPT has
+ * the sentence for people).
  *
  * Returns: (transfer full): the record
  */
 PortierRouterRecord *
 portier_router_record_load (const char  *path,
+                            gboolean    *damaged,
                             GError     **error)
 {
-  g_autoptr(PortierRouterRecord) self = g_object_new (PORTIER_TYPE_ROUTER_RECORD, NULL);
+  g_autoptr(PortierRouterRecord) self = portier_router_record_new (path);
   g_autofree char *contents = NULL;
   g_autoptr(GError) local_error = NULL;
   gsize length = 0;
 
-  self->path = path != NULL ? g_strdup (path)
-                            : g_build_filename (g_get_user_state_dir (), "portier",
-                                                "router.json", NULL);
+  if (damaged != NULL)
+    *damaged = FALSE;
 
   if (!g_file_get_contents (self->path, &contents, &length, &local_error))
     {
@@ -290,10 +309,12 @@ portier_router_record_load (const char  *path,
     {
       g_autofree char *aside = g_strconcat (self->path, ".damaged", NULL);
 
-      g_warning ("The record of router forwards (%s) is damaged (%s); starting afresh",
-                 self->path, local_error != NULL ? local_error->message : "too large");
+      g_debug ("The record of router forwards (%s) is damaged (%s); starting afresh",
+               self->path, local_error != NULL ? local_error->message : "too large");
       g_rename (self->path, aside);
       g_ptr_array_set_size (self->openings, 0);
+      if (damaged != NULL)
+        *damaged = TRUE;
     }
   return g_steal_pointer (&self);
 }

@@ -30,7 +30,9 @@ void                  portier_router_opening_free (PortierRouterOpening       *s
 G_DECLARE_FINAL_TYPE (PortierRouterRecord, portier_router_record, PORTIER, ROUTER_RECORD,
                       GObject)
 
+PortierRouterRecord  *portier_router_record_new           (const char            *path);
 PortierRouterRecord  *portier_router_record_load          (const char            *path,
+                                                           gboolean              *damaged,
                                                            GError               **error);
 gboolean              portier_router_record_save          (PortierRouterRecord   *self,
                                                            GError               **error);

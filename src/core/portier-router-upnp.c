@@ -979,8 +979,9 @@ remove_pinhole_job (GTask *task)
   r = UPNP_DeletePinhole (self->urls6.controlURL_6FC, self->data6.IPv6FC.servicetype,
                           data->unique_id);
   g_debug ("UPnP DeletePinhole %s: %d", data->unique_id, r);
-  /* 704: no such pinhole (it expired): gone either way. */
-  if (r != UPNPCOMMAND_SUCCESS && r != 704)
+  /* 704: no such pinhole (it expired); 402: an id the router no longer knows (miniupnpd
+   * after a restart). Gone either way. */
+  if (r != UPNPCOMMAND_SUCCESS && r != 704 && r != 402)
     g_task_return_new_error (task, PORTIER_ERROR, portier_router_error_from_upnp (r, 0, 0),
                              "DeletePinhole %s: %d (%s)", data->unique_id, r,
                              upnp_error_text (r));
@@ -1006,6 +1007,64 @@ upnp_remove_pinhole_async (PortierRouter       *router,
 
 static gboolean
 upnp_remove_pinhole_finish (PortierRouter  *router,
+                            GAsyncResult   *result,
+                            GError        **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+update_pinhole_job (GTask *task)
+{
+  PortierRouterUpnp *self = g_task_get_source_object (task);
+  PinholeData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  char lease[16];
+  int r;
+
+  if (!ensure_ipv6 (self, g_task_get_cancellable (task), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_snprintf (lease, sizeof lease, "%u", CLAMP (data->lease, 1, PINHOLE_MAX_LEASE));
+  r = UPNP_UpdatePinhole (self->urls6.controlURL_6FC, self->data6.IPv6FC.servicetype,
+                          data->unique_id, lease);
+  g_debug ("UPnP UpdatePinhole %s lease %s: %d", data->unique_id, lease, r);
+  /* 704 NoSuchEntry; after a restart miniupnpd may also answer 402 or 501 for an id it
+   * no longer knows. Any answer but success means the pinhole is not there for us. */
+  if (r > 0)
+    g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND,
+                             "UpdatePinhole %s: %d (%s): the router has no such pinhole",
+                             data->unique_id, r, upnp_error_text (r));
+  else if (r != UPNPCOMMAND_SUCCESS)
+    g_task_return_new_error (task, PORTIER_ERROR, portier_router_error_from_upnp (r, 0, 0),
+                             "UpdatePinhole %s: %d (%s)", data->unique_id, r,
+                             upnp_error_text (r));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+upnp_update_pinhole_async (PortierRouter       *router,
+                           const char          *unique_id,
+                           guint                lease,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (router, cancellable, callback, user_data);
+  PinholeData *data = g_new0 (PinholeData, 1);
+
+  data->unique_id = g_strdup (unique_id);
+  data->lease = lease;
+  g_task_set_source_tag (task, upnp_update_pinhole_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) pinhole_data_free);
+  portier_router_worker_run (task, update_pinhole_job);
+}
+
+static gboolean
+upnp_update_pinhole_finish (PortierRouter  *router,
                             GAsyncResult   *result,
                             GError        **error)
 {
@@ -1082,4 +1141,6 @@ portier_router_upnp_iface_init (PortierRouterInterface *iface)
   iface->add_pinhole_finish = upnp_add_pinhole_finish;
   iface->remove_pinhole_async = upnp_remove_pinhole_async;
   iface->remove_pinhole_finish = upnp_remove_pinhole_finish;
+  iface->update_pinhole_async = upnp_update_pinhole_async;
+  iface->update_pinhole_finish = upnp_update_pinhole_finish;
 }

@@ -699,6 +699,36 @@ portier_router_remove_pinhole_finish (PortierRouter  *self,
   return PORTIER_ROUTER_GET_IFACE (self)->remove_pinhole_finish (self, result, error);
 }
 
+/**
+ * portier_router_update_pinhole_async:
+ *
+ * Gives an IPv6 pinhole a new lease. Fails with %PORTIER_ERROR_NOT_FOUND when the router
+ * no longer has it (a restart forgets them).
+ */
+void
+portier_router_update_pinhole_async (PortierRouter       *self,
+                                     const char          *unique_id,
+                                     guint                lease,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (PORTIER_IS_ROUTER (self));
+
+  PORTIER_ROUTER_GET_IFACE (self)->update_pinhole_async (self, unique_id, lease, cancellable,
+                                                         callback, user_data);
+}
+
+gboolean
+portier_router_update_pinhole_finish (PortierRouter  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (PORTIER_IS_ROUTER (self), FALSE);
+
+  return PORTIER_ROUTER_GET_IFACE (self)->update_pinhole_finish (self, result, error);
+}
+
 /* ---------------------------------------------------------------------------- discovery */
 
 /**
@@ -808,6 +838,12 @@ discover_job (GTask *task)
   /* The router object is not shared yet: its info may still be written here. */
   info = (PortierRouterInfo *) portier_router_get_info (router);
   portier_router_info_classify (info);
+  if (net->gateway_mac == NULL)
+    {
+      portier_local_net_update_mac (net, NULL);
+      g_free (key);
+      key = portier_local_net_key (net);
+    }
   portier_router_cache_store (key, info->method,
                               info->method == PORTIER_ROUTER_METHOD_UPNP ? info->url
                                                                          : info->gateway);

@@ -248,6 +248,15 @@ struct _PortierRouterInterface
   gboolean         (*remove_pinhole_finish) (PortierRouter              *self,
                                             GAsyncResult                *result,
                                             GError                     **error);
+  void             (*update_pinhole_async) (PortierRouter               *self,
+                                            const char                  *unique_id,
+                                            guint                        lease,
+                                            GCancellable                *cancellable,
+                                            GAsyncReadyCallback          callback,
+                                            gpointer                     user_data);
+  gboolean         (*update_pinhole_finish) (PortierRouter              *self,
+                                            GAsyncResult                *result,
+                                            GError                     **error);
 };
 
 void                portier_router_discover_async    (PortierRouterDiscoverFlags   flags,
@@ -318,6 +327,15 @@ void                portier_router_remove_pinhole_async (PortierRouter          
                                                       GAsyncReadyCallback          callback,
                                                       gpointer                     user_data);
 gboolean            portier_router_remove_pinhole_finish (PortierRouter           *self,
+                                                      GAsyncResult                *result,
+                                                      GError                     **error);
+void                portier_router_update_pinhole_async (PortierRouter            *self,
+                                                      const char                  *unique_id,
+                                                      guint                        lease,
+                                                      GCancellable                *cancellable,
+                                                      GAsyncReadyCallback          callback,
+                                                      gpointer                     user_data);
+gboolean            portier_router_update_pinhole_finish (PortierRouter           *self,
                                                       GAsyncResult                *result,
                                                       GError                     **error);
 

@@ -31,7 +31,7 @@ static void
 fit_descriptors (PortierProbeConfig *config)
 {
   struct rlimit limit;
-  rlim_t needed = (rlim_t) config->max_connections + config->max_pending_probes + 64;
+  rlim_t needed = (rlim_t) config->max_connections + config->max_pending_probes + 32;
   rlim_t usable;
 
   if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
@@ -68,7 +68,7 @@ listen_all (PortierProbeServer        *server,
       GInetSocketAddress *address = g_ptr_array_index (config->listen, i);
       g_autoptr(GError) local_error = NULL;
 
-      if (portier_probe_server_listen (server, address, FALSE, &local_error))
+      if (portier_probe_server_listen (server, address, &local_error))
         {
           listening++;
           continue;
@@ -175,7 +175,7 @@ main (int    argc,
 
   fit_descriptors (config);
 
-  server = portier_probe_server_new (config, NULL);
+  server = portier_probe_server_new (config);
   if (!listen_all (server, config, defaults, &error))
     {
       g_printerr ("portier-probe-server: %s\n", error->message);

@@ -14,16 +14,19 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 
 #include "portier-probe-request.h"
 #include "portier-probe-server.h"
 #include "portier-prober.h"
+#include "portier-rate-limiter.h"
 
 #define ACCEPTS_PER_WAKEUP 64
 #define ACCEPT_RETRY_MS 100
@@ -773,22 +776,26 @@ sweep_cb (gpointer user_data)
   PortierProbeServer *self = user_data;
 
   portier_rate_limiter_sweep (self->limiter, g_get_monotonic_time ());
+#ifdef HAVE_MALLOC_TRIM
+  /* After a burst of connections, give the memory back to the system. */
+  malloc_trim (0);
+#endif
   return G_SOURCE_CONTINUE;
 }
 
 /**
  * portier_probe_server_new:
- * @limiter: (nullable): the limits to share with other servers of this process (one per
- *   thread), or %NULL for limits of its own
+ *
+ * A server on the thread-default main context: it listens once
+ * portier_probe_server_listen() is called.
  */
 PortierProbeServer *
-portier_probe_server_new (const PortierProbeConfig *config,
-                          PortierRateLimiter       *limiter)
+portier_probe_server_new (const PortierProbeConfig *config)
 {
   PortierProbeServer *self = g_object_new (PORTIER_TYPE_PROBE_SERVER, NULL);
 
   self->config = portier_probe_config_copy (config);
-  self->limiter = limiter != NULL ? g_object_ref (limiter) : portier_rate_limiter_new (config);
+  self->limiter = portier_rate_limiter_new (config);
   self->prober = portier_prober_new (config->connect_timeout_ms, config->read_timeout_ms);
 
   /* No Server header: nothing to tell scanners. */
@@ -810,20 +817,17 @@ portier_probe_server_new (const PortierProbeConfig *config,
  * portier_probe_server_listen:
  * @address: where to listen; port 0 picks a free port (see
  *   portier_probe_server_get_addresses())
- * @reuse_port: let other sockets listen on the same address and port (one per thread)
  *
  * IPv6 sockets listen for IPv6 only: list `0.0.0.0:PORT` as well for IPv4.
  */
 gboolean
 portier_probe_server_listen (PortierProbeServer  *self,
                              GInetSocketAddress  *address,
-                             gboolean             reuse_port,
                              GError             **error)
 {
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GSocketAddress) bound = NULL;
   GSocketFamily family = g_socket_address_get_family (G_SOCKET_ADDRESS (address));
-  struct sockaddr_storage native;
   Listener *listener;
 
   g_return_val_if_fail (PORTIER_IS_PROBE_SERVER (self), FALSE);
@@ -833,22 +837,12 @@ portier_probe_server_listen (PortierProbeServer  *self,
     return FALSE;
   if (family == G_SOCKET_FAMILY_IPV6)
     g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, 1, NULL);
-  g_socket_set_option (socket, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
-  if (reuse_port)
-    g_socket_set_option (socket, SOL_SOCKET, SO_REUSEPORT, 1, NULL);
   g_socket_set_blocking (socket, FALSE);
-
-  /* Not g_socket_bind(): it clears SO_REUSEPORT on stream sockets. */
-  if (!g_socket_address_to_native (G_SOCKET_ADDRESS (address), &native, sizeof native, error))
-    return FALSE;
-  if (bind (g_socket_get_fd (socket), (struct sockaddr *) &native,
-            g_socket_address_get_native_size (G_SOCKET_ADDRESS (address))) < 0)
+  if (!g_socket_bind (socket, G_SOCKET_ADDRESS (address), TRUE, error))
     {
-      int saved_errno = errno;
       g_autofree char *text = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (address));
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot listen on %s: %s", text, g_strerror (saved_errno));
+      g_prefix_error (error, "Cannot listen on %s: ", text);
       return FALSE;
     }
 

@@ -7,7 +7,6 @@
 #include <gio/gio.h>
 
 #include "portier-probe-config.h"
-#include "portier-rate-limiter.h"
 
 G_BEGIN_DECLS
 
@@ -15,11 +14,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PortierProbeServer, portier_probe_server, PORTIER, PROBE_SERVER, GObject)
 
-PortierProbeServer *portier_probe_server_new            (const PortierProbeConfig *config,
-                                                         PortierRateLimiter       *limiter);
+PortierProbeServer *portier_probe_server_new            (const PortierProbeConfig *config);
 gboolean            portier_probe_server_listen         (PortierProbeServer       *self,
                                                          GInetSocketAddress       *address,
-                                                         gboolean                  reuse_port,
                                                          GError                  **error);
 GPtrArray          *portier_probe_server_get_addresses  (PortierProbeServer       *self);
 void                portier_probe_server_stop           (PortierProbeServer       *self);

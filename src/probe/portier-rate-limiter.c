@@ -6,8 +6,7 @@
  * The table has a fixed upper size, so no stream of new addresses can grow it without
  * bound; entries leave once they are idle and their bucket has refilled.
  *
- * Time comes in as an argument, so the tests run on a clock they control. All methods
- * may be called from several threads.
+ * Time comes in as an argument, so the tests run on a clock they control.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -39,7 +38,6 @@ struct _PortierRateLimiter
 {
   GObject     parent_instance;
 
-  GMutex      mutex;
   GHashTable *entries;        /* Entry* (key and value) */
   guint64     seed;           /* against hash flooding */
   gint64      last_sweep_us;
@@ -95,7 +93,6 @@ portier_rate_limiter_finalize (GObject *object)
   PortierRateLimiter *self = PORTIER_RATE_LIMITER (object);
 
   g_hash_table_unref (self->entries);
-  g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (portier_rate_limiter_parent_class)->finalize (object);
 }
@@ -109,7 +106,6 @@ portier_rate_limiter_class_init (PortierRateLimiterClass *klass)
 static void
 portier_rate_limiter_init (PortierRateLimiter *self)
 {
-  g_mutex_init (&self->mutex);
   self->entries = g_hash_table_new_full (entry_hash, entry_equal, g_free, NULL);
   if (getrandom (&self->seed, sizeof self->seed, 0) != sizeof self->seed)
     self->seed = (guint64) g_get_monotonic_time () ^ (guint64) g_get_real_time ();
@@ -187,7 +183,7 @@ entry_is_idle (PortierRateLimiter *self,
 }
 
 static void
-sweep_locked (PortierRateLimiter *self,
+sweep_entries (PortierRateLimiter *self,
               gint64              now_us)
 {
   GHashTableIter iter;
@@ -202,7 +198,7 @@ sweep_locked (PortierRateLimiter *self,
 
 /* Returns NULL when the table is full of busy entries: then the server is “busy”. */
 static Entry *
-lookup_locked (PortierRateLimiter *self,
+lookup (PortierRateLimiter *self,
                GInetAddress       *address,
                guint8              bits,
                gint64              now_us)
@@ -219,7 +215,7 @@ lookup_locked (PortierRateLimiter *self,
     {
       if (now_us - self->last_sweep_us < SWEEP_INTERVAL_US)
         return NULL;
-      sweep_locked (self, now_us);
+      sweep_entries (self, now_us);
       if (g_hash_table_size (self->entries) >= self->max_tracked)
         return NULL;
     }
@@ -261,18 +257,17 @@ portier_rate_limiter_take_request (PortierRateLimiter *self,
                                    gint64              now_us,
                                    guint              *retry_after)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   Entry *entry, *prefix = NULL;
   double tokens, prefix_tokens = 0;
 
   *retry_after = 0;
 
-  entry = lookup_locked (self, address, address_bits (address), now_us);
+  entry = lookup (self, address, address_bits (address), now_us);
   if (entry == NULL)
     return PORTIER_LIMIT_BUSY;
   if (address_bits (address) == 128)
     {
-      prefix = lookup_locked (self, address, 64, now_us);
+      prefix = lookup (self, address, 64, now_us);
       if (prefix == NULL)
         return PORTIER_LIMIT_BUSY;
     }
@@ -313,12 +308,11 @@ portier_rate_limiter_begin_probe (PortierRateLimiter *self,
                                   GInetAddress       *address,
                                   gint64              now_us)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   Entry *entry;
 
   if (self->n_pending >= self->max_pending)
     return PORTIER_LIMIT_BUSY;
-  entry = lookup_locked (self, address, address_bits (address), now_us);
+  entry = lookup (self, address, address_bits (address), now_us);
   if (entry == NULL)
     return PORTIER_LIMIT_BUSY;
   if (entry->pending >= self->max_pending_per_address)
@@ -333,7 +327,6 @@ void
 portier_rate_limiter_end_probe (PortierRateLimiter *self,
                                 GInetAddress       *address)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   Entry probe;
   Entry *entry;
 
@@ -356,7 +349,6 @@ portier_rate_limiter_open_connection (PortierRateLimiter *self,
                                       GInetAddress       *address,
                                       gint64              now_us)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   Entry *entry;
 
   if (self->n_connections >= self->max_connections)
@@ -364,7 +356,7 @@ portier_rate_limiter_open_connection (PortierRateLimiter *self,
 
   if (address != NULL)
     {
-      entry = lookup_locked (self, address, address_bits (address), now_us);
+      entry = lookup (self, address, address_bits (address), now_us);
       if (entry == NULL)
         return PORTIER_LIMIT_BUSY;
       if (entry->connections >= self->max_connections_per_address)
@@ -380,7 +372,6 @@ void
 portier_rate_limiter_close_connection (PortierRateLimiter *self,
                                        GInetAddress       *address)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   Entry probe;
   Entry *entry;
 
@@ -405,32 +396,24 @@ void
 portier_rate_limiter_sweep (PortierRateLimiter *self,
                             gint64              now_us)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-
-  sweep_locked (self, now_us);
+  sweep_entries (self, now_us);
 }
 
 guint
 portier_rate_limiter_get_n_pending (PortierRateLimiter *self)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-
   return self->n_pending;
 }
 
 guint
 portier_rate_limiter_get_n_connections (PortierRateLimiter *self)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-
   return self->n_connections;
 }
 
 guint
 portier_rate_limiter_get_n_tracked (PortierRateLimiter *self)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-
   return g_hash_table_size (self->entries);
 }
 

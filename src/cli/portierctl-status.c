@@ -1,0 +1,174 @@
+/* portierctl-status.c: portierctl status — network, router, firewall at a glance
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "portierctl"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "portier-error.h"
+#include "portierctl-private.h"
+
+/* The router part of status. */
+static void
+router_print (const PortierRouterInfo *info,
+              const GError            *error)
+{
+  if (info == NULL)
+    {
+      g_print ("%s\n", _("Router:"));
+      g_print ("  %s\n", portier_error_user_message (error));
+      return;
+    }
+
+  g_print ("%s\n", _("Router:"));
+  if (info->method == PORTIER_ROUTER_METHOD_UPNP)
+    /* TRANSLATORS: %s is the router's address, %u the UPnP IGD version (1 or 2) */
+    g_print (_("  Found at %s, automatic port forwarding over UPnP (IGD version %u).\n"),
+             info->gateway, info->igd_version);
+  else
+    /* TRANSLATORS: %s is the router's address */
+    g_print (_("  Found at %s, automatic port forwarding over NAT-PMP.\n"), info->gateway);
+  if (info->external_address != NULL && *info->external_address != '\0')
+    /* TRANSLATORS: %s is an internet address */
+    g_print (_("  Its internet address: %s\n"), info->external_address);
+  else
+    g_print ("  %s\n", _("It does not say which internet address it has."));
+  g_print ("  %s\n", portier_wan_class_describe (info->wan_class));
+  if (info->lan_address != NULL)
+    /* TRANSLATORS: %s is this computer's address in the home network */
+    g_print (_("  This computer is %s in your home network.\n"), info->lan_address);
+}
+
+static const char *
+error_name (const GError *error)
+{
+  const char *name;
+
+  if (error == NULL || error->domain != PORTIER_ERROR)
+    return "Failed";
+  name = portier_error_to_dbus_name ((PortierError) error->code);
+  return name != NULL ? strrchr (name, '.') + 1 : "Failed";
+}
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *member,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/**
+ * portierctl_router_discover:
+ *
+ * Finds the router, waiting on the main context.
+ *
+ * Returns: (transfer full): the router, or %NULL with %PORTIER_ERROR_ROUTER_NOT_FOUND
+ */
+static PortierRouter *
+portierctl_router_discover (GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  portier_router_discover_async (PORTIER_ROUTER_DISCOVER_NONE, NULL,
+                                 portierctl_store_result_cb, &result);
+  return portier_router_discover_finish (portierctl_wait (&result), error);
+}
+
+/**
+ * portierctl_router_add_info_json:
+ * @info: (nullable): the router, or %NULL when none was found
+ *
+ * Adds the value of a "router" member: what status and list print about the router.
+ */
+static void
+portierctl_router_add_info_json (JsonBuilder             *builder,
+                                 const PortierRouterInfo *info,
+                                 const GError            *error)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "found");
+  json_builder_add_boolean_value (builder, info != NULL);
+  if (info == NULL)
+    {
+      json_builder_set_member_name (builder, "error_name");
+      json_builder_add_string_value (builder, error_name (error));
+      json_builder_set_member_name (builder, "error");
+      json_builder_add_string_value (builder, portier_error_user_message (error));
+      json_builder_end_object (builder);
+      return;
+    }
+
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, portier_router_method_to_string (info->method));
+  add_string_or_null (builder, "url", info->url);
+  add_string_or_null (builder, "name", info->name);
+  json_builder_set_member_name (builder, "igd_version");
+  json_builder_add_int_value (builder, info->igd_version);
+  add_string_or_null (builder, "connection", info->connection);
+  add_string_or_null (builder, "external_address",
+                      info->external_address != NULL && *info->external_address != '\0'
+                      ? info->external_address : NULL);
+  json_builder_set_member_name (builder, "wan");
+  json_builder_add_string_value (builder, portier_wan_class_to_string (info->wan_class));
+  json_builder_set_member_name (builder, "wan_description");
+  json_builder_add_string_value (builder, portier_wan_class_describe (info->wan_class));
+  add_string_or_null (builder, "upstream_hop", info->upstream_hop);
+  add_string_or_null (builder, "gateway", info->gateway);
+  add_string_or_null (builder, "lan_address", info->lan_address);
+  add_string_or_null (builder, "ipv6_address", info->ipv6_address);
+  json_builder_set_member_name (builder, "ipv6_pinholes");
+  json_builder_add_boolean_value (builder, info->pinholes);
+  json_builder_set_member_name (builder, "remembered");
+  json_builder_add_boolean_value (builder, info->from_cache);
+  json_builder_end_object (builder);
+}
+
+int
+portierctl_status (int    argc,
+                   char **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON document"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = portierctl_option_context (
+    "status", "", _("Show the router and how it reaches the internet."), entries);
+  g_autoptr(PortierRouter) router = NULL;
+  g_autoptr(GError) error = NULL;
+  const PortierRouterInfo *info;
+  int status;
+
+  if (!portierctl_parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return portierctl_usage_error ("status", _("status takes no port."));
+
+  router = portierctl_router_discover (&error);
+  info = router != NULL ? portier_router_get_info (router) : NULL;
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "router");
+      portierctl_router_add_info_json (builder, info, error);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      portierctl_print_json (root);
+    }
+  else
+    router_print (info, error);
+
+  return PORTIERCTL_EXIT_OK;
+}

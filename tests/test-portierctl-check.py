@@ -1,0 +1,241 @@
+#!/usr/bin/python3
+# portierctl check: its contract (JSON shape, exit codes, where the server comes from)
+# against a real portier-probe-server on loopback. Prints TAP.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import http.server
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import traceback
+
+from probeserver import ProbeServer
+
+PORTIERCTL = sys.argv[1]
+SERVER = sys.argv[2]
+TESTS = []
+
+
+def test(function):
+    TESTS.append(function)
+    return function
+
+
+def run(*args, status=None, env=None):
+    full_env = dict(os.environ, LC_ALL="C.UTF-8")
+    full_env.pop("PORTIER_PROBE_SERVER", None)
+    full_env.update(env or {})
+    proc = subprocess.run([PORTIERCTL, *args], capture_output=True, text=True, env=full_env,
+                          timeout=60)
+    for stream in (proc.stdout, proc.stderr):
+        assert "CRITICAL" not in stream and "WARNING" not in stream, stream
+    if status is not None:
+        assert proc.returncode == status, (args, proc.returncode, proc.stdout, proc.stderr)
+    return proc
+
+
+def free_port():
+    while True:
+        tcp = socket.socket(socket.AF_INET6)
+        tcp.bind(("::", 0))
+        port = tcp.getsockname()[1]
+        udp = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        try:
+            udp.bind(("::", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            tcp.close()
+            udp.close()
+
+
+@test
+def json_shape():
+    with ProbeServer(SERVER, listen=("127.0.0.1:0",)) as server:
+        port = free_port()
+        doc = json.loads(run("check", f"{port}/both", "--probe-server", server.url(), "--json",
+                             status=0).stdout)
+        # The shape of the design, fields added but none renamed.
+        assert doc["port"] == {"first": port, "last": port, "protocol": "both"}, doc
+        for family in ("ipv4", "ipv6"):
+            for key in ("result", "address", "elapsed_ms"):
+                assert key in doc[family], (family, key, doc)
+        assert doc["ipv4"] == {"result": "reachable", "address": "127.0.0.1",
+                               "elapsed_ms": doc["ipv4"]["elapsed_ms"], "reason": None,
+                               "summary": doc["ipv4"]["summary"]}, doc
+        assert doc["ipv6"]["result"] == "skipped", doc
+        assert doc["reachable"] is True and doc["server"] == server.url()
+        assert len(doc["probes"]) == 4
+        assert {(p["protocol"], p["family"]) for p in doc["probes"]} == {
+            ("tcp", "ipv4"), ("udp", "ipv4"), ("tcp", "ipv6"), ("udp", "ipv6")}
+        for p in doc["probes"]:
+            assert p["listened"] is True and p["summary"], p
+
+
+@test
+def ipv6_server():
+    with ProbeServer(SERVER, listen=("[::1]:0",)) as server:
+        port = free_port()
+        doc = json.loads(run("check", str(port), "--probe-server", server.url(6), "--json",
+                             status=0).stdout)
+        assert doc["ipv6"]["result"] == "reachable" and doc["ipv6"]["address"] == "::1", doc
+        assert doc["ipv4"]["result"] == "skipped", doc
+
+
+@test
+def refused_exits_1():
+    with ProbeServer(SERVER) as server:
+        sock = socket.socket(socket.AF_INET6)
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        sock.bind(("::", 0))
+        try:
+            port = sock.getsockname()[1]
+            proc = run("check", str(port), "--probe-server", server.url(), "--json", status=1)
+            doc = json.loads(proc.stdout)
+            assert doc["ipv4"]["result"] == "refused" and doc["reachable"] is False, doc
+            out = run("check", str(port), "--probe-server", server.url(), status=1).stdout
+            assert "nothing accepted the connection" in out, out
+        finally:
+            sock.close()
+
+
+@test
+def human_output():
+    with ProbeServer(SERVER) as server:
+        port = free_port()
+        out = run("check", str(port), "--probe-server", server.url(), status=0).stdout
+        assert f"{port}/tcp over IPv4 (seen from the internet as 127.0.0.1): Reachable" in out, out
+        assert f"{port}/tcp over IPv6: Not tested" in out, out
+
+
+@test
+def server_from_the_environment():
+    with ProbeServer(SERVER) as server:
+        port = free_port()
+        doc = json.loads(run("check", str(port), "--json", status=0,
+                             env={"PORTIER_PROBE_SERVER": server.url()}).stdout)
+        assert doc["server"] == server.url(), doc
+        # The option beats the variable.
+        proc = run("check", str(port), "--json", "--probe-server", server.url(), status=0,
+                   env={"PORTIER_PROBE_SERVER": "http://127.0.0.1:1/"})
+        assert json.loads(proc.stdout)["server"] == server.url()
+
+
+@test
+def server_down_is_unavailable():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    try:
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+        proc = run("check", "45111", "--probe-server", url, "--json", status=1)
+        doc = json.loads(proc.stdout)
+        assert doc["ipv4"]["result"] == "unavailable", doc
+        assert doc["ipv4"]["summary"] == (
+            "The test from the internet could not be run: the test server did not answer."), doc
+    finally:
+        sock.close()
+
+
+@test
+def app_id_checks_its_ports():
+    with ProbeServer(SERVER, "[limits]\nrequest-burst=50\n") as server:
+        proc = run("check", "minecraft-java", "--probe-server", server.url(), "--json")
+        doc = json.loads(proc.stdout)
+        assert doc["app"] == "minecraft-java", doc
+        assert doc["port"] == {"first": 25565, "last": 25565, "protocol": "tcp"}, doc
+        assert {p["port"] for p in doc["probes"]} == {25565}, doc
+
+
+@test
+def transmission_style_server():
+    with ProbeServer(SERVER) as server:
+        port = free_port()
+        doc = json.loads(run("check", f"{port}/both", "--probe-server",
+                             "transmission+" + server.url(), "--json", status=0).stdout)
+        assert doc["ipv4"]["result"] == "reachable", doc
+        udp = [p for p in doc["probes"] if p["protocol"] == "udp" and p["family"] == "ipv4"]
+        assert udp[0]["result"] == "skipped" and udp[0]["reason"] == "udp-not-supported", doc
+
+
+class BadServer(http.server.BaseHTTPRequestHandler):
+    """A test server gone wrong, which the real one never is: it answers every probe
+    with the body it is given. (The real server cannot be made to misbehave, so this
+    one stands in for a broken or hostile one.)"""
+    body = b""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args):
+        pass
+
+
+@test
+def a_misbehaving_server_is_unavailable():
+    answers = [b"x" * 1_000_000, b"{not json", b"[1, 2]", b'{"result": "maybe"}',
+               b'{"result": 5}', b'{"result": "reachable", "address": ["x"], "elapsed_ms": "s"}']
+    for body in answers:
+        BadServer.body = body
+        httpd = http.server.HTTPServer(("127.0.0.1", 0), BadServer)
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+            proc = run("check", str(free_port()), "--probe-server", url, "--json")
+            doc = json.loads(proc.stdout)
+            if body.startswith(b'{"result": "reachable"'):
+                # Wrong types are left out, the verdict stands.
+                assert doc["ipv4"]["result"] == "reachable", doc
+                assert doc["ipv4"]["address"] is None and doc["ipv4"]["elapsed_ms"] == 0, doc
+            else:
+                assert proc.returncode == 1, proc
+                assert doc["ipv4"]["result"] == "unavailable", (body[:20], doc)
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
+
+
+@test
+def bad_input_exits_2():
+    for args in (["check"], ["check", "1", "2"], ["check", "0"], ["check", "nope-nope"],
+                 ["check", "80", "--probe-server", "ftp://example.org/"],
+                 ["check", "80", "--probe-server", "example.org"],
+                 ["check", "80", "--timeout", "-1"], ["check", "80", "--timeout", "601"],
+                 ["check", "80", "--bogus"]):
+        proc = run(*args, status=2)
+        assert proc.stderr.startswith("portierctl: "), (args, proc.stderr)
+        assert proc.stdout == "", (args, proc.stdout)
+    proc = run("check", "80", env={"PORTIER_PROBE_SERVER": "not a url"}, status=2)
+    assert "not the address of a test server" in proc.stderr, proc.stderr
+    assert "check" in run("--help", status=0).stdout
+    assert "--probe-server" in run("check", "--help", status=0).stdout
+
+
+def main():
+    print(f"1..{len(TESTS)}")
+    failed = 0
+    for number, function in enumerate(TESTS, 1):
+        try:
+            function()
+            print(f"ok {number} - {function.__name__}")
+        except Exception:
+            failed += 1
+            print(f"not ok {number} - {function.__name__}")
+            for line in traceback.format_exc().splitlines():
+                print(f"# {line}")
+        sys.stdout.flush()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,335 @@
+/* test-probe-request.c: what the probe server reads from requests and from its
+ * configuration
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "portier-error.h"
+#include "portier-probe-config.h"
+#include "portier-probe-request.h"
+
+#define TOKEN "00112233445566778899aabbccddeeff"
+
+static PortierProbeRequestStatus
+parse (const char          *text,
+       PortierProbeRequest *request)
+{
+  return portier_probe_request_parse (text, strlen (text), request);
+}
+
+static void
+test_parse_valid (void)
+{
+  PortierProbeRequest request;
+
+  g_assert_cmpint (parse ("{\"port\": 25565, \"protocol\": \"tcp\", \"token\": \"" TOKEN "\"}",
+                          &request), ==, PORTIER_PROBE_REQUEST_OK);
+  g_assert_cmpuint (request.port, ==, 25565);
+  g_assert_cmpint (request.protocol, ==, PORTIER_PROTOCOL_TCP);
+  g_assert_cmpstr (request.token, ==, TOKEN);
+
+  g_assert_cmpint (parse ("{\"token\":\"" TOKEN TOKEN "\",\"protocol\":\"udp\",\"port\":1,"
+                          "\"more\":{\"x\":[1,2]}}", &request), ==, PORTIER_PROBE_REQUEST_OK);
+  g_assert_cmpuint (request.port, ==, 1);
+  g_assert_cmpint (request.protocol, ==, PORTIER_PROTOCOL_UDP);
+
+  g_assert_cmpint (parse ("{\"port\": 65535, \"protocol\": \"tcp\", \"token\": \""
+                          "ABCDEF0123456789abcdef0123456789\"}", &request), ==,
+                   PORTIER_PROBE_REQUEST_OK);
+}
+
+static void
+test_parse_invalid (void)
+{
+  static const struct
+  {
+    const char                *body;
+    PortierProbeRequestStatus  status;
+  } cases[] = {
+    { "", PORTIER_PROBE_REQUEST_MALFORMED },
+    { "{", PORTIER_PROBE_REQUEST_MALFORMED },
+    { "[1]", PORTIER_PROBE_REQUEST_MALFORMED },
+    { "42", PORTIER_PROBE_REQUEST_MALFORMED },
+    { "{\"protocol\": \"tcp\", \"token\": \"" TOKEN "\"}", PORTIER_PROBE_REQUEST_INVALID_PORT },
+    { "{\"port\": 0, \"protocol\": \"tcp\", \"token\": \"" TOKEN "\"}",
+      PORTIER_PROBE_REQUEST_INVALID_PORT },
+    { "{\"port\": 65536, \"protocol\": \"tcp\", \"token\": \"" TOKEN "\"}",
+      PORTIER_PROBE_REQUEST_INVALID_PORT },
+    { "{\"port\": -80, \"protocol\": \"tcp\", \"token\": \"" TOKEN "\"}",
+      PORTIER_PROBE_REQUEST_INVALID_PORT },
+    { "{\"port\": 80.0, \"protocol\": \"tcp\", \"token\": \"" TOKEN "\"}",
+      PORTIER_PROBE_REQUEST_INVALID_PORT },
+    { "{\"port\": \"80\", \"protocol\": \"tcp\", \"token\": \"" TOKEN "\"}",
+      PORTIER_PROBE_REQUEST_INVALID_PORT },
+    { "{\"port\": {}, \"protocol\": \"tcp\", \"token\": \"" TOKEN "\"}",
+      PORTIER_PROBE_REQUEST_INVALID_PORT },
+    { "{\"port\": 80, \"protocol\": \"both\", \"token\": \"" TOKEN "\"}",
+      PORTIER_PROBE_REQUEST_INVALID_PROTOCOL },
+    { "{\"port\": 80, \"protocol\": null, \"token\": \"" TOKEN "\"}",
+      PORTIER_PROBE_REQUEST_INVALID_PROTOCOL },
+    { "{\"port\": 80, \"protocol\": \"tcp\"}", PORTIER_PROBE_REQUEST_INVALID_TOKEN },
+    { "{\"port\": 80, \"protocol\": \"tcp\", \"token\": \"0011\"}",
+      PORTIER_PROBE_REQUEST_INVALID_TOKEN },
+    { "{\"port\": 80, \"protocol\": \"tcp\", \"token\": \"0011223344556677889 aabbccddeeff\"}",
+      PORTIER_PROBE_REQUEST_INVALID_TOKEN },
+    { "{\"port\": 80, \"protocol\": \"tcp\", \"token\": \"" TOKEN TOKEN TOKEN TOKEN "0\"}",
+      PORTIER_PROBE_REQUEST_INVALID_TOKEN },
+  };
+  PortierProbeRequest request;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      PortierProbeRequestStatus status = parse (cases[i].body, &request);
+
+      g_test_message ("%s", cases[i].body);
+      g_assert_cmpint (status, ==, cases[i].status);
+      g_assert_nonnull (portier_probe_request_status_describe (status));
+    }
+
+  /* A NUL inside, and bytes that are not UTF-8. */
+  g_assert_cmpint (portier_probe_request_parse ("{\"port\": 1}\0x", 13, &request), ==,
+                   PORTIER_PROBE_REQUEST_MALFORMED);
+  g_assert_cmpint (parse ("{\"port\": 1, \"protocol\": \"\xff\"}", &request), ==,
+                   PORTIER_PROBE_REQUEST_MALFORMED);
+
+  g_assert_cmpstr (portier_probe_request_status_to_string (PORTIER_PROBE_REQUEST_INVALID_PORT),
+                   ==, "invalid-port");
+}
+
+static void
+test_port_path (void)
+{
+  static const struct
+  {
+    const char *path;
+    gboolean    valid;
+    guint16     port;
+  } cases[] = {
+    { "/1", TRUE, 1 }, { "/51413", TRUE, 51413 }, { "/65535", TRUE, 65535 },
+    { "/00080", TRUE, 80 }, { "/0", FALSE, 0 }, { "/65536", FALSE, 0 },
+    { "/123456", FALSE, 0 }, { "/", FALSE, 0 }, { "80", FALSE, 0 }, { "/8 0", FALSE, 0 },
+    { "/+80", FALSE, 0 }, { "/80/", FALSE, 0 }, { "/v1/ip", FALSE, 0 }, { "", FALSE, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint16 port = 0;
+
+      g_assert_cmpint (portier_probe_parse_port_path (cases[i].path, &port), ==,
+                       cases[i].valid);
+      if (cases[i].valid)
+        g_assert_cmpuint (port, ==, cases[i].port);
+    }
+  g_assert_false (portier_probe_parse_port_path (NULL, NULL));
+}
+
+static char *
+client_of (const char               *peer,
+           const char               *forwarded_for,
+           const PortierProbeConfig *config)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (peer);
+  g_autoptr(GInetAddress) client = NULL;
+
+  client = portier_probe_client_address (address, forwarded_for, config);
+  return client != NULL ? g_inet_address_to_string (client) : NULL;
+}
+
+static void
+test_forwarded_for (void)
+{
+  g_autoptr(PortierProbeConfig) config = portier_probe_config_new ();
+  g_autofree char *text = NULL;
+
+  /* Nobody trusted: the peer, whatever the header says. */
+  text = client_of ("198.51.100.4", "203.0.113.1", config);
+  g_assert_cmpstr (text, ==, "198.51.100.4");
+  g_clear_pointer (&text, g_free);
+  text = client_of ("::ffff:198.51.100.4", NULL, config);
+  g_assert_cmpstr (text, ==, "198.51.100.4");
+  g_clear_pointer (&text, g_free);
+
+  g_assert_true (portier_probe_config_add_trusted_proxy (config, "10.0.0.0/8", NULL));
+  g_assert_true (portier_probe_config_add_trusted_proxy (config, "fd00::1", NULL));
+
+  text = client_of ("10.1.1.1", "203.0.113.1", config);
+  g_assert_cmpstr (text, ==, "203.0.113.1");
+  g_clear_pointer (&text, g_free);
+  /* What the client wrote itself (left) is not believed; the proxies' hops are skipped. */
+  text = client_of ("10.1.1.1", "192.0.2.66, 203.0.113.1, 10.9.9.9", config);
+  g_assert_cmpstr (text, ==, "203.0.113.1");
+  g_clear_pointer (&text, g_free);
+  text = client_of ("fd00::1", " [2001:db8::7]:5555 ", config);
+  g_assert_cmpstr (text, ==, "2001:db8::7");
+  g_clear_pointer (&text, g_free);
+  text = client_of ("fd00::1", "2001:db8::7", config);
+  g_assert_cmpstr (text, ==, "2001:db8::7");
+  g_clear_pointer (&text, g_free);
+  text = client_of ("10.1.1.1", "203.0.113.1:8080", config);
+  g_assert_cmpstr (text, ==, "203.0.113.1");
+  g_clear_pointer (&text, g_free);
+  /* Only trusted hops: the left-most. */
+  text = client_of ("10.1.1.1", "10.2.2.2, 10.3.3.3", config);
+  g_assert_cmpstr (text, ==, "10.2.2.2");
+  g_clear_pointer (&text, g_free);
+  /* Not a trusted peer: header ignored. */
+  text = client_of ("fd00::2", "2001:db8::7", config);
+  g_assert_cmpstr (text, ==, "fd00::2");
+  g_clear_pointer (&text, g_free);
+
+  /* A trusted proxy with a broken or missing header: nobody to probe. */
+  g_assert_null (client_of ("10.1.1.1", NULL, config));
+  g_assert_null (client_of ("10.1.1.1", "", config));
+  g_assert_null (client_of ("10.1.1.1", "unknown", config));
+  g_assert_null (client_of ("10.1.1.1", "203.0.113.1,", config));
+  g_assert_null (client_of ("10.1.1.1", "203.0.113.1:99999", config));
+  g_assert_null (client_of ("10.1.1.1", "[2001:db8::1", config));
+  g_assert_null (client_of ("10.1.1.1", "[2001:db8::1]x", config));
+}
+
+static void
+test_listen_address (void)
+{
+  static const char *const valid[] = { "0.0.0.0:8080", "[::]:8080", "127.0.0.1:1",
+                                       "[::1]:65535", "[fe80::1]:80" };
+  static const char *const invalid[] = { "8080", "localhost:80", "[::1]", "::1:80",
+                                         "[127.0.0.1]:80", "0.0.0.0:65536", "0.0.0.0:",
+                                         "0.0.0.0:-1", ":80", "0.0.0.0:8080x" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (valid); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GInetSocketAddress) address =
+        portier_probe_parse_listen_address (valid[i], &error);
+      g_autofree char *text = NULL;
+
+      g_assert_no_error (error);
+      text = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (address));
+      g_assert_cmpstr (text, ==, valid[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_null (portier_probe_parse_listen_address (invalid[i], &error));
+      g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT);
+    }
+
+  /* Port 0: any free port. */
+  {
+    g_autoptr(GInetSocketAddress) any = portier_probe_parse_listen_address ("127.0.0.1:0",
+                                                                            NULL);
+    g_assert_nonnull (any);
+    g_assert_cmpuint (g_inet_socket_address_get_port (any), ==, 0);
+  }
+}
+
+static void
+test_config_defaults_are_safe (void)
+{
+  g_autoptr(PortierProbeConfig) config = portier_probe_config_new ();
+
+  /* A public instance: limits on, no proxy trusted, short timeouts. */
+  g_assert_cmpuint (config->trusted_proxies->len, ==, 0);
+  g_assert_cmpuint (config->requests_per_minute, <=, 60);
+  g_assert_cmpuint (config->request_burst, <=, 20);
+  g_assert_cmpuint (config->max_pending_probes_per_address, <=, 8);
+  g_assert_cmpuint (config->max_connections_per_address, <=, 16);
+  g_assert_cmpuint (config->max_body_bytes, <=, 4096);
+  g_assert_cmpuint (config->max_pending_probes, <=, 10000);
+  g_assert_cmpuint (config->connect_timeout_ms, <=, 10000);
+  g_assert_cmpuint (config->read_timeout_ms, <=, 5000);
+  g_assert_cmpuint (config->request_timeout_ms, <=, 15000);
+}
+
+static void
+test_config_key_file (void)
+{
+  g_autoptr(PortierProbeConfig) config = portier_probe_config_new ();
+  g_autoptr(PortierProbeConfig) copy = NULL;
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data",
+                                                 "portier-probe-server.conf", NULL);
+  g_autoptr(PortierProbeConfig) sample = portier_probe_config_new ();
+  g_autoptr(PortierProbeConfig) defaults = portier_probe_config_new ();
+
+  g_assert_true (g_key_file_load_from_data (key_file,
+                                            "[server]\n"
+                                            "listen=127.0.0.1:9000;[::1]:9000\n"
+                                            "trusted-proxies=10.0.0.0/8; ::1\n"
+                                            "[limits]\n"
+                                            "requests-per-minute=100\n"
+                                            "read-timeout-ms=250\n",
+                                            -1, G_KEY_FILE_NONE, NULL));
+  g_assert_true (portier_probe_config_load_key_file (config, key_file, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (config->listen->len, ==, 2);
+  g_assert_cmpuint (config->trusted_proxies->len, ==, 2);
+  g_assert_cmpuint (config->requests_per_minute, ==, 100);
+  g_assert_cmpuint (config->read_timeout_ms, ==, 250);
+  g_assert_cmpuint (config->request_burst, ==, 10);
+
+  copy = portier_probe_config_copy (config);
+  g_assert_cmpuint (copy->listen->len, ==, 2);
+  g_assert_cmpuint (copy->requests_per_minute, ==, 100);
+
+  /* The sample configuration in data/ loads, and says what the defaults are. */
+  g_assert_true (portier_probe_config_load_file (sample, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sample->requests_per_minute, ==, defaults->requests_per_minute);
+  g_assert_cmpuint (sample->max_pending_probes, ==, defaults->max_pending_probes);
+  g_assert_cmpuint (sample->connect_timeout_ms, ==, defaults->connect_timeout_ms);
+}
+
+static void
+test_config_errors (void)
+{
+  static const char *const bad[] = {
+    "[limits]\nrequests-per-minute=0\n",
+    "[limits]\nrequests-per-minute=1x\n",
+    "[limits]\nrequests-per-minute=99999999999999999999\n",
+    "[limits]\nread-timeout-ms=\n",
+    "[limits]\nread-timeout-ms=10\n",
+    "[limits]\nmaximum=3\n",
+    "[server]\nlisten=*:80\n",
+    "[server]\ntrusted-proxies=example.org\n",
+    "[server]\nport=80\n",
+    "[other]\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(PortierProbeConfig) config = portier_probe_config_new ();
+      g_autoptr(GKeyFile) key_file = g_key_file_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", bad[i]);
+      g_assert_true (g_key_file_load_from_data (key_file, bad[i], -1, G_KEY_FILE_NONE, NULL));
+      g_assert_false (portier_probe_config_load_key_file (config, key_file, &error));
+      g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/probe-request/parse/valid", test_parse_valid);
+  g_test_add_func ("/probe-request/parse/invalid", test_parse_invalid);
+  g_test_add_func ("/probe-request/port-path", test_port_path);
+  g_test_add_func ("/probe-request/forwarded-for", test_forwarded_for);
+  g_test_add_func ("/probe-config/listen-address", test_listen_address);
+  g_test_add_func ("/probe-config/defaults", test_config_defaults_are_safe);
+  g_test_add_func ("/probe-config/key-file", test_config_key_file);
+  g_test_add_func ("/probe-config/errors", test_config_errors);
+
+  return g_test_run ();
+}

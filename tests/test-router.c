@@ -1,0 +1,585 @@
+/* test-router.c: the router's tables and checks that need no router
+ *
+ * The error-code table, the address classification, which router locations are
+ * acceptable, SSDP answers, /proc/net/route and /proc/net/arp, mapping descriptions and
+ * the local record. Everything that talks to a router is in the integration suite.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "portier-error.h"
+#include "portier-router-private.h"
+#include "portier-router-record.h"
+
+/* ---------------------------------------------------------------------------- errors */
+
+static void
+test_upnp_errors (void)
+{
+  const struct
+  {
+    int          code;
+    guint16      external_port;
+    PortierError expected;
+  } cases[] = {
+    { 606, 25565, PORTIER_ERROR_ROUTER_SECURE_MODE },
+    { 606, 80, PORTIER_ERROR_ROUTER_PORT_RESTRICTED },
+    { 606, 1023, PORTIER_ERROR_ROUTER_PORT_RESTRICTED },
+    { 606, 1024, PORTIER_ERROR_ROUTER_SECURE_MODE },
+    { 718, 25565, PORTIER_ERROR_ROUTER_CONFLICT },
+    { 729, 25565, PORTIER_ERROR_ROUTER_CONFLICT },
+    { 728, 25565, PORTIER_ERROR_ROUTER_TABLE_FULL },
+    { 725, 25565, PORTIER_ERROR_ROUTER_REFUSED },
+    { 724, 25565, PORTIER_ERROR_ROUTER_REFUSED },
+    { 501, 25565, PORTIER_ERROR_ROUTER_REFUSED },
+    { 402, 25565, PORTIER_ERROR_ROUTER_REFUSED },
+    { 714, 25565, PORTIER_ERROR_NOT_FOUND },
+    { 713, 25565, PORTIER_ERROR_NOT_FOUND },
+    { 401, 25565, PORTIER_ERROR_NOT_SUPPORTED },
+    { 602, 25565, PORTIER_ERROR_NOT_SUPPORTED },
+    { 999, 25565, PORTIER_ERROR_ROUTER_REFUSED },
+    { -3, 25565, PORTIER_ERROR_ROUTER_NOT_FOUND },   /* UPNPCOMMAND_HTTP_ERROR */
+    { -1, 25565, PORTIER_ERROR_ROUTER_NOT_FOUND },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("UPnP %d, port %u", cases[i].code, cases[i].external_port);
+      g_assert_cmpint (portier_router_error_from_upnp (cases[i].code, cases[i].external_port,
+                                                       cases[i].external_port),
+                       ==, cases[i].expected);
+    }
+
+  /* The internal port counts too: forwarding 8080 to this computer's port 80. */
+  g_assert_cmpint (portier_router_error_from_upnp (606, 8080, 80), ==,
+                   PORTIER_ERROR_ROUTER_PORT_RESTRICTED);
+
+  g_assert_true (portier_router_is_lease_error (725));
+  g_assert_false (portier_router_is_lease_error (718));
+  g_assert_false (portier_router_is_lease_error (0));
+}
+
+static void
+test_natpmp_errors (void)
+{
+  /* Result codes as the router sends them (RFC 6886) and as libnatpmp reports them. */
+  g_assert_cmpint (portier_router_error_from_natpmp (2, 25565, 25565), ==,
+                   PORTIER_ERROR_ROUTER_REFUSED);
+  g_assert_cmpint (portier_router_error_from_natpmp (-51, 25565, 25565), ==,
+                   PORTIER_ERROR_ROUTER_REFUSED);
+  g_assert_cmpint (portier_router_error_from_natpmp (-51, 443, 443), ==,
+                   PORTIER_ERROR_ROUTER_PORT_RESTRICTED);
+  g_assert_cmpint (portier_router_error_from_natpmp (3, 25565, 25565), ==,
+                   PORTIER_ERROR_ROUTER_NO_PUBLIC_ADDRESS);
+  g_assert_cmpint (portier_router_error_from_natpmp (-52, 25565, 25565), ==,
+                   PORTIER_ERROR_ROUTER_NO_PUBLIC_ADDRESS);
+  g_assert_cmpint (portier_router_error_from_natpmp (4, 25565, 25565), ==,
+                   PORTIER_ERROR_ROUTER_TABLE_FULL);
+  g_assert_cmpint (portier_router_error_from_natpmp (-53, 25565, 25565), ==,
+                   PORTIER_ERROR_ROUTER_TABLE_FULL);
+  g_assert_cmpint (portier_router_error_from_natpmp (1, 25565, 25565), ==,
+                   PORTIER_ERROR_ROUTER_REFUSED);
+  g_assert_cmpint (portier_router_error_from_natpmp (5, 25565, 25565), ==,
+                   PORTIER_ERROR_ROUTER_REFUSED);
+  g_assert_cmpint (portier_router_error_from_natpmp (-100, 25565, 25565), ==,
+                   PORTIER_ERROR_ROUTER_NOT_FOUND);   /* no answer in time */
+  g_assert_cmpint (portier_router_error_from_natpmp (-5, 25565, 25565), ==,
+                   PORTIER_ERROR_ROUTER_NOT_FOUND);   /* ICMP port unreachable */
+}
+
+static void
+test_wan_errors (void)
+{
+  g_assert_cmpint (portier_router_error_from_wan (PORTIER_WAN_CGNAT), ==,
+                   PORTIER_ERROR_ROUTER_CARRIER_NAT);
+  g_assert_cmpint (portier_router_error_from_wan (PORTIER_WAN_DOUBLE_NAT), ==,
+                   PORTIER_ERROR_ROUTER_DOUBLE_NAT);
+  g_assert_cmpint (portier_router_error_from_wan (PORTIER_WAN_NO_PUBLIC_ADDRESS), ==,
+                   PORTIER_ERROR_ROUTER_NO_PUBLIC_ADDRESS);
+  g_assert_cmpint (portier_router_error_from_wan (PORTIER_WAN_DISCONNECTED), ==,
+                   PORTIER_ERROR_ROUTER_DISCONNECTED);
+  g_assert_cmpint (portier_router_error_from_wan (PORTIER_WAN_PUBLIC), ==,
+                   PORTIER_ERROR_ROUTER_REFUSED);
+  g_assert_cmpint (portier_router_error_from_wan (PORTIER_WAN_UNKNOWN), ==,
+                   PORTIER_ERROR_ROUTER_REFUSED);
+
+  /* Every router error has its own sentence. */
+  for (PortierError code = PORTIER_ERROR_ROUTER_NOT_FOUND;
+       code <= PORTIER_ERROR_ROUTER_DISCONNECTED; code++)
+    g_assert_cmpstr (portier_error_describe (code), !=,
+                     portier_error_describe (PORTIER_ERROR_FAILED));
+  g_assert_cmpstr (portier_error_describe (PORTIER_ERROR_ROUTER_CARRIER_NAT), !=,
+                   portier_error_describe (PORTIER_ERROR_ROUTER_DOUBLE_NAT));
+}
+
+/* ---------------------------------------------------------------------------- addresses */
+
+static void
+test_classify_address (void)
+{
+  const struct
+  {
+    const char      *address;
+    PortierWanClass  expected;
+  } cases[] = {
+    { "11.0.0.2", PORTIER_WAN_PUBLIC },
+    { "8.8.8.8", PORTIER_WAN_PUBLIC },
+    { "100.63.255.255", PORTIER_WAN_PUBLIC },
+    { "100.64.0.0", PORTIER_WAN_CGNAT },
+    { "100.64.0.2", PORTIER_WAN_CGNAT },
+    { "100.127.255.255", PORTIER_WAN_CGNAT },
+    { "100.128.0.0", PORTIER_WAN_PUBLIC },
+    { "10.0.0.1", PORTIER_WAN_DOUBLE_NAT },
+    { "10.255.255.255", PORTIER_WAN_DOUBLE_NAT },
+    { "172.15.255.255", PORTIER_WAN_PUBLIC },
+    { "172.16.0.1", PORTIER_WAN_DOUBLE_NAT },
+    { "172.31.255.255", PORTIER_WAN_DOUBLE_NAT },
+    { "172.32.0.0", PORTIER_WAN_PUBLIC },
+    { "192.168.0.2", PORTIER_WAN_DOUBLE_NAT },
+    { "192.169.0.1", PORTIER_WAN_PUBLIC },
+    { "0.0.0.0", PORTIER_WAN_DISCONNECTED },
+    { "169.254.3.4", PORTIER_WAN_DISCONNECTED },
+    { "127.0.0.1", PORTIER_WAN_NO_PUBLIC_ADDRESS },
+    { "192.0.2.1", PORTIER_WAN_NO_PUBLIC_ADDRESS },
+    { "198.18.0.1", PORTIER_WAN_NO_PUBLIC_ADDRESS },
+    { "198.19.255.255", PORTIER_WAN_NO_PUBLIC_ADDRESS },
+    { "198.20.0.0", PORTIER_WAN_PUBLIC },
+    { "203.0.113.9", PORTIER_WAN_NO_PUBLIC_ADDRESS },
+    { "224.0.0.1", PORTIER_WAN_NO_PUBLIC_ADDRESS },
+    { "255.255.255.255", PORTIER_WAN_NO_PUBLIC_ADDRESS },
+    { "", PORTIER_WAN_UNKNOWN },
+    { "2001:db8::1", PORTIER_WAN_UNKNOWN },
+    { "not an address", PORTIER_WAN_UNKNOWN },
+    { "1.2.3", PORTIER_WAN_UNKNOWN },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].address);
+      g_assert_cmpint (portier_router_classify_address (cases[i].address), ==,
+                       cases[i].expected);
+    }
+  g_assert_cmpint (portier_router_classify_address (NULL), ==, PORTIER_WAN_UNKNOWN);
+}
+
+static void
+test_classify (void)
+{
+  /* What the router says about itself comes first. */
+  g_assert_cmpint (portier_router_classify ("Connected", "11.0.0.2", NULL, FALSE), ==,
+                   PORTIER_WAN_PUBLIC);
+  g_assert_cmpint (portier_router_classify ("Connected", "100.64.1.1", NULL, FALSE), ==,
+                   PORTIER_WAN_CGNAT);
+  g_assert_cmpint (portier_router_classify ("Connected", "192.168.0.2", "100.64.0.1", FALSE),
+                   ==, PORTIER_WAN_DOUBLE_NAT);
+  g_assert_cmpint (portier_router_classify ("Disconnected", "11.0.0.2", NULL, FALSE), ==,
+                   PORTIER_WAN_DISCONNECTED);
+  g_assert_cmpint (portier_router_classify (NULL, "11.0.0.2", NULL, FALSE), ==,
+                   PORTIER_WAN_PUBLIC);
+
+  /* miniupnpd hides a reserved WAN address (""): the hop after it tells. */
+  g_assert_cmpint (portier_router_classify ("Connected", "", "100.64.0.1", FALSE), ==,
+                   PORTIER_WAN_CGNAT);
+  g_assert_cmpint (portier_router_classify ("Connected", "", "192.168.0.1", FALSE), ==,
+                   PORTIER_WAN_DOUBLE_NAT);
+  g_assert_cmpint (portier_router_classify ("Connected", "", "10.1.2.3", FALSE), ==,
+                   PORTIER_WAN_DOUBLE_NAT);
+  g_assert_cmpint (portier_router_classify ("Connected", "", "11.0.0.1", FALSE), ==,
+                   PORTIER_WAN_NO_PUBLIC_ADDRESS);
+  g_assert_cmpint (portier_router_classify ("Connected", "", NULL, FALSE), ==,
+                   PORTIER_WAN_NO_PUBLIC_ADDRESS);
+  g_assert_cmpint (portier_router_classify (NULL, "", "192.168.1.1", TRUE), ==,
+                   PORTIER_WAN_DISCONNECTED);
+  /* Not asked, no answer: nothing is known. */
+  g_assert_cmpint (portier_router_classify (NULL, NULL, NULL, FALSE), ==,
+                   PORTIER_WAN_UNKNOWN);
+
+  for (PortierWanClass c = PORTIER_WAN_PUBLIC; c <= PORTIER_WAN_UNKNOWN; c++)
+    {
+      g_assert_nonnull (portier_wan_class_to_string (c));
+      g_assert_true (g_str_has_suffix (portier_wan_class_describe (c), "."));
+    }
+}
+
+/* ---------------------------------------------------------------------------- locations */
+
+static PortierLocalNet *
+home_net (void)
+{
+  PortierLocalNet *net = g_new0 (PortierLocalNet, 1);
+
+  net->interface = g_strdup ("eth0");
+  net->gateway = g_strdup ("192.168.1.1");
+  net->address = g_strdup ("192.168.1.10");
+  net->network = 0xc0a80100;
+  net->netmask = 0xffffff00;
+  net->addresses6 = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (net->addresses6, g_strdup ("2001:db8:1:1::10/64"));
+  return net;
+}
+
+static void
+test_parse_url (void)
+{
+  const char *bad[] = {
+    "https://192.168.1.1/", "ftp://192.168.1.1/", "http://router.local:5000/",
+    "http://192.168.1.1:0/", "http://192.168.1.1:65536/", "http://192.168.1.1:50x/",
+    "http://user@192.168.1.1/", "http://[2001:db8::1/", "http://[192.168.1.1]/",
+    "http://192.168.1/", "http://", "", "192.168.1.1:5000/", "http://192.168.1.1?x",
+  };
+  PortierUrlHost host;
+
+  g_assert_true (portier_router_parse_http_url ("http://192.168.1.1:5000/rootDesc.xml", &host));
+  g_assert_cmpstr (host.host, ==, "192.168.1.1");
+  g_assert_cmpuint (host.port, ==, 5000);
+  g_assert_false (host.ipv6);
+  g_free (host.host);
+
+  g_assert_true (portier_router_parse_http_url ("HTTP://192.168.1.1/desc", &host));
+  g_assert_cmpuint (host.port, ==, 80);
+  g_free (host.host);
+
+  g_assert_true (portier_router_parse_http_url ("http://[2001:db8:1:1::1]:5000/x", &host));
+  g_assert_cmpstr (host.host, ==, "2001:db8:1:1::1");
+  g_assert_true (host.ipv6);
+  g_free (host.host);
+
+  g_assert_true (portier_router_parse_http_url ("http://10.0.0.1:49152", &host));
+  g_free (host.host);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_test_message ("%s", bad[i]);
+      g_assert_false (portier_router_parse_http_url (bad[i], &host));
+      g_assert_null (host.host);
+    }
+  g_assert_false (portier_router_parse_http_url (NULL, &host));
+}
+
+static void
+test_location_acceptable (void)
+{
+  g_autoptr(PortierLocalNet) net = home_net ();
+  const char *reason = NULL;
+  const char *good[] = {
+    "http://192.168.1.1:5000/rootDesc.xml",
+    "http://192.168.1.254:49000/igd.xml",
+    "http://192.168.1.11:1900/",
+    "http://[2001:db8:1:1::1]:5000/rootDesc.xml",
+  };
+  const char *bad[] = {
+    "http://11.0.9.9:5000/rootDesc.xml",          /* another network */
+    "http://192.168.2.1:5000/",                   /* another subnet */
+    "http://127.0.0.1:5000/",                     /* loopback */
+    "http://0.0.0.0:5000/",
+    "http://169.254.1.1:5000/",                   /* link-local */
+    "http://224.0.0.1:5000/",                     /* multicast */
+    "http://239.255.255.250:1900/",
+    "http://255.255.255.255/",
+    "http://192.168.1.255:5000/",                 /* the subnet's broadcast */
+    "http://192.168.1.0:5000/",                   /* the subnet itself */
+    "http://192.168.1.10:5000/",                  /* this computer */
+    "http://router.example:5000/",                /* a name */
+    "http://[::1]:5000/",
+    "http://[fe80::1]:5000/",
+    "http://[ff02::c]:1900/",
+    "http://[2001:db8:2::1]:5000/",               /* another IPv6 prefix */
+    "http://[2001:db8:1:1::10]:5000/",            /* this computer */
+    "http://[::ffff:192.168.1.1]:5000/",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_test_message ("%s", good[i]);
+      g_assert_true (portier_router_location_acceptable (good[i], net, &reason));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      reason = NULL;
+      g_test_message ("%s", bad[i]);
+      g_assert_false (portier_router_location_acceptable (bad[i], net, &reason));
+      g_assert_nonnull (reason);
+    }
+}
+
+static void
+test_same_host (void)
+{
+  g_assert_true (portier_router_same_host ("http://192.168.1.1:5000/rootDesc.xml",
+                                           "http://192.168.1.1:5000/ctl/IPConn"));
+  g_assert_true (portier_router_same_host ("http://192.168.1.1:5000/a",
+                                           "http://192.168.1.1:80/b"));
+  g_assert_true (portier_router_same_host ("http://[2001:db8::1]:5000/a",
+                                           "http://[2001:db8:0::1]/b"));
+  g_assert_false (portier_router_same_host ("http://192.168.1.1:5000/rootDesc.xml",
+                                            "http://11.0.9.9:5000/ctl/IPConn"));
+  g_assert_false (portier_router_same_host ("http://192.168.1.1/a", "http://evil/b"));
+  g_assert_false (portier_router_same_host ("http://192.168.1.1/a", NULL));
+}
+
+/* ---------------------------------------------------------------------------- SSDP */
+
+static void
+test_ssdp_reply (void)
+{
+  const char miniupnpd[] =
+    "HTTP/1.1 200 OK\r\n"
+    "CACHE-CONTROL: max-age=120\r\n"
+    "ST: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\n"
+    "USN: uuid:4f3f0e5c::urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\n"
+    "EXT:\r\n"
+    "SERVER: Debian/12 UPnP/1.1 MiniUPnPd/2.3.1\r\n"
+    "location: http://192.168.1.1:5000/rootDesc.xml\r\n"
+    "OPT: \"http://schemas.upnp.org/upnp/1/0/\"; ns=01\r\n"
+    "\r\n";
+  const char *bad[] = {
+    "NOTIFY * HTTP/1.1\r\nLOCATION: http://192.168.1.1/\r\nNT: x\r\n\r\n",
+    "M-SEARCH * HTTP/1.1\r\nST: ssdp:all\r\n\r\n",
+    "HTTP/1.1 404 Not Found\r\nLOCATION: http://192.168.1.1/\r\nST: x\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nST: x\r\n\r\n",                          /* no location */
+    "HTTP/1.1 200 OK\r\nLOCATION: http://192.168.1.1/\r\n\r\n",  /* no ST */
+    "HTTP/1.1 200 OK\r\nLOCATION:\r\nST: x\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nLOCATION: http://1.2.3.4/\x01\r\nST: x\r\n\r\n",
+    "HTTP/1.1 200",
+    "",
+  };
+  g_autoptr(PortierSsdpReply) reply = portier_ssdp_parse_reply (miniupnpd, strlen (miniupnpd));
+
+  g_assert_nonnull (reply);
+  g_assert_cmpstr (reply->location, ==, "http://192.168.1.1:5000/rootDesc.xml");
+  g_assert_cmpstr (reply->st, ==, "urn:schemas-upnp-org:device:InternetGatewayDevice:1");
+  g_assert_true (g_str_has_prefix (reply->usn, "uuid:4f3f0e5c"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(PortierSsdpReply) none = portier_ssdp_parse_reply (bad[i], strlen (bad[i]));
+      g_test_message ("bad %u", i);
+      g_assert_null (none);
+    }
+
+  /* A header after the blank line is body, not a header. */
+  {
+    const char text[] = "HTTP/1.1 200 OK\r\nST: x\r\n\r\nLOCATION: http://192.168.1.1/\r\n";
+    g_autoptr(PortierSsdpReply) none = portier_ssdp_parse_reply (text, strlen (text));
+    g_assert_null (none);
+  }
+  /* Embedded NUL and oversized answers are refused. */
+  {
+    const char text[] = "HTTP/1.1 200 OK\r\nLOCATION: http://1.2.3.4/\0x\r\nST: x\r\n\r\n";
+    g_autofree char *huge = g_strnfill (4096, 'a');
+    g_autoptr(PortierSsdpReply) none = portier_ssdp_parse_reply (text, sizeof text - 1);
+    g_autoptr(PortierSsdpReply) none2 = portier_ssdp_parse_reply (huge, 4096);
+    g_assert_null (none);
+    g_assert_null (none2);
+  }
+}
+
+/* ---------------------------------------------------------------------------- /proc */
+
+static void
+test_parse_route (void)
+{
+  const char route[] =
+    "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+    "wg0\t0000000A\t00000000\t0001\t0\t0\t0\t000000FF\t0\t0\t0\n"
+    "eth0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+    "wlan0\t00000000\t0100A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n"
+    "eth0\t0001A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n"
+    "down0\t00000000\t0102A8C0\t0002\t0\t0\t0\t00000000\t0\t0\t0\n"  /* not up */
+    "garbage line\n";
+  g_autofree char *interface = NULL;
+  g_autofree char *gateway = NULL;
+
+  g_assert_true (portier_local_net_parse_route (route, &interface, &gateway));
+  g_assert_cmpstr (interface, ==, "eth0");
+  g_assert_cmpstr (gateway, ==, "192.168.1.1");
+  g_clear_pointer (&interface, g_free);
+  g_clear_pointer (&gateway, g_free);
+
+  g_assert_false (portier_local_net_parse_route (
+    "Iface\tDestination\tGateway\n" "eth0\t0001A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\n",
+    &interface, &gateway));
+  g_assert_null (gateway);
+  g_assert_false (portier_local_net_parse_route ("", &interface, &gateway));
+}
+
+static void
+test_parse_arp (void)
+{
+  const char arp[] =
+    "IP address       HW type     Flags       HW address            Mask     Device\n"
+    "192.168.1.11     0x1         0x2         02:00:00:00:00:0b     *        eth0\n"
+    "192.168.1.1      0x1         0x2         4A:B5:E9:84:E7:07     *        eth0\n"
+    "192.168.1.12     0x1         0x0         00:00:00:00:00:00     *        eth0\n";
+  g_autofree char *mac = portier_local_net_parse_arp (arp, "192.168.1.1");
+  g_autofree char *incomplete = portier_local_net_parse_arp (arp, "192.168.1.12");
+  g_autofree char *absent = portier_local_net_parse_arp (arp, "192.168.1.99");
+
+  g_assert_cmpstr (mac, ==, "4a:b5:e9:84:e7:07");
+  g_assert_null (incomplete);
+  g_assert_null (absent);
+}
+
+static void
+test_local_net_key (void)
+{
+  g_autoptr(PortierLocalNet) net = home_net ();
+  g_autofree char *without = portier_local_net_key (net);
+  g_autofree char *with = NULL;
+  g_autofree char *ipv6 = portier_local_net_first_ipv6 (net);
+
+  g_assert_cmpstr (without, ==, "192.168.1.1/192.168.1.0/-");
+  net->gateway_mac = g_strdup ("4a:b5:e9:84:e7:07");
+  with = portier_local_net_key (net);
+  g_assert_cmpstr (with, ==, "192.168.1.1/192.168.1.0/4a:b5:e9:84:e7:07");
+  g_assert_cmpstr (ipv6, ==, "2001:db8:1:1::10");
+}
+
+/* ---------------------------------------------------------------------------- descriptions */
+
+static void
+test_description (void)
+{
+  PortierPortSpec spec = { 25565, 25565, PORTIER_PROTOCOL_TCP };
+  PortierPortSpec range = { 2456, 2458, PORTIER_PROTOCOL_UDP };
+  g_autofree char *plain = portier_router_make_description (NULL, &spec);
+  g_autofree char *app = portier_router_make_description ("minecraft-java", &spec);
+  g_autofree char *odd = portier_router_make_description ("<a&b>\"x'", &range);
+  g_autofree char *long_label = g_strnfill (200, 'x');
+  g_autofree char *longer = portier_router_make_description (long_label, &spec);
+  PortierMapping mapping = { 0 };
+
+  g_assert_cmpstr (plain, ==, "Portier 25565/tcp");
+  g_assert_cmpstr (app, ==, "Portier minecraft-java 25565/tcp");
+  g_assert_cmpstr (odd, ==, "Portier -a-b--x- 2456-2458/udp");
+  g_assert_cmpuint (strlen (longer), <, 64);
+
+  /* Ours: the tag and this computer. Nothing else is ever removed. */
+  mapping.internal_client = (char *) "192.168.1.10";
+  mapping.description = app;
+  g_assert_true (portier_mapping_is_ours (&mapping, "192.168.1.10"));
+  g_assert_false (portier_mapping_is_ours (&mapping, "192.168.1.11"));
+  g_assert_false (portier_mapping_is_ours (&mapping, NULL));
+  mapping.description = (char *) "Portiered game";
+  g_assert_false (portier_mapping_is_ours (&mapping, "192.168.1.10"));
+  mapping.description = (char *) "Portier";
+  g_assert_true (portier_mapping_is_ours (&mapping, "192.168.1.10"));
+  mapping.description = (char *) "NAT-PMP 25565 tcp";
+  g_assert_false (portier_mapping_is_ours (&mapping, "192.168.1.10"));
+  mapping.description = NULL;
+  g_assert_false (portier_mapping_is_ours (&mapping, "192.168.1.10"));
+}
+
+/* ---------------------------------------------------------------------------- record */
+
+static void
+test_record (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("portier-record-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "sub", "router.json", NULL);
+  g_autofree char *aside = g_strconcat (path, ".damaged", NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean damaged = TRUE;
+  PortierPortSpec spec = { 22000, 22000, PORTIER_PROTOCOL_BOTH };
+  PortierMapping mapping = { 0 };
+  PortierPinhole pinhole = { 0 };
+  PortierRouterRecord *record;
+  PortierRouterOpening *opening;
+  char *id;
+
+  record = portier_router_record_load (path, &damaged, &error);
+  g_assert_no_error (error);
+  g_assert_false (damaged);
+  g_assert_cmpuint (portier_router_record_get_openings (record)->len, ==, 0);
+
+  opening = portier_router_opening_new (&spec, "syncthing", PORTIER_ROUTER_METHOD_UPNP);
+  mapping.method = PORTIER_ROUTER_METHOD_UPNP;
+  mapping.external_port = 22000;
+  mapping.internal_port = 22000;
+  mapping.protocol = PORTIER_PROTOCOL_UDP;
+  mapping.internal_client = (char *) "192.168.1.10";
+  mapping.description = (char *) "Portier syncthing 22000/udp";
+  mapping.lease = 3600;
+  mapping.expires = 1700000000;
+  g_ptr_array_add (opening->mappings, portier_mapping_copy (&mapping));
+  pinhole.unique_id = (char *) "7";
+  pinhole.internal_client = (char *) "2001:db8:1:1::10";
+  pinhole.internal_port = 22000;
+  pinhole.protocol = PORTIER_PROTOCOL_UDP;
+  pinhole.lease = 3600;
+  g_ptr_array_add (opening->pinholes, portier_pinhole_copy (&pinhole));
+  id = g_strdup (opening->id);
+  portier_router_record_add (record, opening);
+  g_assert_true (portier_router_record_save (record, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (record);
+
+  record = portier_router_record_load (path, NULL, &error);
+  g_assert_no_error (error);
+  opening = portier_router_record_lookup (record, id);
+  g_assert_nonnull (opening);
+  g_assert_cmpstr (opening->label, ==, "syncthing");
+  g_assert_true (portier_port_spec_equal (&opening->spec, &spec));
+  g_assert_cmpuint (opening->mappings->len, ==, 1);
+  g_assert_cmpuint (((PortierMapping *) opening->mappings->pdata[0])->lease, ==, 3600);
+  g_assert_cmpstr (((PortierMapping *) opening->mappings->pdata[0])->description, ==,
+                   "Portier syncthing 22000/udp");
+  g_assert_cmpstr (((PortierPinhole *) opening->pinholes->pdata[0])->unique_id, ==, "7");
+  g_assert_true (portier_router_record_is_recorded (record, &mapping));
+  mapping.protocol = PORTIER_PROTOCOL_TCP;
+  g_assert_false (portier_router_record_is_recorded (record, &mapping));
+
+  g_assert_true (portier_router_record_remove (record, id));
+  g_assert_false (portier_router_record_remove (record, id));
+  g_assert_true (portier_router_record_save (record, &error));
+  g_assert_finalize_object (record);
+
+  /* A damaged record is set aside and a fresh one begins. */
+  g_assert_true (g_file_set_contents (path, "{\"version\": 1, \"openings\": [{\"id\": 5}]}",
+                                      -1, NULL));
+  record = portier_router_record_load (path, &damaged, &error);
+  g_assert_no_error (error);
+  g_assert_true (damaged);
+  g_assert_cmpuint (portier_router_record_get_openings (record)->len, ==, 0);
+  g_assert_true (g_file_test (aside, G_FILE_TEST_EXISTS));
+  g_assert_finalize_object (record);
+
+  g_remove (aside);
+  g_remove (path);
+  g_free (id);
+  {
+    g_autofree char *sub = g_path_get_dirname (path);
+    g_rmdir (sub);
+  }
+  g_rmdir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/router/errors/upnp", test_upnp_errors);
+  g_test_add_func ("/router/errors/natpmp", test_natpmp_errors);
+  g_test_add_func ("/router/errors/wan", test_wan_errors);
+  g_test_add_func ("/router/classify/address", test_classify_address);
+  g_test_add_func ("/router/classify/router", test_classify);
+  g_test_add_func ("/router/location/parse", test_parse_url);
+  g_test_add_func ("/router/location/acceptable", test_location_acceptable);
+  g_test_add_func ("/router/location/same-host", test_same_host);
+  g_test_add_func ("/router/ssdp/reply", test_ssdp_reply);
+  g_test_add_func ("/router/proc/route", test_parse_route);
+  g_test_add_func ("/router/proc/arp", test_parse_arp);
+  g_test_add_func ("/router/proc/key", test_local_net_key);
+  g_test_add_func ("/router/description", test_description);
+  g_test_add_func ("/router/record", test_record);
+
+  return g_test_run ();
+}
