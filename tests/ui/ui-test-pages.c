@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <glib/gi18n.h>
 #include <stdlib.h>
 #include <glib/gstdio.h>
 
@@ -68,7 +69,17 @@ void
 ui_test_init (int    *argc,
               char ***argv)
 {
+  const char *localedir = g_getenv ("PORTIER_TEST_LOCALEDIR");
+
   setlocale (LC_ALL, "C.UTF-8");
+  /* To look at the pages in another language: PORTIER_TEST_LOCALEDIR=BUILD/po and
+   * LANGUAGE=de (test-screenshots only; the other tests check English words). */
+  if (localedir != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, localedir);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
   make_state_dir ();
   /* The kernel's view of the network: no NetworkManager on a test machine. */
   g_setenv ("PORTIER_NETWORK_SOURCE", "kernel", TRUE);
@@ -452,8 +463,9 @@ ui_test_check_names (GtkWidget *root)
 static void
 show_details (PortierWindow *window,
               const char    *search,
-              const char    *app_name)
+              const char    *app_id)
 {
+  PortierApp *app = portier_catalog_lookup (portier_window_get_catalog (window), app_id);
   GtkWidget *page;
   GtkWidget *row;
 
@@ -464,8 +476,9 @@ show_details (PortierWindow *window,
                                                       "search_entry")), search);
   ui_test_wait_idle ();
 
+  g_assert_nonnull (app);
   row = ui_test_find_row (ui_test_child (page, PORTIER_TYPE_CHOOSE_PAGE, "apps_list"),
-                          app_name);
+                          portier_app_get_name (app));
   g_assert_nonnull (row);
   gtk_widget_activate (row);
   g_assert_true (PORTIER_IS_DETAILS_PAGE (portier_window_get_page (window)));
@@ -490,12 +503,12 @@ ui_test_show_page (PortierWindow *window,
   else if (g_str_equal (page, "choose"))
     gtk_widget_activate_action (GTK_WIDGET (window), "wizard.reach-app", NULL);
   else if (g_str_equal (page, "details"))
-    show_details (window, "minecraft java", "Minecraft: Java Edition");
+    show_details (window, "minecraft java", "minecraft-java");
   else if (g_str_equal (page, "details-risk"))
-    show_details (window, "ssh", "Remote login (SSH)");
+    show_details (window, "ssh", "ssh");
   else if (g_str_equal (page, "review") || g_str_equal (page, "progress"))
     {
-      show_details (window, "minecraft java", "Minecraft: Java Edition");
+      show_details (window, "minecraft java", "minecraft-java");
       gtk_widget_activate_action (portier_window_get_page (window), "details.continue", NULL);
       g_assert_true (PORTIER_IS_REVIEW_PAGE (portier_window_get_page (window)));
       if (g_str_equal (page, "progress"))
