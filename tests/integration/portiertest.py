@@ -285,20 +285,36 @@ class World:
         overlay_directory(POLKIT_ACTIONS, {"io.github.portier_app.Portier.policy": policy})
         overlay_directory(POLKIT_RULES, keep=False)
 
-        includes = [bus_policy, "/usr/share/dbus-1/system.d/org.freedesktop.PolicyKit1.conf",
-                    *extra_bus_policies]
+        self.includes = [bus_policy,
+                         "/usr/share/dbus-1/system.d/org.freedesktop.PolicyKit1.conf",
+                         *extra_bus_policies]
+        self.start_bus()
+        self.start_polkit()
+
+    def start_bus(self, servicedir=None):
         config = os.path.join(WORK, "system-bus.conf")
+        extra = [f"<include>{path}</include>" for path in self.includes]
+        if servicedir is not None:
+            extra.append(f"<servicedir>{servicedir}</servicedir>")
         with open(config, "w") as f:
-            f.write(BUS_CONFIG.format(socket=BUS_SOCKET, includes="\n  ".join(
-                f"<include>{path}</include>" for path in includes)))
+            f.write(BUS_CONFIG.format(socket=BUS_SOCKET, includes="\n  ".join(extra)))
         self.bus = subprocess.Popen(["dbus-daemon", "--config-file", config, "--nofork",
                                      "--nopidfile"], stdout=subprocess.DEVNULL,
-                                    stderr=open(os.path.join(WORK, "bus.log"), "w"))
+                                    stderr=open(os.path.join(WORK, "bus.log"), "a"))
         wait_for(lambda: os.path.exists(BUS_SOCKET) or self.bus.poll() is not None,
                  "the system bus")
         if self.bus.poll() is not None:
             raise AssertionError("the system bus did not start")
-        self.start_polkit()
+
+    def restart_bus(self, servicedir=None):
+        """A new bus (everything on it goes); polkitd and the helper are not restarted."""
+        self.stop_helper()
+        self.stop_polkit()
+        self.bus.terminate()
+        self.bus.wait()
+        if os.path.exists(BUS_SOCKET):
+            os.unlink(BUS_SOCKET)
+        self.start_bus(servicedir)
 
     def has_owner(self, name):
         proc = run("dbus-send", "--system", "--print-reply", "--dest=org.freedesktop.DBus",

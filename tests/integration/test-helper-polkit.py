@@ -1,0 +1,181 @@
+#!/usr/bin/python3
+# portier-helper and polkit: the real polkitd on a private system bus decides. A caller
+# without a rule is refused (and the refusal arrives as NotAuthorized), a rules file
+# grants exactly what it names, and any trouble with polkit is a refusal. Prints TAP.
+#
+#   test-helper-polkit.py HELPER PORTIERCTL POLICY BUS_POLICY ACTIVATION_FILE
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import portiertest as pt  # noqa: E402
+
+pt.enter_namespaces()
+
+HELPER, PORTIERCTL, POLICY, BUS_POLICY, ACTIVATION = sys.argv[1:6]
+tap = pt.Tap()
+
+RULESET = """
+table inet filter {
+  chain input {
+    type filter hook input priority 0; policy drop;
+    ct state established,related accept
+    iif "lo" accept
+    meta l4proto ipv6-icmp accept
+  }
+}
+"""
+
+# Grants opening port 8080/tcp — and nothing else — to nobody. It checks the details the
+# helper passes, so it also proves they arrive.
+OPEN_8080 = """
+polkit.addRule(function(action, subject) {
+    if (action.id == "io.github.portier_app.Portier.open-port" &&
+        subject.user == "nobody" &&
+        action.lookup("port") == "8080" && action.lookup("protocol") == "tcp") {
+        return polkit.Result.YES;
+    }
+});
+"""
+
+CLOSE_8080 = OPEN_8080 + """
+polkit.addRule(function(action, subject) {
+    if (action.id == "io.github.portier_app.Portier.close-port" &&
+        subject.user == "nobody" && action.lookup("port") == "8080") {
+        return polkit.Result.YES;
+    }
+});
+"""
+
+
+class Context:
+    pass
+
+
+def setup():
+    ctx = Context()
+    pt.private_filesystems()
+    ctx.net = pt.Network()
+    pt.run("nft", "-f", "-", input=RULESET)
+    ctx.world = pt.World(HELPER, POLICY, BUS_POLICY)
+    ctx.world.start_helper()
+    return ctx
+
+
+def ctl(*args, **kwargs):
+    return pt.portierctl(PORTIERCTL, *args, **kwargs)
+
+
+@tap.test
+def nobody_without_a_rule_is_refused(ctx):
+    ctx.world.set_polkit_rules(None)
+    before = pt.nft_ruleset()
+
+    doc = ctl("open", "8080", "--no-router", "--no-verify", "--json", user=pt.NOBODY,
+              check_status=1)
+    assert doc["firewall"]["status"] == "failed", doc
+    assert doc["firewall"]["error_code"] == "NotAuthorized", doc
+    proc = ctl("open", "8080", "--no-router", "--no-verify", user=pt.NOBODY, check_status=1)
+    assert "not allowed to change this computer’s firewall" in proc.stderr, proc.stderr
+
+    answer = pt.call("OpenPort", "(qqssubsb)", 8080, 8080, "tcp", "", 0, False, "", True,
+                     user=pt.NOBODY)
+    assert answer == ("error", pt.error_name("NotAuthorized")), answer
+    assert pt.nft_ruleset() == before
+    assert not ctx.net.reaches(8080)
+
+
+@tap.test
+def nobody_may_read_without_asking(ctx):
+    status, answer = pt.call("QueryPort", "(qqs)", 8080, 8080, "tcp", user=pt.NOBODY)
+    assert status == "ok" and answer[0]["status"] == "blocked", answer
+    status, answer = pt.call("GetInfo", None, user=pt.NOBODY)
+    assert status == "ok" and answer[0]["backend"] == "nftables", answer
+    status, answer = pt.call("ListRules", None, user=pt.NOBODY)
+    assert status == "ok", answer
+
+
+@tap.test
+def a_rule_grants_exactly_the_port_it_names(ctx):
+    ctx.world.set_polkit_rules(OPEN_8080)
+    before = pt.nft_ruleset()
+
+    doc = ctl("open", "8080", "--no-router", "--no-verify", "--json", user=pt.NOBODY,
+              check_status=0)
+    assert doc["firewall"]["status"] == "opened", doc
+    assert ctx.net.reaches(8080)
+    status, rules = pt.call("ListRules", None)
+    assert status == "ok" and rules[0][0]["uid"] == pt.NOBODY, rules
+
+    # Another port, or the same port over udp: not granted.
+    for spec in ("8081", "8080/udp"):
+        doc = ctl("open", spec, "--no-router", "--no-verify", "--json", user=pt.NOBODY,
+                  check_status=1)
+        assert doc["firewall"]["error_code"] == "NotAuthorized", (spec, doc)
+
+    # Closing is a separate action: not granted yet.
+    closed = ctl("close", "8080", "--json", user=pt.NOBODY, check_status=1)
+    assert closed["closed"][0]["firewall"]["error_code"] == "NotAuthorized", closed
+    assert ctx.net.reaches(8080), "a refused close changes nothing"
+
+    ctx.world.set_polkit_rules(CLOSE_8080)
+    closed = ctl("close", "8080", "--json", user=pt.NOBODY, check_status=0)
+    assert closed["closed"][0]["firewall"]["status"] == "closed", closed
+    assert not ctx.net.reaches(8080)
+    assert pt.nft_ruleset() == before
+
+
+@tap.test
+def when_polkit_cannot_answer_everyone_is_refused(ctx):
+    ctx.world.set_polkit_rules(OPEN_8080)
+    before = pt.nft_ruleset()
+    ctx.world.stop_polkit()
+    try:
+        for user in (pt.NOBODY, None):
+            answer = pt.call("OpenPort", "(qqssubsb)", 8080, 8080, "tcp", "", 0, False, "",
+                             False, user=user)
+            assert answer == ("error", pt.error_name("NotAuthorized")), (user, answer)
+        assert pt.nft_ruleset() == before
+    finally:
+        ctx.world.start_polkit()
+
+
+@tap.test
+def only_root_may_own_the_helper_name(ctx):
+    answer = pt.call("RequestName", "(su)", pt.HELPER_NAME, 0, user=pt.NOBODY,
+                     name="org.freedesktop.DBus", path="/org/freedesktop/DBus",
+                     interface="org.freedesktop.DBus")
+    assert answer == ("error", "org.freedesktop.DBus.Error.AccessDenied"), answer
+
+
+@tap.test
+def the_bus_starts_the_helper_on_the_first_call(ctx):
+    ctx.world.stop_helper()
+    services = os.path.join(pt.WORK, "system-services")
+    os.makedirs(services, exist_ok=True)
+    # The project's activation file, pointed at the built helper.
+    with open(ACTIVATION) as f:
+        text = f.read()
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("Exec="):
+            line = (f"Exec={HELPER} --state-directory {ctx.world.state_dir} "
+                    f"--idle-timeout 2 --verbose")
+        lines.append(line)
+    with open(os.path.join(services, pt.HELPER_NAME + ".service"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    ctx.world.restart_bus(servicedir=services)
+    ctx.world.start_polkit()
+
+    assert not ctx.world.has_owner(pt.HELPER_NAME)
+    status, answer = pt.call("GetInfo", None, user=pt.NOBODY)
+    assert status == "ok" and answer[0]["backend"] == "nftables", answer
+    # Idle for two seconds with nothing to watch: it exits and gives the name back.
+    pt.wait_for(lambda: not ctx.world.has_owner(pt.HELPER_NAME), "the helper to exit",
+                timeout=15)
+
+
+sys.exit(tap.run(setup))
