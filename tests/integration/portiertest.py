@@ -233,6 +233,15 @@ class Network:
         return proc.returncode == 0
 
 
+def assert_same(before, after, what="the firewall"):
+    """Byte for byte; the difference, when there is one, goes into the failure."""
+    if before != after:
+        import difflib
+        diff = "\n".join(difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                               "before", "after", lineterm=""))
+        raise AssertionError(f"{what} changed:\n{diff}")
+
+
 def nft_ruleset():
     return run("nft", "list", "ruleset").stdout
 

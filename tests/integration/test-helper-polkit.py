@@ -84,7 +84,7 @@ def nobody_without_a_rule_is_refused(ctx):
     answer = pt.call("OpenPort", "(qqssubsb)", 8080, 8080, "tcp", "", 0, False, "", True,
                      user=pt.NOBODY)
     assert answer == ("error", pt.error_name("NotAuthorized")), answer
-    assert pt.nft_ruleset() == before
+    pt.assert_same(before, pt.nft_ruleset())
     assert not ctx.net.reaches(8080)
 
 
@@ -125,7 +125,7 @@ def a_rule_grants_exactly_the_port_it_names(ctx):
     closed = ctl("close", "8080", "--json", user=pt.NOBODY, check_status=0)
     assert closed["closed"][0]["firewall"]["status"] == "closed", closed
     assert not ctx.net.reaches(8080)
-    assert pt.nft_ruleset() == before
+    pt.assert_same(before, pt.nft_ruleset())
 
 
 @tap.test
@@ -138,7 +138,7 @@ def when_polkit_cannot_answer_everyone_is_refused(ctx):
             answer = pt.call("OpenPort", "(qqssubsb)", 8080, 8080, "tcp", "", 0, False, "",
                              False, user=user)
             assert answer == ("error", pt.error_name("NotAuthorized")), (user, answer)
-        assert pt.nft_ruleset() == before
+        pt.assert_same(before, pt.nft_ruleset())
     finally:
         ctx.world.start_polkit()
 
