@@ -133,8 +133,8 @@ test_odd_text (void)
     "}}}}",
     "table",
     "table inet { chain",
-    "table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy drop;\n"
-    "\t\ttcp dport { 1, 2 accept # handle 5\n\t}\n}\n",
+    ("table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy drop;\n"
+     "\t\ttcp dport { 1, 2 accept # handle 5\n\t}\n}\n"),
     "table inet t {\n chain c {\n type\n tcp dport 99999999999999999999 accept # handle x\n",
     "table inet t {\n chain c {\n tcp dport \"unterminated accept # handle 3\n }\n}\n",
   };
