@@ -368,11 +368,19 @@ class World:
             raise AssertionError("the helper did not start:\n" + self.helper_output())
 
     def stop_helper(self):
+        """Stops the helper; it must exit cleanly (in sanitizer builds: without reports)."""
         if self.helper is not None:
             self.helper.terminate()
-            self.helper.wait(timeout=30)
+            status = self.helper.wait(timeout=30)
             self.helper = None
             wait_for(lambda: not self.has_owner(HELPER_NAME), "the helper to go")
+            output = self.helper_output()
+            for mark in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                         "CRITICAL", "Segmentation fault"):
+                if mark in output:
+                    raise AssertionError(f"the helper reported “{mark}”:\n{output[-4000:]}")
+            if status != 0:
+                raise AssertionError(f"the helper exited with {status}:\n{output[-4000:]}")
 
     def helper_output(self):
         with open(self.helper_log) as f:

@@ -184,4 +184,9 @@ def without_the_helper_portier_asks_firewalld_directly(ctx):
     ctx.world.start_helper()
 
 
+@tap.test
+def the_helper_exits_cleanly(ctx):
+    ctx.world.stop_helper()
+
+
 sys.exit(tap.run(setup))

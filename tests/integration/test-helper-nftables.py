@@ -276,4 +276,9 @@ def after_a_restart_of_the_computer_temporary_rules_are_gone(ctx):
     pt.assert_same(before, pt.nft_ruleset()), f"rule {rule_id} should have been removed"
 
 
+@tap.test
+def the_helper_exits_cleanly(ctx):
+    ctx.world.stop_helper()
+
+
 sys.exit(tap.run(setup))

@@ -178,4 +178,9 @@ def the_bus_starts_the_helper_on_the_first_call(ctx):
                 timeout=15)
 
 
+@tap.test
+def the_helper_exits_cleanly(ctx):
+    ctx.world.stop_helper()
+
+
 sys.exit(tap.run(setup))

@@ -159,4 +159,9 @@ def query_port_follows_ufw(ctx):
     ctl("close", doc["id"], "--json", check_status=0)
 
 
+@tap.test
+def the_helper_exits_cleanly(ctx):
+    ctx.world.stop_helper()
+
+
 sys.exit(tap.run(setup))
