@@ -185,6 +185,29 @@ def without_the_helper_portier_asks_firewalld_directly(ctx):
 
 
 @tap.test
+def after_a_restart_of_the_computer_the_administrators_port_is_left_alone(ctx):
+    doc = ctl("open", "8686", "--no-router", "--no-verify", "--json", check_status=0)
+    assert doc["firewall"]["status"] == "opened", doc
+    ctx.world.stop_helper()
+    # The computer restarts: firewalld's runtime starts from its permanent configuration,
+    # where the administrator has since opened the same port.
+    fwcmd("--permanent", "--zone=home", "--add-port=8686/tcp")
+    fwcmd("--reload")
+    path = os.path.join(ctx.world.state_dir, "rules.ini")
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(text.replace("boot-id=", "boot-id=0ther-"))
+    before = state()
+    ctx.world.start_helper()
+    assert pt.call("ListRules", None) == ("ok", [[]])
+    pt.assert_same(before, state())
+    assert ctx.net.reaches(8686)
+    fwcmd("--permanent", "--zone=home", "--remove-port=8686/tcp")
+    fwcmd("--reload")
+
+
+@tap.test
 def the_helper_exits_cleanly(ctx):
     ctx.world.stop_helper()
 
