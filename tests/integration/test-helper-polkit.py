@@ -7,6 +7,7 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import json
 import os
 import sys
 
@@ -125,6 +126,33 @@ def a_rule_grants_exactly_the_port_it_names(ctx):
     closed = ctl("close", "8080", "--json", user=pt.NOBODY, check_status=0)
     assert closed["closed"][0]["firewall"]["status"] == "closed", closed
     assert not ctx.net.reaches(8080)
+    pt.assert_same(before, pt.nft_ruleset())
+
+
+@tap.test
+def polkit_asks_for_a_password_only_when_the_caller_allows_it(ctx):
+    ctx.world.set_polkit_rules(None)
+    before = pt.nft_ruleset()
+    agent = os.path.join(os.path.dirname(os.path.abspath(__file__)), "polkit-agent.py")
+
+    def attempt(interactive, message_flag):
+        proc = pt.run("/usr/bin/python3", agent, interactive, message_flag, "8080",
+                      user=pt.NOBODY)
+        return json.loads(proc.stdout)
+
+    # Both asked for: the person is asked — with the port in the message — and closes
+    # the dialog.
+    answer = attempt("true", "allow")
+    assert answer["result"] == pt.error_name("AuthorizationDismissed"), answer
+    assert answer["asked"] == [{
+        "action": "io.github.portier_app.Portier.open-port",
+        "message": "Authentication is required to let other computers reach port 8080/tcp",
+    }], answer
+
+    # Either one missing: nobody is asked, and the answer is no.
+    for interactive, message_flag in (("true", "none"), ("false", "allow")):
+        answer = attempt(interactive, message_flag)
+        assert answer == {"result": pt.error_name("NotAuthorized"), "asked": []}, answer
     pt.assert_same(before, pt.nft_ruleset())
 
 
