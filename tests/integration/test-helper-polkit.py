@@ -9,12 +9,15 @@
 
 import json
 import os
+import select
+import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import portiertest as pt  # noqa: E402
 
-pt.enter_namespaces()
+pt.enter_namespaces(needs=("script", "pkttyagent"))
 
 HELPER, PORTIERCTL, POLICY, BUS_POLICY, ACTIVATION = sys.argv[1:6]
 tap = pt.Tap()
@@ -153,6 +156,44 @@ def polkit_asks_for_a_password_only_when_the_caller_allows_it(ctx):
     for interactive, message_flag in (("true", "none"), ("false", "allow")):
         answer = attempt(interactive, message_flag)
         assert answer == {"result": pt.error_name("NotAuthorized"), "asked": []}, answer
+    pt.assert_same(before, pt.nft_ruleset())
+
+
+@tap.test
+def in_a_terminal_portierctl_asks_for_the_password(ctx):
+    # portierctl starts polkit's text agent when it runs in a terminal (here the pseudo
+    # terminal of script(1)). Nobody types a password: the request is refused.
+    ctx.world.set_polkit_rules(None)
+    before = pt.nft_ruleset()
+    env = dict(os.environ, LC_ALL="C.UTF-8", DBUS_SYSTEM_BUS_ADDRESS=pt.BUS_ADDRESS)
+    proc = subprocess.Popen(["script", "-qec",
+                             f"{PORTIERCTL} open 8080 --no-router --no-verify", "/dev/null"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env=env, user=pt.NOBODY,
+                            group=pt.NOBODY, extra_groups=[])
+    output = b""
+    deadline = time.monotonic() + 30
+    while b"Password:" not in output and time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stdout], [], [], 1)
+        if ready:
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            output += chunk
+    os.write(proc.stdin.fileno(), b"\x04")    # end of input: nobody types a password
+    while time.monotonic() < deadline + 30:
+        ready, _, _ = select.select([proc.stdout], [], [], 1)
+        if ready:
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            output += chunk
+    proc.stdin.close()
+    proc.wait(timeout=30)
+    text = output.decode(errors="replace")
+    assert "Authentication is required to let other computers reach port 8080/tcp" in text, text
+    assert "not allowed to change this computer’s firewall" in text, text
+    assert proc.returncode != 0
     pt.assert_same(before, pt.nft_ruleset())
 
 
