@@ -88,9 +88,8 @@ portierctl_close (int    argc,
   g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func ((GDestroyNotify) target_free);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GError) first_error = NULL;
-  guint closed = 0;
   int status;
 
   if (!portierctl_parse_options (context, &argc, &argv, &status))
@@ -133,14 +132,10 @@ portierctl_close (int    argc,
           g_set_error (&error, PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND,
                        /* TRANSLATORS: %s is a port such as 25565/tcp, or an app */
                        _("Portier has not opened %s, so there is nothing to close."), argv[1]);
-          if (!json)
-            {
-              g_printerr ("portierctl: %s\n", error->message);
-              return PORTIERCTL_EXIT_FAILED;
-            }
         }
     }
 
+  /* {"closed": [ids], "errors": [sentences], "error_code": the first error's name} */
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "closed");
   json_builder_begin_array (builder);
@@ -148,54 +143,39 @@ portierctl_close (int    argc,
     {
       const Target *target = g_ptr_array_index (targets, i);
       g_autoptr(GError) close_error = NULL;
-      gboolean ok = portierctl_firewall_close_rule (target->id, &close_error);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
+      if (!portierctl_firewall_close_rule (target->id, &close_error))
+        {
+          g_ptr_array_add (errors, g_steal_pointer (&close_error));
+          continue;
+        }
+
       json_builder_add_string_value (builder, target->id);
-      if (target->spec_known)
+      if (!json)
         {
-          json_builder_set_member_name (builder, "port");
-          portierctl_add_port_spec (builder, &target->spec);
-        }
-      json_builder_set_member_name (builder, "firewall");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, ok ? "closed" : "failed");
-      if (!ok)
-        {
-          json_builder_set_member_name (builder, "error");
-          json_builder_add_string_value (builder, portier_error_user_message (close_error));
-          json_builder_set_member_name (builder, "error_code");
-          json_builder_add_string_value (builder, portierctl_error_code_name (close_error));
-        }
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
+          g_autofree char *text = target->spec_known
+                                  ? portier_port_spec_to_string (&target->spec)
+                                  : g_strdup (target->id);
 
-      if (ok)
-        {
-          closed++;
-          if (!json)
-            {
-              g_autofree char *text = target->spec_known
-                                      ? portier_port_spec_to_string (&target->spec)
-                                      : g_strdup (target->id);
-
-              /* TRANSLATORS: %s is a port such as 25565/tcp */
-              g_print (_("Closed %s: other computers can no longer reach it through this "
-                         "computer’s firewall.\n"), text);
-            }
+          /* TRANSLATORS: %s is a port such as 25565/tcp */
+          g_print (_("Closed %s: other computers can no longer reach it through this "
+                     "computer’s firewall.\n"), text);
         }
-      else if (first_error == NULL)
-        first_error = g_steal_pointer (&close_error);
     }
   json_builder_end_array (builder);
   if (error != NULL)
+    g_ptr_array_insert (errors, 0, g_steal_pointer (&error));
+  json_builder_set_member_name (builder, "errors");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < errors->len; i++)
+    json_builder_add_string_value (builder,
+                                   portier_error_user_message (g_ptr_array_index (errors, i)));
+  json_builder_end_array (builder);
+  if (errors->len > 0)
     {
-      json_builder_set_member_name (builder, "error");
-      json_builder_add_string_value (builder, error->message);
       json_builder_set_member_name (builder, "error_code");
-      json_builder_add_string_value (builder, portierctl_error_code_name (error));
+      json_builder_add_string_value (builder,
+                                     portierctl_error_code_name (g_ptr_array_index (errors, 0)));
     }
   json_builder_end_object (builder);
 
@@ -207,11 +187,18 @@ portierctl_close (int    argc,
   else if (all && targets->len == 0)
     g_print ("%s\n", _("Portier has nothing open on this computer’s firewall."));
 
-  if (first_error != NULL)
+  if (errors->len > 0)
     {
+      const GError *first = g_ptr_array_index (errors, 0);
+
+      if (!json && g_error_matches (first, PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND))
+        {
+          g_printerr ("portierctl: %s\n", first->message);
+          return PORTIERCTL_EXIT_FAILED;
+        }
       if (!json)
-        return portierctl_fail (first_error);
+        return portierctl_fail (first);
       return PORTIERCTL_EXIT_FAILED;
     }
-  return error != NULL ? PORTIERCTL_EXIT_FAILED : PORTIERCTL_EXIT_OK;
+  return PORTIERCTL_EXIT_OK;
 }

@@ -9,74 +9,12 @@
 
 #include "config.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <gio/gunixinputstream.h>
-#include <glib-unix.h>
 #include <glib/gi18n.h>
 
 #include "portier-error.h"
 #include "portier-firewall.h"
 #include "portierctl-private.h"
-
-static GSubprocess *password_agent;
-
-static void
-stop_password_agent (void)
-{
-  if (password_agent == NULL)
-    return;
-  g_subprocess_send_signal (password_agent, SIGTERM);
-  g_subprocess_wait (password_agent, NULL, NULL);
-  g_clear_object (&password_agent);
-}
-
-/* In a terminal nobody would ask for the administrator's password: polkit needs an
- * agent to do that. Like systemctl, start the text agent for this process, and wait
- * until it has registered. */
-static void
-start_password_agent (void)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GInputStream) notify = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *agent = NULL;
-  g_autofree char *pid = NULL;
-  int fds[2];
-
-  if (password_agent != NULL || !isatty (STDIN_FILENO) || !isatty (STDERR_FILENO))
-    return;
-  agent = g_find_program_in_path ("pkttyagent");
-  if (agent == NULL || !g_unix_open_pipe (fds, FD_CLOEXEC, &error))
-    return;
-
-  pid = g_strdup_printf ("%d", (int) getpid ());
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_subprocess_launcher_take_fd (launcher, fds[1], 3);
-  password_agent = g_subprocess_launcher_spawn (launcher, &error, agent, "--notify-fd", "3",
-                                                "--process", pid, NULL);
-  /* the write end must be closed here, or the end of the pipe never comes */
-  g_clear_object (&launcher);
-  notify = g_unix_input_stream_new (fds[0], TRUE);
-  if (password_agent == NULL)
-    {
-      g_debug ("pkttyagent: %s", error->message);
-      return;
-    }
-  atexit (stop_password_agent);
-
-  /* the agent closes its end once it is registered (or when it exits) */
-  g_input_stream_read_bytes_async (notify, 1, G_PRIORITY_DEFAULT, NULL,
-                                   portierctl_store_result_cb, &result);
-  bytes = g_input_stream_read_bytes_finish (notify, portierctl_wait (&result), &error);
-  if (bytes == NULL)
-    g_debug ("pkttyagent: %s", error->message);
-}
 
 /**
  * portierctl_get_firewall:
@@ -97,8 +35,6 @@ portierctl_get_firewall (void)
       firewall = portier_firewall_new_finish (portierctl_wait (&result), &error);
       g_assert (firewall != NULL);  /* finding no way at all is the manual mode, not an error */
       g_debug ("firewall: %s", portier_firewall_mode_to_string (portier_firewall_get_mode (firewall)));
-      if (portier_firewall_get_mode (firewall) != PORTIER_FIREWALL_MODE_MANUAL)
-        start_password_agent ();
     }
   return firewall;
 }

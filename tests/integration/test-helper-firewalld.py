@@ -107,7 +107,7 @@ def rules_made_outside_portier_survive_close_and_close_all(ctx):
     doc = ctl("open", "9090", "--no-router", "--no-verify", "--json", check_status=0)
     assert doc["firewall"]["status"] == "already-open", doc
     doc = ctl("close", "9090", "--json", check_status=1)
-    assert doc["error_code"] == "NotFound", doc
+    assert pt.error_code(doc) == "NotFound", doc
     ctl("open", "9091", "--no-router", "--no-verify", "--json", check_status=0)
     ctl("open", "9092/udp", "--no-router", "--no-verify", "--json", check_status=0)
     closed = ctl("close", "--all", "--json", check_status=0)
@@ -146,7 +146,7 @@ def panic_mode_is_reported_and_nothing_changes(ctx):
     try:
         before = state()
         doc = ctl("open", "8383", "--no-router", "--no-verify", "--json", check_status=1)
-        assert doc["firewall"]["error_code"] == "FirewallPanicMode", doc
+        assert pt.error_code(doc["firewall"]) == "FirewallPanicMode", doc
         status, answer = pt.call("QueryPort", "(qqs)", 8383, 8383, "tcp")
         assert answer[0]["panic-mode"] is True and answer[0]["status"] == "blocked", answer
         pt.assert_same(before, state())
@@ -171,7 +171,7 @@ def without_the_helper_portier_asks_firewalld_directly(ctx):
     # firewalld asks polkit itself: nobody is refused...
     doc = ctl("open", "8585", "--no-router", "--no-verify", "--json", user=pt.NOBODY,
               check_status=1)
-    assert doc["firewall"]["error_code"] == "NotAuthorized", doc
+    assert pt.error_code(doc["firewall"]) == "NotAuthorized", doc
     pt.assert_same(before, state())
     # ...root is not.
     doc = ctl("open", "8585", "--no-router", "--no-verify", "--json", check_status=0)
