@@ -71,7 +71,7 @@ test_parse_invalid (void)
       PORTIER_PROBE_REQUEST_INVALID_PROTOCOL },
     { "{\"port\": 80, \"protocol\": null, \"token\": \"" TOKEN "\"}",
       PORTIER_PROBE_REQUEST_INVALID_PROTOCOL },
-    { "{\"port\": 80, \"protocol\": \"tcp\"}", PORTIER_PROBE_REQUEST_INVALID_TOKEN },
+    { "{\"port\": 80, \"protocol\": \"udp\"}", PORTIER_PROBE_REQUEST_INVALID_TOKEN },
     { "{\"port\": 80, \"protocol\": \"tcp\", \"token\": \"0011\"}",
       PORTIER_PROBE_REQUEST_INVALID_TOKEN },
     { "{\"port\": 80, \"protocol\": \"tcp\", \"token\": \"0011223344556677889 aabbccddeeff\"}",

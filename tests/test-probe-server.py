@@ -176,7 +176,7 @@ MISSING = object()
 BAD_FIELDS = [
     ({"port": MISSING}, "invalid-port"),
     ({"protocol": MISSING}, "invalid-protocol"),
-    ({"token": MISSING}, "invalid-token"),
+    ({"token": MISSING, "protocol": "udp"}, "invalid-token"),  # TCP may go without one
     ({"port": 0}, "invalid-port"),
     ({"port": 65536}, "invalid-port"),
     ({"port": -1}, "invalid-port"),

@@ -804,10 +804,14 @@ send_request (PortierProbeClient  *self,
   else
     {
       g_autofree char *uri = endpoint (base, "v1/probe");
-      g_autofree char *json = g_strdup_printf ("{\"port\":%u,\"protocol\":\"%s\",\"token\":\"%s\"}",
-                                               target->port,
-                                               portier_protocol_to_string (target->protocol),
-                                               target->token);
+      /* Over TCP to a port the app already answers, no token can come back: the server
+       * is asked only to connect, and says "open" as soon as something accepts. */
+      g_autofree char *json = target->protocol == PORTIER_PROTOCOL_TCP &&
+                              target->listener == NULL
+        ? g_strdup_printf ("{\"port\":%u,\"protocol\":\"tcp\"}", target->port)
+        : g_strdup_printf ("{\"port\":%u,\"protocol\":\"%s\",\"token\":\"%s\"}",
+                           target->port, portier_protocol_to_string (target->protocol),
+                           target->token);
       g_autoptr(GBytes) body = g_bytes_new_take (g_steal_pointer (&json), strlen (json));
 
       request->msg = soup_message_new (SOUP_METHOD_POST, uri);

@@ -51,6 +51,14 @@ read_object (JsonObject          *object,
   else
     return PORTIER_PROBE_REQUEST_INVALID_PROTOCOL;
 
+  /* Without a token (TCP only) the probe only connects: for a port the client's own app
+   * already answers, where no token can come back, "open" needs no waiting. */
+  if (request->protocol == PORTIER_PROTOCOL_TCP &&
+      (token == NULL || JSON_NODE_HOLDS_NULL (token)))
+    {
+      request->token[0] = '\0';
+      return PORTIER_PROBE_REQUEST_OK;
+    }
   if (token == NULL || !JSON_NODE_HOLDS_VALUE (token) ||
       json_node_get_value_type (token) != G_TYPE_STRING)
     return PORTIER_PROBE_REQUEST_INVALID_TOKEN;

@@ -635,7 +635,8 @@ start_probe (PortierProbeServer *self,
              GInetAddress       *client,
              guint16             port,
              PortierProtocol     protocol,
-             const char         *token)
+             const char         *token,
+             gboolean            transmission)
 {
   g_autoptr(GSocketAddress) target = NULL;
   PendingProbe *pending;
@@ -654,7 +655,7 @@ start_probe (PortierProbeServer *self,
   pending->client = g_object_ref (client);
   pending->port = port;
   pending->protocol = protocol;
-  pending->transmission = token == NULL;
+  pending->transmission = transmission;
   self->n_probes++;
 
   target = g_inet_socket_address_new (client, port);
@@ -696,7 +697,8 @@ probe_handler (SoupServer        *soup,
       return;
     }
 
-  start_probe (self, msg, client, request.port, request.protocol, request.token);
+  start_probe (self, msg, client, request.port, request.protocol,
+               request.token[0] != '\0' ? request.token : NULL, FALSE);
 }
 
 static void
@@ -767,7 +769,7 @@ default_handler (SoupServer        *soup,
   if ((client = get_client (self, msg)) == NULL || !take_request (self, msg, client))
     return;
 
-  start_probe (self, msg, client, port, PORTIER_PROTOCOL_TCP, NULL);
+  start_probe (self, msg, client, port, PORTIER_PROTOCOL_TCP, NULL, TRUE);
 }
 
 static gboolean
