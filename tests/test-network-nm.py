@@ -45,7 +45,8 @@ class Network(dbusmock.DBusTestCase):
     def __exit__(self, *exc):
         self.server.terminate()
         self.server.wait()
-        self.tearDownClass()
+        # On the base class: that is where start_system_bus() keeps the pid.
+        dbusmock.DBusTestCase.tearDownClass()
 
     def obj_mock(self, path):
         return dbus.Interface(self.bus.get_object("org.freedesktop.NetworkManager", path),

@@ -409,6 +409,9 @@ portierctl_open (int    argc,
     return portierctl_usage_error ("open", _("--external-port needs a single port."));
 
   quiet = json;
+  /* In a terminal, polkit can ask for the password right here. */
+  if (!no_firewall)
+    portierctl_start_password_agent ();
   opener = portier_opener_new (NULL);
   g_signal_connect (opener, "step-changed", G_CALLBACK (step_changed_cb), NULL);
   portierctl_reconcile (opener);
@@ -617,6 +620,7 @@ portierctl_close (int    argc,
 
   ledger = portier_ledger_new_default ();
   opener = portier_opener_new (ledger);
+  portierctl_start_password_agent ();
   portierctl_reconcile (opener);
   if (!portier_ledger_load (ledger, &error) &&
       !g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_STATE_CORRUPT))

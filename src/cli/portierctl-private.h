@@ -65,6 +65,7 @@ GAsyncResult     *portierctl_wait              (GAsyncResult          **result);
 void              portierctl_store_result_cb   (GObject                *source,
                                                 GAsyncResult           *result,
                                                 gpointer                user_data);
+void              portierctl_start_password_agent (void);
 
 PortierctlTable  *portierctl_table_new         (guint                   n_columns,
                                                 ...);

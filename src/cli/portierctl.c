@@ -74,6 +74,11 @@ main (int    argc,
       return PORTIERCTL_EXIT_OK;
     }
 
+  /* Opening and closing may need an administrator's password; in a terminal, polkit's
+   * text agent asks for it. */
+  if (g_str_equal (argv[1], "open") || g_str_equal (argv[1], "close"))
+    portierctl_start_password_agent ();
+
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name))
       return commands[i].run (argc - 1, argv + 1);

@@ -116,8 +116,8 @@ check_cb (GObject      *source,
                              "The authorization request for %s was dismissed", action_id);
   else if (polkit_authorization_result_get_is_challenge (auth))
     g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_NOT_AUTHORIZED,
-                             "%s needs authentication, and the caller did not allow "
-                             "asking for it", action_id);
+                             "%s needs authentication, which was not given (no "
+                             "interaction allowed, or no agent to ask)", action_id);
   else
     g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_NOT_AUTHORIZED,
                              "Not authorized for %s", action_id);

@@ -147,7 +147,7 @@ portier_default_route_interface (const char *route,
 
   for (guint i = 1; lines[i] != NULL; i++)
     {
-      g_auto(GStrv) fields = g_regex_split_simple ("\\s+", g_strstrip (lines[i]), 0, 0);
+      g_auto(GStrv) fields = portier_helper_split_fields (lines[i]);
       guint64 metric;
 
       /* Iface Destination Gateway Flags RefCnt Use Metric Mask ... */
@@ -170,7 +170,7 @@ portier_default_route_interface (const char *route,
   lines = g_strsplit (ipv6_route != NULL ? ipv6_route : "", "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      g_auto(GStrv) fields = g_regex_split_simple ("\\s+", g_strstrip (lines[i]), 0, 0);
+      g_auto(GStrv) fields = portier_helper_split_fields (lines[i]);
       guint64 metric;
 
       /* dest prefix src prefix gateway metric refcnt use flags iface */

@@ -314,3 +314,35 @@ portier_helper_format_ports (guint16 first,
     return g_strdup_printf ("%u", first);
   return g_strdup_printf ("%u-%u", first, last);
 }
+
+/**
+ * portier_helper_split_fields:
+ *
+ * Returns: (transfer full): the words of @line, split at ASCII spaces and tabs. Never
+ *   %NULL, whatever bytes @line holds.
+ */
+GStrv
+portier_helper_split_fields (const char *line)
+{
+  g_autoptr(GStrvBuilder) fields = g_strv_builder_new ();
+  const char *p = line != NULL ? line : "";
+
+  while (*p != '\0')
+    {
+      const char *start;
+
+      while (*p == ' ' || *p == '\t' || *p == '\r')
+        p++;
+      if (*p == '\0')
+        break;
+      start = p;
+      while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\r')
+        p++;
+      {
+        g_autofree char *field = g_strndup (start, p - start);
+
+        g_strv_builder_add (fields, field);
+      }
+    }
+  return g_strv_builder_end (fields);
+}

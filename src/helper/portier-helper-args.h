@@ -58,5 +58,6 @@ gboolean     portier_helper_parse_close_args  (GVariant            *parameters,
 char        *portier_helper_new_rule_id       (void);
 char        *portier_helper_format_ports      (guint16              first,
                                                guint16              last);
+GStrv        portier_helper_split_fields      (const char          *line);
 
 G_END_DECLS

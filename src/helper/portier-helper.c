@@ -255,8 +255,20 @@ job_reconcile (Job     *job,
           continue;
         }
 
+      /* firewalld forgets runtime rules at a restart of the computer. Whatever its
+       * runtime holds now for these ports came from someone else: forget ours, and
+       * remove nothing. */
+      if (other_boot && !rule->permanent && PORTIER_IS_BACKEND_FIREWALLD (backend))
+        {
+          g_message ("Rule %s (%u-%u/%s) ended with the restart of the computer", rule->id,
+                     rule->first, rule->last, portier_protocol_to_string (rule->protocol));
+          g_ptr_array_add (job->gone, g_strdup (rule->id));
+          continue;
+        }
+
       /* A rule that was not permanent ends with the boot it was made in, and a rule
-       * with a timeout ends then; ufw would keep both, so they are removed. */
+       * with a timeout ends then; ufw would keep both, so they are removed (nftables
+       * and ufw remove only what still carries the rule's mark). */
       if ((other_boot && !rule->permanent) || (rule->expires != 0 && rule->expires <= now))
         {
           if (!portier_backend_close (backend, rule, &local_error))

@@ -265,7 +265,10 @@ portier_nft_ruleset_parse (const char  *text,
           rule->text = g_strdup (line);
           for (guint t = 0; t + 1 < tokens->len; t++)
             if (g_str_equal (g_ptr_array_index (tokens, t), "comment"))
-              rule->comment = unquote (g_ptr_array_index (tokens, t + 1));
+              {
+                g_free (rule->comment);
+                rule->comment = unquote (g_ptr_array_index (tokens, t + 1));
+              }
           g_ptr_array_add (chain->rules, rule);
         }
 

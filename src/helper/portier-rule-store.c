@@ -111,9 +111,13 @@ check_ranges (GStrv ranges)
   for (guint i = 0; ranges[i] != NULL; i++)
     {
       g_autoptr(PortierPortSpec) spec = portier_port_spec_parse (ranges[i], NULL);
+      g_autofree char *canonical = NULL;
 
-      /* "8000-8004" only: digits and one dash, no protocol */
-      if (spec == NULL || strchr (ranges[i], '/') != NULL)
+      /* "8000-8004" exactly as the helper writes it: digits and one dash */
+      if (spec == NULL)
+        return FALSE;
+      canonical = portier_helper_format_ports (spec->first, spec->last);
+      if (!g_str_equal (canonical, ranges[i]))
         return FALSE;
     }
   return TRUE;

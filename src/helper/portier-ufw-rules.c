@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "portier-helper-args.h"
 #include "portier-ufw-rules.h"
 
 #define TUPLE_MARK "### tuple ###"
@@ -92,7 +93,7 @@ portier_ufw_parse_rules (const char *contents)
           *mark = '\0';
         }
 
-      fields = g_regex_split_simple ("\\s+", g_strstrip (line + strlen (TUPLE_MARK)), 0, 0);
+      fields = portier_helper_split_fields (line + strlen (TUPLE_MARK));
       n = g_strv_length (fields);
       if (n != 7 && n != 9)
         continue;

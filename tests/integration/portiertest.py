@@ -233,6 +233,15 @@ class Network:
         return proc.returncode == 0
 
 
+def assert_same(before, after, what="the firewall"):
+    """Byte for byte; the difference, when there is one, goes into the failure."""
+    if before != after:
+        import difflib
+        diff = "\n".join(difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                               "before", "after", lineterm=""))
+        raise AssertionError(f"{what} changed:\n{diff}")
+
+
 def nft_ruleset():
     return run("nft", "list", "ruleset").stdout
 
@@ -285,20 +294,36 @@ class World:
         overlay_directory(POLKIT_ACTIONS, {"io.github.portier_app.Portier.policy": policy})
         overlay_directory(POLKIT_RULES, keep=False)
 
-        includes = [bus_policy, "/usr/share/dbus-1/system.d/org.freedesktop.PolicyKit1.conf",
-                    *extra_bus_policies]
+        self.includes = [bus_policy,
+                         "/usr/share/dbus-1/system.d/org.freedesktop.PolicyKit1.conf",
+                         *extra_bus_policies]
+        self.start_bus()
+        self.start_polkit()
+
+    def start_bus(self, servicedir=None):
         config = os.path.join(WORK, "system-bus.conf")
+        extra = [f"<include>{path}</include>" for path in self.includes]
+        if servicedir is not None:
+            extra.append(f"<servicedir>{servicedir}</servicedir>")
         with open(config, "w") as f:
-            f.write(BUS_CONFIG.format(socket=BUS_SOCKET, includes="\n  ".join(
-                f"<include>{path}</include>" for path in includes)))
+            f.write(BUS_CONFIG.format(socket=BUS_SOCKET, includes="\n  ".join(extra)))
         self.bus = subprocess.Popen(["dbus-daemon", "--config-file", config, "--nofork",
                                      "--nopidfile"], stdout=subprocess.DEVNULL,
-                                    stderr=open(os.path.join(WORK, "bus.log"), "w"))
+                                    stderr=open(os.path.join(WORK, "bus.log"), "a"))
         wait_for(lambda: os.path.exists(BUS_SOCKET) or self.bus.poll() is not None,
                  "the system bus")
         if self.bus.poll() is not None:
             raise AssertionError("the system bus did not start")
-        self.start_polkit()
+
+    def restart_bus(self, servicedir=None):
+        """A new bus (everything on it goes); polkitd and the helper are not restarted."""
+        self.stop_helper()
+        self.stop_polkit()
+        self.bus.terminate()
+        self.bus.wait()
+        if os.path.exists(BUS_SOCKET):
+            os.unlink(BUS_SOCKET)
+        self.start_bus(servicedir)
 
     def has_owner(self, name):
         proc = run("dbus-send", "--system", "--print-reply", "--dest=org.freedesktop.DBus",
@@ -343,11 +368,19 @@ class World:
             raise AssertionError("the helper did not start:\n" + self.helper_output())
 
     def stop_helper(self):
+        """Stops the helper; it must exit cleanly (in sanitizer builds: without reports)."""
         if self.helper is not None:
             self.helper.terminate()
-            self.helper.wait(timeout=30)
+            status = self.helper.wait(timeout=30)
             self.helper = None
             wait_for(lambda: not self.has_owner(HELPER_NAME), "the helper to go")
+            output = self.helper_output()
+            for mark in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                         "CRITICAL", "Segmentation fault"):
+                if mark in output:
+                    raise AssertionError(f"the helper reported “{mark}”:\n{output[-4000:]}")
+            if status != 0:
+                raise AssertionError(f"the helper exited with {status}:\n{output[-4000:]}")
 
     def helper_output(self):
         with open(self.helper_log) as f:
@@ -369,15 +402,40 @@ def portierctl(binary, *args, user=None, check_status=None):
     env = dict(os.environ, LC_ALL="C.UTF-8", DBUS_SYSTEM_BUS_ADDRESS=BUS_ADDRESS,
                PORTIER_STATE_DIR=os.path.join(WORK, "state"),
                PORTIER_PROBE_SERVER="http://127.0.0.1:9/")
+
+    # Another user keeps a record of their own, in a folder of their own.
+    if user is not None:
+        env["PORTIER_STATE_DIR"] = user_state_dir(user)
     proc = run(binary, *args, check=False, env=env, user=user, timeout=120)
     if check_status is not None and proc.returncode != check_status:
         raise AssertionError(f"portierctl {args}: exit {proc.returncode}, wanted "
                              f"{check_status}\n{proc.stdout}{proc.stderr}")
     for stream in (proc.stdout, proc.stderr):
-        assert "CRITICAL" not in stream and "WARNING" not in stream, stream
+        assert "CRITICAL" not in stream, stream
+        # a failure may be logged as a warning; success must be quiet
+        assert proc.returncode != 0 or "WARNING" not in stream, stream
     if "--json" in args:
         return json.loads(proc.stdout)
     return proc
+
+
+def user_state_dir(user):
+    """A folder @user owns, for the record portierctl keeps."""
+    path = os.path.join(WORK, f"state-{user}")
+    if not os.path.isdir(path):
+        os.makedirs(path, mode=0o700)
+        os.chown(path, user, user)
+    return path
+
+
+def error_code(part):
+    """The short name of the error in a part of portierctl's JSON ("NotAuthorized"),
+    whether it comes as "error_code" or as the full D-Bus name in "error_name"."""
+    if isinstance(part.get("error_code"), str):
+        return part["error_code"]
+    if isinstance(part.get("error_name"), str):
+        return part["error_name"].rsplit(".", 1)[-1]
+    return None
 
 
 CALL_SCRIPT = r"""
