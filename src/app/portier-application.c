@@ -1,4 +1,10 @@
-/* portier-application.c
+/* portier-application.c: the app — its window, and what it keeps open in the background
+ *
+ * Some openings last only as long as Portier runs (while Portier runs, for some hours:
+ * Portier renews the router's lease and closes them in time). When the window closes
+ * with such openings, Portier keeps running in the background (g_application_hold),
+ * says so in a notification, and inside Flatpak asks the Background portal for leave.
+ * Quitting asks what to do with them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,14 +12,28 @@
 
 #include "config.h"
 
+#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "portier-application.h"
+#include "portier-background.h"
+#include "portier-catalog.h"
+#include "portier-error.h"
+#include "portier-openings-page.h"
+#include "portier-sandbox.h"
 #include "portier-window.h"
+
+#define NOTIFICATION_ID "background"
 
 struct _PortierApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  PortierLedger  *ledger;
+  PortierOpener  *opener;
+  PortierCatalog *catalog;
+  gboolean        in_background;
+  gboolean        quitting;
 };
 
 G_DEFINE_FINAL_TYPE (PortierApplication, portier_application, ADW_TYPE_APPLICATION)
@@ -28,15 +48,355 @@ portier_application_new (void)
                        NULL);
 }
 
+/**
+ * portier_application_get_ledger:
+ *
+ * Returns: (transfer none): the record of what Portier opened
+ */
+PortierLedger *
+portier_application_get_ledger (PortierApplication *self)
+{
+  g_return_val_if_fail (PORTIER_IS_APPLICATION (self), NULL);
+  return self->ledger;
+}
+
+/**
+ * portier_application_get_opener:
+ *
+ * Returns: (transfer none): what opens, renews and closes, for every window
+ */
+PortierOpener *
+portier_application_get_opener (PortierApplication *self)
+{
+  g_return_val_if_fail (PORTIER_IS_APPLICATION (self), NULL);
+  return self->opener;
+}
+
+gboolean
+portier_application_get_in_background (PortierApplication *self)
+{
+  g_return_val_if_fail (PORTIER_IS_APPLICATION (self), FALSE);
+  return self->in_background;
+}
+
+/**
+ * portier_application_list_kept:
+ *
+ * The openings that need Portier to keep running: those that close when it quits, and
+ * those open for some hours, whose router lease it renews and which it closes in time.
+ *
+ * Returns: (transfer container) (element-type PortierOpening): from the ledger
+ */
+GPtrArray *
+portier_application_list_kept (PortierApplication *self)
+{
+  GPtrArray *kept = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  GPtrArray *openings;
+
+  g_return_val_if_fail (PORTIER_IS_APPLICATION (self), kept);
+
+  if (!portier_ledger_load (self->ledger, &error))
+    {
+      g_debug ("Cannot read the ledger: %s", error->message);
+      return kept;
+    }
+
+  openings = portier_ledger_get_openings (self->ledger);
+  for (guint i = 0; i < openings->len; i++)
+    {
+      PortierOpening *opening = g_ptr_array_index (openings, i);
+
+      if (opening->state != PORTIER_OPENING_STATE_OPEN)
+        continue;
+      if ((opening->duration == PORTIER_DURATION_WHILE_RUNNING &&
+           opening->owner_pid == getpid ()) ||
+          (opening->duration == PORTIER_DURATION_UNTIL && opening->expires > now))
+        g_ptr_array_add (kept, opening);
+    }
+  return kept;
+}
+
+/* "Minecraft: Java Edition and port 7777 (UDP)" */
+static char *
+describe_kept (PortierApplication *self,
+               GPtrArray          *kept)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < kept->len; i++)
+    {
+      g_autofree char *title = NULL;
+
+      /* Read when first needed, not at start. */
+      if (self->catalog == NULL)
+        self->catalog = portier_catalog_new_default (NULL);
+      title = portier_opening_describe_title (g_ptr_array_index (kept, i), self->catalog);
+
+      if (i > 0 && i == kept->len - 1)
+        g_string_append (text, _(" and "));
+      else if (i > 0)
+        g_string_append (text, _(", "));
+      g_string_append (text, title);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* The background */
+
+static void
+background_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(PortierApplication) self = user_data;
+  g_autoptr(GNotification) notification = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (portier_background_request_finish (result, &error))
+    return;
+
+  g_debug ("Background portal: %s", error->message);
+  notification = g_notification_new (_("Portier may be stopped"));
+  g_notification_set_body (notification,
+                           _("Your computer did not allow Portier to run in the background. "
+                             "Open Portier again and keep its window open while your "
+                             "friends play."));
+  g_notification_set_default_action (notification, "app.show");
+  g_application_send_notification (G_APPLICATION (self), NOTIFICATION_ID, notification);
+}
+
+static void
+enter_background (PortierApplication *self,
+                  GPtrArray          *kept)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *what = describe_kept (self, kept);
+  g_autofree char *body = NULL;
+
+  if (self->in_background)
+    return;
+
+  self->in_background = TRUE;
+  g_application_hold (G_APPLICATION (self));
+
+  /* TRANSLATORS: %s is a list of apps or ports, e.g. "Minecraft: Java Edition" */
+  body = g_strdup_printf (_("%s stays open while Portier runs in the background."), what);
+  notification = g_notification_new (_("Portier keeps your ports open"));
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action (notification, "app.show");
+  g_notification_add_button (notification, _("Open Portier"), "app.show");
+  g_notification_add_button (notification, _("Close and Quit"), "app.close-and-quit");
+  g_application_send_notification (G_APPLICATION (self), NOTIFICATION_ID, notification);
+
+  if (portier_sandbox_is_flatpak ())
+    portier_background_request_async (
+      g_application_get_dbus_connection (G_APPLICATION (self)),
+      _("Portier keeps the ports you opened open, and closes them in time."),
+      NULL, background_cb, g_object_ref (self));
+}
+
+static void
+leave_background (PortierApplication *self)
+{
+  if (!self->in_background)
+    return;
+
+  self->in_background = FALSE;
+  g_application_withdraw_notification (G_APPLICATION (self), NOTIFICATION_ID);
+  g_application_release (G_APPLICATION (self));
+}
+
+static gboolean
+window_close_request_cb (PortierApplication *self,
+                         GtkWindow          *window)
+{
+  g_autoptr(GPtrArray) kept = portier_application_list_kept (self);
+
+  if (kept->len > 0 && !self->quitting)
+    enter_background (self, kept);
+
+  return FALSE;
+}
+
+static PortierWindow *
+show_window (PortierApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (portier_window_new (self));
+      g_signal_connect_object (window, "close-request", G_CALLBACK (window_close_request_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+
+  gtk_window_present (window);
+  leave_background (self);
+  return PORTIER_WINDOW (window);
+}
+
 static void
 portier_application_activate (GApplication *app)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  show_window (PORTIER_APPLICATION (app));
+}
 
-  if (window == NULL)
-    window = GTK_WINDOW (portier_window_new (PORTIER_APPLICATION (app)));
+/* Quitting */
 
-  gtk_window_present (window);
+typedef struct
+{
+  PortierApplication *app;
+  GStrv               ids;
+  guint               index;
+} QuitRun;
+
+static void close_next_and_quit (QuitRun *run);
+
+static void
+closed_for_quit_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  QuitRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* What cannot be closed now stays in the ledger, with this process as its owner:
+   * the next start finds it stale and closes it. */
+  if (!portier_opener_close_finish (PORTIER_OPENER (source), result, &error))
+    g_warning ("Cannot close %s: %s", run->ids[run->index], error->message);
+
+  run->index++;
+  close_next_and_quit (run);
+}
+
+static void
+close_next_and_quit (QuitRun *run)
+{
+  if (run->ids[run->index] == NULL)
+    {
+      leave_background (run->app);
+      g_application_quit (G_APPLICATION (run->app));
+      g_application_release (G_APPLICATION (run->app));
+      g_object_unref (run->app);
+      g_strfreev (run->ids);
+      g_free (run);
+      return;
+    }
+
+  portier_opener_close_async (run->app->opener, run->ids[run->index], TRUE, NULL,
+                              closed_for_quit_cb, run);
+}
+
+static void
+close_and_quit (PortierApplication *self,
+                GPtrArray          *kept)
+{
+  QuitRun *run = g_new0 (QuitRun, 1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < kept->len; i++)
+    g_strv_builder_add (builder, ((PortierOpening *) g_ptr_array_index (kept, i))->id);
+
+  self->quitting = TRUE;
+  run->app = g_object_ref (self);
+  run->ids = g_strv_builder_end (builder);
+  /* Running until everything is closed, window or not. */
+  g_application_hold (G_APPLICATION (self));
+  close_next_and_quit (run);
+}
+
+/* After the dialog is done with its parent window. */
+static void
+destroy_windows_cb (gpointer user_data)
+{
+  g_autoptr(PortierApplication) self = user_data;
+  GList *windows;
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (self))) != NULL)
+    gtk_window_destroy (windows->data);
+}
+
+static void
+quit_response_cb (AdwMessageDialog   *dialog,
+                  const char         *response,
+                  PortierApplication *self)
+{
+  g_autoptr(GPtrArray) kept = portier_application_list_kept (self);
+
+  if (g_str_equal (response, "close"))
+    close_and_quit (self, kept);
+  else if (g_str_equal (response, "background") && kept->len > 0)
+    enter_background (self, kept);
+  else
+    return;
+
+  g_idle_add_once (destroy_windows_cb, g_object_ref (self));
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  PortierApplication *self = user_data;
+  g_autoptr(GPtrArray) kept = portier_application_list_kept (self);
+  g_autofree char *what = NULL;
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+  PortierWindow *window;
+
+  if (kept->len == 0)
+    {
+      self->quitting = TRUE;
+      g_application_quit (G_APPLICATION (self));
+      return;
+    }
+
+  what = describe_kept (self, kept);
+  body = g_strdup_printf (
+    /* TRANSLATORS: %s is a list of apps or ports, e.g. "Minecraft: Java Edition" */
+    g_dngettext (GETTEXT_PACKAGE,
+                 "%s is open only while Portier runs. Quitting closes it, and your friends "
+                 "will not get through any more.",
+                 "%s are open only while Portier runs. Quitting closes them, and your "
+                 "friends will not get through any more.",
+                 kept->len),
+    what);
+
+  window = show_window (self);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (window),
+                                                       _("Close What You Opened?"), body));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "background", _("Keep Open in the _Background"),
+                                    "close", _("Close and _Quit"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "close", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (quit_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+close_and_quit_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  PortierApplication *self = user_data;
+  g_autoptr(GPtrArray) kept = portier_application_list_kept (self);
+
+  close_and_quit (self, kept);
+}
+
+static void
+show_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  show_window (PORTIER_APPLICATION (user_data));
 }
 
 static void
@@ -63,23 +423,30 @@ about_action (GSimpleAction *action,
                          NULL);
 }
 
-static void
-quit_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  g_application_quit (G_APPLICATION (user_data));
-}
-
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "quit", quit_action },
+  { "show", show_action },
+  { "close-and-quit", close_and_quit_action },
 };
+
+static void
+reconcile_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!portier_opener_reconcile_finish (PORTIER_OPENER (source), result, &error))
+    g_debug ("Cleaning up after an earlier run: %s", error->message);
+}
 
 static void
 portier_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
+  PortierApplication *self = PORTIER_APPLICATION (app);
 
   G_APPLICATION_CLASS (portier_application_parent_class)->startup (app);
 
@@ -90,6 +457,28 @@ portier_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
+                                         shortcuts_accels);
+
+  self->ledger = portier_ledger_new_default ();
+  self->opener = portier_opener_new (self->ledger);
+
+  /* Whatever an earlier run left behind (it crashed, or was stopped) is closed, and what
+   * stays open has its router leases renewed while Portier runs. */
+  portier_opener_reconcile_async (self->opener, NULL, reconcile_cb, NULL);
+  portier_opener_hold (self->opener);
+}
+
+static void
+portier_application_shutdown (GApplication *app)
+{
+  PortierApplication *self = PORTIER_APPLICATION (app);
+
+  G_APPLICATION_CLASS (portier_application_parent_class)->shutdown (app);
+
+  g_clear_object (&self->opener);
+  g_clear_object (&self->ledger);
+  g_clear_object (&self->catalog);
 }
 
 static void
@@ -99,6 +488,7 @@ portier_application_class_init (PortierApplicationClass *klass)
 
   app_class->activate = portier_application_activate;
   app_class->startup = portier_application_startup;
+  app_class->shutdown = portier_application_shutdown;
 }
 
 static void

@@ -280,7 +280,6 @@ def no_upnp_no_natpmp():
         assert report["verdict"] == "not-reachable", report
         assert_first_problem(report, "no-router-support")
         assert "unreachable" in report["codes"]
-        assert report["seconds"] < 10, report["seconds"]
 
 
 @test
@@ -348,7 +347,6 @@ def probe_server_down():
         report = net.diagnose()
         assert "probe-unavailable" in report["codes"], report["codes"]
         assert report["verdict"] == "unknown", report
-        assert report["seconds"] < 10, report["seconds"]
 
 
 @test

@@ -23,6 +23,29 @@ ui_test_wait_idle (void)
   g_main_loop_run (loop);
 }
 
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+/* Waits until @widget's window has painted a frame since now. */
+void
+ui_test_wait_painted (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gboolean painted = FALSE;
+  gulong id;
+
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, id);
+}
+
 /**
  * ui_test_save_png:
  *
@@ -47,6 +70,7 @@ ui_test_save_png (GtkWidget  *widget,
     return;
 
   ui_test_wait_idle ();
+  ui_test_wait_painted (widget);
   g_mkdir_with_parents (dir, 0755);
 
   width = gtk_widget_get_width (widget);

@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 
 void ui_test_wait_mapped   (GtkWidget  *widget);
 void ui_test_wait_idle     (void);
+void ui_test_wait_painted  (GtkWidget  *widget);
 void ui_test_save_png      (GtkWidget  *widget,
                             const char *name);
 

@@ -1,0 +1,378 @@
+/* portier-openings-page.c: "Ports I opened" — what Portier opened, from its ledger, each
+ * with a way to close it
+ *
+ * The page asks for closing (PortierOpeningsPage::close, ::close-all); whoever closes calls
+ * portier_openings_page_reload() when done.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "portier-openings-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "portier-error.h"
+#include "portier-openings-page.h"
+#include "portier-text.h"
+
+struct _PortierOpeningsPage
+{
+  GtkWidget       parent_instance;
+
+  PortierLedger  *ledger;
+  PortierCatalog *catalog;
+  guint           n_rows;
+
+  GtkStack       *stack;
+  AdwStatusPage  *error_page;
+  GtkListBox     *list_box;
+  GtkButton      *close_all_button;
+};
+
+G_DEFINE_FINAL_TYPE (PortierOpeningsPage, portier_openings_page, GTK_TYPE_WIDGET)
+
+enum {
+  SIGNAL_CLOSE,
+  SIGNAL_CLOSE_ALL,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/**
+ * portier_opening_describe_title:
+ *
+ * Returns: (transfer full): the app's name, the label given, or the port
+ */
+char *
+portier_opening_describe_title (const PortierOpening *opening,
+                                PortierCatalog       *catalog)
+{
+  g_autofree char *described = NULL;
+
+  if (opening->app_id != NULL && catalog != NULL)
+    {
+      PortierApp *app = portier_catalog_lookup (catalog, opening->app_id);
+
+      if (app != NULL)
+        return g_strdup (portier_app_get_name (app));
+    }
+  if (opening->label != NULL && opening->label[0] != '\0')
+    return g_strdup (opening->label);
+
+  described = portier_port_spec_describe (&opening->spec);
+  return portier_text_capitalize (described);
+}
+
+/**
+ * portier_opening_describe_state:
+ *
+ * Returns: (transfer full): the port, how long it stays open, and the address friends use,
+ *   one per line
+ */
+char *
+portier_opening_describe_state (const PortierOpening *opening,
+                                gint64                now)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *described = portier_port_spec_describe (&opening->spec);
+
+  g_string_append (text, described);
+  g_string_append_c (text, '\n');
+
+  switch (opening->state)
+    {
+    case PORTIER_OPENING_STATE_OPENING:
+      g_string_append (text, _("Being opened…"));
+      break;
+    case PORTIER_OPENING_STATE_CLOSING:
+      g_string_append (text, _("Being closed…"));
+      break;
+    case PORTIER_OPENING_STATE_OPEN:
+    default:
+      switch (opening->duration)
+        {
+        case PORTIER_DURATION_UNTIL:
+          {
+            g_autoptr(GDateTime) expires = g_date_time_new_from_unix_local (opening->expires);
+            g_autoptr(GDateTime) today = g_date_time_new_from_unix_local (now);
+            g_autofree char *when = NULL;
+
+            if (expires == NULL || today == NULL)
+              break;
+            if (g_date_time_get_day_of_year (expires) == g_date_time_get_day_of_year (today) &&
+                g_date_time_get_year (expires) == g_date_time_get_year (today))
+              when = g_date_time_format (expires, "%H:%M");
+            else
+              /* TRANSLATORS: a strftime format for a time on another day, e.g. "Monday 14:00" */
+              when = g_date_time_format (expires, _("%A %H:%M"));
+            /* TRANSLATORS: %s is a time, e.g. "14:00" */
+            g_string_append_printf (text, _("Open until %s, then it closes by itself"), when);
+          }
+          break;
+        case PORTIER_DURATION_UNTIL_CLOSED:
+          g_string_append (text, _("Open until you close it"));
+          break;
+        case PORTIER_DURATION_WHILE_RUNNING:
+        default:
+          g_string_append (text, _("Open while Portier is running"));
+          break;
+        }
+      break;
+    }
+
+  if (opening->external_address != NULL)
+    {
+      guint port = opening->spec.first;
+
+      for (guint i = 0; opening->mappings != NULL && i < opening->mappings->len; i++)
+        {
+          const PortierLedgerMapping *mapping = g_ptr_array_index (opening->mappings, i);
+          if (mapping->internal_port == opening->spec.first)
+            port = mapping->external_port;
+        }
+      g_string_append_c (text, '\n');
+      /* TRANSLATORS: "Friends use 203.0.113.7:25565" */
+      g_string_append_printf (text, _("Friends use %s:%u"), opening->external_address, port);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static GtkWidget *
+opening_row (PortierOpeningsPage  *self,
+             const PortierOpening *opening,
+             gint64                now)
+{
+  g_autofree char *title = portier_opening_describe_title (opening, self->catalog);
+  g_autofree char *subtitle = portier_opening_describe_state (opening, now);
+  g_autofree char *described = portier_port_spec_describe (&opening->spec);
+  g_autofree char *close_label = NULL;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button;
+  GtkWidget *spinner;
+  GtkWidget *stack;
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+
+  button = gtk_button_new_with_mnemonic (_("_Close"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  /* TRANSLATORS: the close button's name for screen readers: "Close port 25565 (TCP)
+   * for Minecraft" */
+  close_label = g_strdup_printf (_("Close %s for %s"), described, title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, close_label, -1);
+  gtk_widget_set_tooltip_text (button, close_label);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "openings.close");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", opening->id);
+
+  spinner = gtk_spinner_new ();
+  stack = gtk_stack_new ();
+  gtk_stack_add_named (GTK_STACK (stack), button, "button");
+  gtk_stack_add_named (GTK_STACK (stack), spinner, "busy");
+  gtk_stack_set_visible_child_name (GTK_STACK (stack),
+                                    opening->state == PORTIER_OPENING_STATE_OPEN ? "button"
+                                                                                : "busy");
+  gtk_spinner_set_spinning (GTK_SPINNER (spinner), opening->state != PORTIER_OPENING_STATE_OPEN);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), stack);
+
+  g_object_set_data_full (G_OBJECT (row), "portier-id", g_strdup (opening->id), g_free);
+  g_object_set_data (G_OBJECT (row), "portier-stack", stack);
+  g_object_set_data (G_OBJECT (row), "portier-spinner", spinner);
+  return row;
+}
+
+/**
+ * portier_openings_page_set_busy:
+ *
+ * Shows that the opening @id is being closed (or no longer is).
+ */
+void
+portier_openings_page_set_busy (PortierOpeningsPage *self,
+                                const char          *id,
+                                gboolean             busy)
+{
+  g_return_if_fail (PORTIER_IS_OPENINGS_PAGE (self));
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list_box));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      if (id == NULL || g_strcmp0 (g_object_get_data (G_OBJECT (row), "portier-id"), id) == 0)
+        {
+          GtkStack *stack = g_object_get_data (G_OBJECT (row), "portier-stack");
+          GtkSpinner *spinner = g_object_get_data (G_OBJECT (row), "portier-spinner");
+
+          gtk_stack_set_visible_child_name (stack, busy ? "busy" : "button");
+          gtk_spinner_set_spinning (spinner, busy);
+        }
+    }
+}
+
+/**
+ * portier_openings_page_reload:
+ *
+ * Reads the ledger again and shows what it holds.
+ */
+void
+portier_openings_page_reload (PortierOpeningsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+  GPtrArray *openings;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_return_if_fail (PORTIER_IS_OPENINGS_PAGE (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL)
+    gtk_list_box_remove (self->list_box, child);
+  self->n_rows = 0;
+
+  if (!portier_ledger_load (self->ledger, &error))
+    {
+      g_warning ("Cannot read %s: %s", portier_ledger_get_path (self->ledger), error->message);
+      adw_status_page_set_description (self->error_page, portier_error_user_message (error));
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      return;
+    }
+
+  openings = portier_ledger_get_openings (self->ledger);
+  for (guint i = 0; i < openings->len; i++)
+    {
+      gtk_list_box_append (self->list_box,
+                           opening_row (self, g_ptr_array_index (openings, i), now));
+      self->n_rows++;
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, self->n_rows > 0 ? "list" : "empty");
+  gtk_widget_set_visible (GTK_WIDGET (self->close_all_button), self->n_rows > 1);
+}
+
+guint
+portier_openings_page_get_n_rows (PortierOpeningsPage *self)
+{
+  g_return_val_if_fail (PORTIER_IS_OPENINGS_PAGE (self), 0);
+  return self->n_rows;
+}
+
+static void
+close_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  portier_openings_page_set_busy (PORTIER_OPENINGS_PAGE (widget), id, TRUE);
+  g_signal_emit (widget, signals[SIGNAL_CLOSE], 0, id);
+}
+
+static void
+close_all_response_cb (AdwMessageDialog    *dialog,
+                       const char          *response,
+                       PortierOpeningsPage *self)
+{
+  if (g_strcmp0 (response, "close") != 0)
+    return;
+
+  portier_openings_page_set_busy (self, NULL, TRUE);
+  g_signal_emit (self, signals[SIGNAL_CLOSE_ALL], 0);
+}
+
+static void
+close_all_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (
+    adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                            _("Close All Ports?"),
+                            _("People on the internet will no longer reach the apps on "
+                              "this computer. You can open them again at any time.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "close", _("Close _All"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "close", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (close_all_response_cb), widget, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+GtkWidget *
+portier_openings_page_new (PortierLedger  *ledger,
+                           PortierCatalog *catalog)
+{
+  PortierOpeningsPage *self;
+
+  g_return_val_if_fail (PORTIER_IS_LEDGER (ledger), NULL);
+
+  self = g_object_new (PORTIER_TYPE_OPENINGS_PAGE, NULL);
+  self->ledger = g_object_ref (ledger);
+  self->catalog = catalog != NULL ? g_object_ref (catalog) : NULL;
+  portier_openings_page_reload (self);
+  return GTK_WIDGET (self);
+}
+
+static void
+portier_openings_page_dispose (GObject *object)
+{
+  PortierOpeningsPage *self = PORTIER_OPENINGS_PAGE (object);
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_OPENINGS_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->ledger);
+  g_clear_object (&self->catalog);
+
+  G_OBJECT_CLASS (portier_openings_page_parent_class)->dispose (object);
+}
+
+static void
+portier_openings_page_class_init (PortierOpeningsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = portier_openings_page_dispose;
+
+  /**
+   * PortierOpeningsPage::close:
+   * @id: the opening to close
+   */
+  signals[SIGNAL_CLOSE] = g_signal_new ("close", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * PortierOpeningsPage::close-all:
+   *
+   * The person confirmed closing everything.
+   */
+  signals[SIGNAL_CLOSE_ALL] = g_signal_new ("close-all", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/portier_app/Portier/portier-openings-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PortierOpeningsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, PortierOpeningsPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, PortierOpeningsPage, list_box);
+  gtk_widget_class_bind_template_child (widget_class, PortierOpeningsPage, close_all_button);
+  gtk_widget_class_install_action (widget_class, "openings.close", "s", close_action);
+  gtk_widget_class_install_action (widget_class, "openings.close-all", NULL, close_all_action);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+portier_openings_page_init (PortierOpeningsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

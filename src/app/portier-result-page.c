@@ -1,0 +1,402 @@
+/* portier-result-page.c: it worked — the address to give friends, what to tell them, and
+ * what keeps it open
+ *
+ * A failed or partial opening goes to the troubleshooter instead; this page shows what
+ * worked, so it can also say what could not be tested.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "portier-result-page"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "portier-error.h"
+#include "portier-result-page.h"
+#include "portier-review-page.h"
+
+struct _PortierResultPage
+{
+  GtkWidget            parent_instance;
+
+  PortierPlan         *plan;
+  PortierOutcome       outcome;
+  guint                n_results;
+
+  AdwStatusPage       *status_page;
+  AdwPreferencesGroup *share_group;
+  AdwActionRow        *tell_row;
+  AdwActionRow        *keep_row;
+  AdwPreferencesGroup *steps_group;
+  GtkButton           *done_button;
+};
+
+G_DEFINE_FINAL_TYPE (PortierResultPage, portier_result_page, GTK_TYPE_WIDGET)
+
+/**
+ * portier_open_result_get_outcome:
+ *
+ * Reachable when a step of the transaction did not fail and the test from the internet got
+ * through; untested when nothing failed but the test could not run.
+ */
+PortierOutcome
+portier_open_result_get_outcome (const PortierOpenResult *result)
+{
+  if (result->error != NULL ||
+      g_strcmp0 (result->firewall_status, "failed") == 0 ||
+      g_strcmp0 (result->router_status, "failed") == 0 ||
+      g_strcmp0 (result->verify_status, "unreachable") == 0)
+    return PORTIER_OUTCOME_FAILED;
+
+  if (g_strcmp0 (result->verify_status, "reachable") == 0 ||
+      g_strcmp0 (result->verify_status, "open") == 0)
+    return PORTIER_OUTCOME_REACHABLE;
+
+  return PORTIER_OUTCOME_UNTESTED;
+}
+
+/**
+ * portier_open_result_dup_share:
+ *
+ * Returns: (transfer full) (nullable): the address and port friends connect to
+ */
+char *
+portier_open_result_dup_share (const PortierOpenResult *result)
+{
+  if (result->share != NULL && result->share[0] != '\0')
+    return g_strdup (result->share);
+  if (result->external_address == NULL)
+    return NULL;
+  if (strchr (result->external_address, ':') != NULL)
+    return g_strdup_printf ("[%s]:%u", result->external_address,
+                            result->external_port != 0 ? result->external_port
+                                                       : result->spec.first);
+  return g_strdup_printf ("%s:%u", result->external_address,
+                          result->external_port != 0 ? result->external_port
+                                                     : result->spec.first);
+}
+
+static GtkWidget *
+status_row (const char *title,
+            const char *subtitle,
+            const char *icon_name,
+            const char *css_class)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = g_object_new (GTK_TYPE_IMAGE,
+                                  "icon-name", icon_name,
+                                  "valign", GTK_ALIGN_CENTER,
+                                  "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                  NULL);
+
+  if (css_class != NULL)
+    gtk_widget_add_css_class (icon, css_class);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  if (subtitle != NULL)
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+    }
+  return row;
+}
+
+static const char *
+method_name (const char *method)
+{
+  if (g_strcmp0 (method, "natpmp") == 0)
+    return "NAT-PMP";
+  return "UPnP";
+}
+
+static void
+add_step_rows (PortierResultPage       *self,
+               const PortierOpenResult *result)
+{
+  g_autofree char *firewall_detail = NULL;
+  g_autofree char *router_title = NULL;
+  const char *firewall_title;
+  const char *firewall_icon = "emblem-ok-symbolic";
+  const char *firewall_css = "success";
+  const char *router_icon = "emblem-ok-symbolic";
+  const char *router_css = "success";
+  const char *router_detail = NULL;
+  const char *verify_title;
+  const char *verify_icon = "emblem-ok-symbolic";
+  const char *verify_css = "success";
+
+  if (g_strcmp0 (result->firewall_status, "opened") == 0)
+    {
+      firewall_title = _("This computer’s firewall lets it through");
+      if (result->firewall_backend != NULL && result->firewall_zone != NULL)
+        /* TRANSLATORS: "firewalld, zone “home”": the firewall program and its zone */
+        firewall_detail = g_strdup_printf (_("%s, zone “%s”"), result->firewall_backend,
+                                           result->firewall_zone);
+      else
+        firewall_detail = g_strdup (result->firewall_backend);
+    }
+  else if (g_strcmp0 (result->firewall_status, "already-open") == 0)
+    firewall_title = _("This computer’s firewall already let it through");
+  else if (g_strcmp0 (result->firewall_status, "not-needed") == 0)
+    firewall_title = _("This computer has no firewall in the way");
+  else if (g_strcmp0 (result->firewall_status, "failed") == 0)
+    {
+      firewall_title = _("This computer’s firewall was not changed");
+      firewall_icon = "dialog-error-symbolic";
+      firewall_css = "error";
+      if (result->firewall_command != NULL)
+        /* TRANSLATORS: %s is a command to type in a terminal */
+        firewall_detail = g_strdup_printf (_("Run this command to allow it: %s"),
+                                           result->firewall_command);
+      else if (result->firewall_error != NULL)
+        firewall_detail = g_strdup (portier_error_user_message (result->firewall_error));
+    }
+  else
+    {
+      firewall_title = _("This computer’s firewall was left as it is");
+      firewall_icon = "action-unavailable-symbolic";
+      firewall_css = "dim-label";
+      if (result->firewall_command != NULL)
+        /* TRANSLATORS: %s is a command to type in a terminal */
+        firewall_detail = g_strdup_printf (_("Portier cannot change it from here. If it "
+                                             "blocks your friends, run: %s"),
+                                           result->firewall_command);
+    }
+  adw_preferences_group_add (self->steps_group,
+                             status_row (firewall_title, firewall_detail, firewall_icon,
+                                         firewall_css));
+
+  if (g_strcmp0 (result->router_status, "mapped") == 0 ||
+      g_strcmp0 (result->router_status, "already-mapped") == 0)
+    {
+      /* TRANSLATORS: %s is how Portier talks to the router: UPnP or NAT-PMP */
+      router_title = g_strdup_printf (_("Your router passes it on to this computer (%s)"),
+                                      method_name (result->router_method));
+      if (result->external_address != NULL)
+        router_detail = result->external_address;
+    }
+  else if (g_strcmp0 (result->router_status, "failed") == 0)
+    {
+      router_title = g_strdup (_("Your router did not pass it on"));
+      router_icon = "dialog-error-symbolic";
+      router_css = "error";
+      if (result->router_error != NULL)
+        router_detail = portier_error_user_message (result->router_error);
+    }
+  else
+    {
+      router_title = g_strdup (_("Your router was left as it is"));
+      router_icon = "action-unavailable-symbolic";
+      router_css = "dim-label";
+    }
+  adw_preferences_group_add (self->steps_group,
+                             status_row (router_title, router_detail, router_icon,
+                                         router_css));
+
+  if (g_strcmp0 (result->verify_status, "reachable") == 0)
+    verify_title = _("Reachable from the internet: the test got through");
+  else if (g_strcmp0 (result->verify_status, "open") == 0)
+    verify_title = _("Reachable from the internet: a program answered the test");
+  else if (g_strcmp0 (result->verify_status, "unreachable") == 0)
+    {
+      verify_title = _("The test from the internet did not get through");
+      verify_icon = "dialog-error-symbolic";
+      verify_css = "error";
+    }
+  else if (g_strcmp0 (result->verify_status, "unavailable") == 0)
+    {
+      verify_title = _("Not tested: the test server did not answer");
+      verify_icon = "dialog-question-symbolic";
+      verify_css = "dim-label";
+    }
+  else
+    {
+      verify_title = _("Not tested from the internet");
+      verify_icon = "action-unavailable-symbolic";
+      verify_css = "dim-label";
+    }
+  adw_preferences_group_add (self->steps_group,
+                             status_row (verify_title, NULL, verify_icon, verify_css));
+}
+
+static void
+show_outcome (PortierResultPage *self)
+{
+  g_autofree char *ports = portier_plan_describe_ports (self->plan);
+  g_autofree char *description = NULL;
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_page), "outcome-good");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_page), "outcome-bad");
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_page),
+                            self->outcome == PORTIER_OUTCOME_FAILED ? "outcome-bad"
+                                                                    : "outcome-good");
+
+  switch (self->outcome)
+    {
+    case PORTIER_OUTCOME_REACHABLE:
+      adw_status_page_set_icon_name (self->status_page, "emblem-ok-symbolic");
+      adw_status_page_set_title (self->status_page, _("Your Friends Can Join Now"));
+      /* TRANSLATORS: %s is e.g. "port 25565 (TCP)" */
+      description = g_strdup_printf (_("Portier tested it from the internet: %s can be "
+                                       "reached."), ports);
+      break;
+    case PORTIER_OUTCOME_UNTESTED:
+      adw_status_page_set_icon_name (self->status_page, "emblem-ok-symbolic");
+      adw_status_page_set_title (self->status_page, _("It Should Work Now"));
+      description = g_strdup (_("Your firewall and router are set up, but Portier could not "
+                                "test it from the internet. Ask a friend to try."));
+      break;
+    case PORTIER_OUTCOME_FAILED:
+    default:
+      adw_status_page_set_icon_name (self->status_page, "dialog-warning-symbolic");
+      adw_status_page_set_title (self->status_page, _("Not Reachable Yet"));
+      description = g_strdup (_("Some of it worked, but your friends cannot get through yet."));
+      break;
+    }
+  adw_status_page_set_description (self->status_page, description);
+}
+
+/**
+ * portier_result_page_add_result:
+ *
+ * Shows the outcome of opening one of the plan's ports; the page's outcome is the worst
+ * of all.
+ */
+void
+portier_result_page_add_result (PortierResultPage       *self,
+                                const PortierOpenResult *result)
+{
+  g_autofree char *share = NULL;
+  PortierOutcome outcome;
+
+  g_return_if_fail (PORTIER_IS_RESULT_PAGE (self));
+  g_return_if_fail (result != NULL);
+
+  outcome = portier_open_result_get_outcome (result);
+  if (self->n_results == 0 || outcome > self->outcome)
+    self->outcome = outcome;
+  self->n_results++;
+
+  share = portier_open_result_dup_share (result);
+  if (share != NULL)
+    {
+      g_autofree char *described = portier_port_spec_describe (&result->spec);
+      g_autofree char *copy_label = NULL;
+      GtkWidget *row;
+      GtkWidget *copy;
+
+      row = status_row (share, described, "network-transmit-receive-symbolic", NULL);
+      gtk_widget_add_css_class (row, "share-address");
+      copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+      gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (copy, "flat");
+      gtk_widget_set_tooltip_text (copy, _("Copy Address"));
+      /* TRANSLATORS: the copy button's name for screen readers; %s is an address */
+      copy_label = g_strdup_printf (_("Copy the address %s"), share);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (copy),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, copy_label, -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "result.copy");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (copy), "s", share);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy);
+      adw_preferences_group_add (self->share_group, row);
+    }
+
+  add_step_rows (self, result);
+  show_outcome (self);
+}
+
+PortierOutcome
+portier_result_page_get_outcome (PortierResultPage *self)
+{
+  g_return_val_if_fail (PORTIER_IS_RESULT_PAGE (self), PORTIER_OUTCOME_FAILED);
+  return self->outcome;
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  const char *text = g_variant_get_string (parameter, NULL);
+  GtkWidget *overlay;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+
+  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  if (overlay != NULL)
+    {
+      /* TRANSLATORS: shown briefly after copying; %s is the address */
+      g_autofree char *title = g_strdup_printf (_("Copied %s"), text);
+      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
+    }
+}
+
+GtkWidget *
+portier_result_page_new (PortierPlan *plan)
+{
+  PortierResultPage *self;
+  PortierApp *app;
+  g_autofree char *duration = NULL;
+
+  g_return_val_if_fail (PORTIER_IS_PLAN (plan), NULL);
+
+  self = g_object_new (PORTIER_TYPE_RESULT_PAGE, NULL);
+  self->plan = g_object_ref (plan);
+
+  app = portier_plan_get_app (plan);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->tell_row),
+                                 app != NULL
+                                   ? portier_app_get_note (app)
+                                   : _("Ask them to connect to the address above in the same "
+                                       "app. It only works while your app is running."));
+
+  duration = portier_duration_describe (portier_plan_get_duration (plan),
+                                        portier_plan_get_hours (plan));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->keep_row), duration);
+  show_outcome (self);
+  return GTK_WIDGET (self);
+}
+
+static void
+portier_result_page_dispose (GObject *object)
+{
+  PortierResultPage *self = PORTIER_RESULT_PAGE (object);
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_RESULT_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->plan);
+
+  G_OBJECT_CLASS (portier_result_page_parent_class)->dispose (object);
+}
+
+static void
+portier_result_page_class_init (PortierResultPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = portier_result_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/portier_app/Portier/portier-result-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PortierResultPage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, PortierResultPage, share_group);
+  gtk_widget_class_bind_template_child (widget_class, PortierResultPage, tell_row);
+  gtk_widget_class_bind_template_child (widget_class, PortierResultPage, keep_row);
+  gtk_widget_class_bind_template_child (widget_class, PortierResultPage, steps_group);
+  gtk_widget_class_bind_template_child (widget_class, PortierResultPage, done_button);
+  gtk_widget_class_install_action (widget_class, "result.copy", "s", copy_action);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+portier_result_page_init (PortierResultPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,498 @@
+/* portier-troubleshoot-page.c: what stands between the internet and the app, layer by
+ * layer, with the first problem first and what to do about it
+ *
+ * The page shows a PortierDiagnosisReport. Its buttons say what the person wants — fix
+ * the first problem (PortierTroubleshootPage::fix) or check again
+ * (PortierTroubleshootPage::check-again) — and whoever runs the checks answers with
+ * portier_troubleshoot_page_set_checking() and portier_troubleshoot_page_set_report().
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "portier-troubleshoot-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "portier-error.h"
+#include "portier-troubleshoot-page.h"
+
+struct _PortierTroubleshootPage
+{
+  GtkWidget               parent_instance;
+
+  PortierPortSpec         spec;
+  PortierDiagnosisReport *report;
+  GCancellable           *cancellable;
+  PortierFixAction        fix_action;
+
+  GtkStack               *verdict_stack;
+  GtkSpinner             *spinner;
+  GtkImage               *verdict_icon;
+  GtkLabel               *verdict_label;
+  GtkLabel               *intro_label;
+  AdwPreferencesGroup    *first_group;
+  AdwActionRow           *first_row;
+  AdwActionRow           *fix_row;
+  GtkButton              *fix_button;
+  GtkBox                 *layers_box;
+};
+
+G_DEFINE_FINAL_TYPE (PortierTroubleshootPage, portier_troubleshoot_page, GTK_TYPE_WIDGET)
+
+enum {
+  SIGNAL_FIX,
+  SIGNAL_CHECK_AGAIN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Inside out: from the app to the internet. */
+static const PortierLayer layer_order[] = {
+  PORTIER_LAYER_APP,
+  PORTIER_LAYER_HOST_FIREWALL,
+  PORTIER_LAYER_ROUTER,
+  PORTIER_LAYER_NETWORK,
+  PORTIER_LAYER_INTERNET,
+};
+
+static const char *
+layer_title (PortierLayer layer)
+{
+  switch (layer)
+    {
+    case PORTIER_LAYER_APP:
+      return _("Your App");
+    case PORTIER_LAYER_HOST_FIREWALL:
+      return _("This Computer’s Firewall");
+    case PORTIER_LAYER_ROUTER:
+      return _("Your Router");
+    case PORTIER_LAYER_NETWORK:
+      return _("Your Internet Connection");
+    case PORTIER_LAYER_INTERNET:
+    default:
+      return _("From the Internet");
+    }
+}
+
+static void
+status_icon (PortierFindingStatus   status,
+             const char           **icon,
+             const char           **css)
+{
+  switch (status)
+    {
+    case PORTIER_FINDING_OK:
+      *icon = "emblem-ok-symbolic";
+      *css = "success";
+      break;
+    case PORTIER_FINDING_PROBLEM:
+      *icon = "dialog-error-symbolic";
+      *css = "error";
+      break;
+    case PORTIER_FINDING_WARNING:
+      *icon = "dialog-warning-symbolic";
+      *css = "warning";
+      break;
+    case PORTIER_FINDING_UNKNOWN:
+    default:
+      *icon = "dialog-question-symbolic";
+      *css = "dim-label";
+      break;
+    }
+}
+
+static const char *
+fix_label (PortierFixAction action)
+{
+  switch (action)
+    {
+    case PORTIER_FIX_OPEN_FIREWALL:
+      return _("_Allow Through the Firewall");
+    case PORTIER_FIX_ADD_MAPPING:
+      return _("_Ask the Router to Forward It");
+    case PORTIER_FIX_USE_OTHER_PORT:
+      return _("_Use Another Outside Port");
+    case PORTIER_FIX_NONE:
+    case PORTIER_FIX_CHECK_AGAIN:
+    default:
+      /* The person acts; "Check Again" is always there. */
+      return NULL;
+    }
+}
+
+static GtkWidget *
+new_icon (const char *icon_name,
+          const char *css_class)
+{
+  GtkWidget *icon = g_object_new (GTK_TYPE_IMAGE,
+                                  "icon-name", icon_name,
+                                  "valign", GTK_ALIGN_CENTER,
+                                  "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                  NULL);
+
+  gtk_widget_add_css_class (icon, css_class);
+  return icon;
+}
+
+static GtkWidget *
+text_row (const char *title,
+          const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  if (subtitle != NULL)
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+    }
+  return row;
+}
+
+static GtkWidget *
+finding_row (const PortierFinding *finding)
+{
+  const char *icon;
+  const char *css;
+  GtkWidget *row;
+
+  status_icon (finding->status, &icon, &css);
+
+  if (finding->status == PORTIER_FINDING_OK || (finding->detail == NULL && finding->fix == NULL))
+    {
+      row = text_row (finding->summary, finding->detail);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), new_icon (icon, css));
+    }
+  else
+    {
+      row = adw_expander_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), finding->summary);
+      adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), new_icon (icon, css));
+      if (finding->detail != NULL)
+        adw_expander_row_add_row (ADW_EXPANDER_ROW (row), text_row (finding->detail, NULL));
+      if (finding->fix != NULL)
+        /* TRANSLATORS: the title above what the person can do about a problem */
+        adw_expander_row_add_row (ADW_EXPANDER_ROW (row), text_row (_("What to do"),
+                                                                    finding->fix));
+    }
+
+  g_object_set_data_full (G_OBJECT (row), "portier-code", g_strdup (finding->code), g_free);
+  return row;
+}
+
+static void
+clear_layers (PortierTroubleshootPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->layers_box))) != NULL)
+    gtk_box_remove (self->layers_box, child);
+}
+
+static void
+show_verdict (PortierTroubleshootPage *self,
+              const char              *icon,
+              const char              *css,
+              const char              *text)
+{
+  gtk_spinner_stop (self->spinner);
+  gtk_stack_set_visible_child_name (self->verdict_stack, "verdict");
+  gtk_image_set_from_icon_name (self->verdict_icon, icon);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), "error");
+  gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), css);
+  gtk_label_set_text (self->verdict_label, text);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "troubleshoot.check-again", TRUE);
+}
+
+/**
+ * portier_troubleshoot_page_set_checking:
+ *
+ * The checks are running: the page says so, and forgets the last report. The previous
+ * cancellable is cancelled and replaced.
+ */
+void
+portier_troubleshoot_page_set_checking (PortierTroubleshootPage *self)
+{
+  g_autofree char *described = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (PORTIER_IS_TROUBLESHOOT_PAGE (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  g_clear_pointer (&self->report, portier_diagnosis_report_free);
+  clear_layers (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->first_group), FALSE);
+
+  described = portier_port_spec_describe (&self->spec);
+  /* TRANSLATORS: %s is e.g. "port 25565 (TCP)" */
+  text = g_strdup_printf (_("Checking every step to %s…"), described);
+  gtk_label_set_text (self->verdict_label, text);
+  gtk_stack_set_visible_child_name (self->verdict_stack, "checking");
+  gtk_spinner_start (self->spinner);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "troubleshoot.check-again", FALSE);
+}
+
+void
+portier_troubleshoot_page_set_error (PortierTroubleshootPage *self,
+                                     const GError            *error)
+{
+  g_return_if_fail (PORTIER_IS_TROUBLESHOOT_PAGE (self));
+  g_return_if_fail (error != NULL);
+
+  show_verdict (self, "dialog-question-symbolic", "warning",
+                portier_error_user_message (error));
+}
+
+void
+portier_troubleshoot_page_set_report (PortierTroubleshootPage      *self,
+                                      const PortierDiagnosisReport *report)
+{
+  const PortierFinding *first;
+  g_autofree char *described = NULL;
+  g_autofree char *verdict = NULL;
+
+  g_return_if_fail (PORTIER_IS_TROUBLESHOOT_PAGE (self));
+  g_return_if_fail (report != NULL);
+
+  g_clear_pointer (&self->report, portier_diagnosis_report_free);
+  self->report = portier_diagnosis_report_copy (report);
+  self->spec = report->spec;
+  clear_layers (self);
+
+  described = portier_port_spec_describe (&self->spec);
+  first = portier_diagnosis_report_get_first_problem (report);
+
+  switch (report->verdict)
+    {
+    case PORTIER_VERDICT_REACHABLE:
+      /* TRANSLATORS: %s is e.g. "port 25565 (TCP)" */
+      verdict = g_strdup_printf (_("Your friends can reach %s"), described);
+      show_verdict (self, "emblem-ok-symbolic", "success", verdict);
+      break;
+    case PORTIER_VERDICT_NOT_REACHABLE:
+      /* TRANSLATORS: %s is e.g. "port 25565 (TCP)" */
+      verdict = g_strdup_printf (_("Your friends cannot reach %s yet"), described);
+      show_verdict (self, "dialog-warning-symbolic", "warning", verdict);
+      break;
+    case PORTIER_VERDICT_UNKNOWN:
+    default:
+      verdict = g_strdup_printf (_("Portier could not tell for sure whether your friends can "
+                                   "reach %s"), described);
+      show_verdict (self, "dialog-question-symbolic", "warning", verdict);
+      break;
+    }
+
+  self->fix_action = PORTIER_FIX_NONE;
+  gtk_widget_set_visible (GTK_WIDGET (self->first_group), first != NULL);
+  if (first != NULL)
+    {
+      const char *label = fix_label (first->action);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->first_row), first->summary);
+      adw_action_row_set_subtitle (self->first_row, first->detail != NULL ? first->detail : "");
+      gtk_widget_set_visible (GTK_WIDGET (self->fix_row), first->fix != NULL);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->fix_row),
+                                     first->fix != NULL ? first->fix : "");
+      self->fix_action = first->action;
+      gtk_widget_set_visible (GTK_WIDGET (self->fix_button), label != NULL);
+      if (label != NULL)
+        gtk_button_set_label (self->fix_button, label);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "troubleshoot.fix", label != NULL);
+    }
+
+  for (guint l = 0; l < G_N_ELEMENTS (layer_order); l++)
+    {
+      GtkWidget *group = NULL;
+
+      for (guint i = 0; i < report->findings->len; i++)
+        {
+          const PortierFinding *finding = g_ptr_array_index (report->findings, i);
+
+          if (finding->layer != layer_order[l])
+            continue;
+          if (group == NULL)
+            {
+              group = adw_preferences_group_new ();
+              adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group),
+                                               layer_title (layer_order[l]));
+              gtk_box_append (self->layers_box, group);
+            }
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), finding_row (finding));
+        }
+    }
+}
+
+/**
+ * portier_troubleshoot_page_set_intro:
+ * @text: (nullable): what happened before, e.g. how far opening got
+ */
+void
+portier_troubleshoot_page_set_intro (PortierTroubleshootPage *self,
+                                     const char              *text)
+{
+  g_return_if_fail (PORTIER_IS_TROUBLESHOOT_PAGE (self));
+
+  gtk_label_set_text (self->intro_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->intro_label), text != NULL);
+}
+
+/**
+ * portier_troubleshoot_page_get_report:
+ *
+ * Returns: (transfer none) (nullable): the report shown
+ */
+const PortierDiagnosisReport *
+portier_troubleshoot_page_get_report (PortierTroubleshootPage *self)
+{
+  g_return_val_if_fail (PORTIER_IS_TROUBLESHOOT_PAGE (self), NULL);
+  return self->report;
+}
+
+const PortierPortSpec *
+portier_troubleshoot_page_get_spec (PortierTroubleshootPage *self)
+{
+  g_return_val_if_fail (PORTIER_IS_TROUBLESHOOT_PAGE (self), NULL);
+  return &self->spec;
+}
+
+/**
+ * portier_troubleshoot_page_get_cancellable:
+ *
+ * Returns: (transfer none): for the checks now running; cancelled when they are started
+ *   again and when the page goes away
+ */
+GCancellable *
+portier_troubleshoot_page_get_cancellable (PortierTroubleshootPage *self)
+{
+  g_return_val_if_fail (PORTIER_IS_TROUBLESHOOT_PAGE (self), NULL);
+  return self->cancellable;
+}
+
+static void
+fix_action_cb (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PortierTroubleshootPage *self = PORTIER_TROUBLESHOOT_PAGE (widget);
+  const PortierFinding *first;
+
+  if (self->report == NULL ||
+      (first = portier_diagnosis_report_get_first_problem (self->report)) == NULL)
+    return;
+
+  g_signal_emit (self, signals[SIGNAL_FIX], 0, (guint) first->action, first->code);
+}
+
+static void
+check_again_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[SIGNAL_CHECK_AGAIN], 0);
+}
+
+GtkWidget *
+portier_troubleshoot_page_new (const PortierPortSpec *spec)
+{
+  PortierTroubleshootPage *self;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  self = g_object_new (PORTIER_TYPE_TROUBLESHOOT_PAGE, NULL);
+  self->spec = *spec;
+  portier_troubleshoot_page_set_checking (self);
+  return GTK_WIDGET (self);
+}
+
+static void
+portier_troubleshoot_page_unroot (GtkWidget *widget)
+{
+  /* Leaving the page stops what it was doing. */
+  g_cancellable_cancel (PORTIER_TROUBLESHOOT_PAGE (widget)->cancellable);
+
+  GTK_WIDGET_CLASS (portier_troubleshoot_page_parent_class)->unroot (widget);
+}
+
+static void
+portier_troubleshoot_page_dispose (GObject *object)
+{
+  PortierTroubleshootPage *self = PORTIER_TROUBLESHOOT_PAGE (object);
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_TROUBLESHOOT_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_pointer (&self->report, portier_diagnosis_report_free);
+
+  G_OBJECT_CLASS (portier_troubleshoot_page_parent_class)->dispose (object);
+}
+
+static void
+portier_troubleshoot_page_finalize (GObject *object)
+{
+  PortierTroubleshootPage *self = PORTIER_TROUBLESHOOT_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (portier_troubleshoot_page_parent_class)->finalize (object);
+}
+
+static void
+portier_troubleshoot_page_class_init (PortierTroubleshootPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = portier_troubleshoot_page_dispose;
+  widget_class->unroot = portier_troubleshoot_page_unroot;
+  object_class->finalize = portier_troubleshoot_page_finalize;
+
+  /**
+   * PortierTroubleshootPage::fix:
+   * @action: the #PortierFixAction of the first problem
+   * @code: the finding's code
+   */
+  signals[SIGNAL_FIX] = g_signal_new ("fix", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                      0, NULL, NULL, NULL,
+                                      G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  /**
+   * PortierTroubleshootPage::check-again:
+   */
+  signals[SIGNAL_CHECK_AGAIN] = g_signal_new ("check-again", G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/portier_app/Portier/portier-troubleshoot-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, verdict_stack);
+  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, verdict_icon);
+  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, verdict_label);
+  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, intro_label);
+  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, first_group);
+  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, first_row);
+  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, fix_row);
+  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, fix_button);
+  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, layers_box);
+  gtk_widget_class_install_action (widget_class, "troubleshoot.fix", NULL, fix_action_cb);
+  gtk_widget_class_install_action (widget_class, "troubleshoot.check-again", NULL,
+                                   check_again_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+portier_troubleshoot_page_init (PortierTroubleshootPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

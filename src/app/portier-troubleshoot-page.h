@@ -1,0 +1,30 @@
+/* portier-troubleshoot-page.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "portier-diagnosis.h"
+
+G_BEGIN_DECLS
+
+#define PORTIER_TYPE_TROUBLESHOOT_PAGE (portier_troubleshoot_page_get_type ())
+G_DECLARE_FINAL_TYPE (PortierTroubleshootPage, portier_troubleshoot_page, PORTIER,
+                      TROUBLESHOOT_PAGE, GtkWidget)
+
+GtkWidget                    *portier_troubleshoot_page_new          (const PortierPortSpec *spec);
+const PortierPortSpec        *portier_troubleshoot_page_get_spec     (PortierTroubleshootPage *self);
+GCancellable                 *portier_troubleshoot_page_get_cancellable
+                                                                     (PortierTroubleshootPage *self);
+void                          portier_troubleshoot_page_set_intro    (PortierTroubleshootPage *self,
+                                                                      const char              *text);
+void                          portier_troubleshoot_page_set_checking (PortierTroubleshootPage *self);
+void                          portier_troubleshoot_page_set_report   (PortierTroubleshootPage *self,
+                                                                      const PortierDiagnosisReport *report);
+void                          portier_troubleshoot_page_set_error    (PortierTroubleshootPage *self,
+                                                                      const GError            *error);
+const PortierDiagnosisReport *portier_troubleshoot_page_get_report   (PortierTroubleshootPage *self);
+
+G_END_DECLS

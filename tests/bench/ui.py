@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+# The wizard's start, next to the firewall GUIs people would otherwise use: time from
+# starting the program to its first frame on screen, and its peak memory, for portier,
+# gufw (ufw's GUI) and firewall-config (firewalld's), in the same run, on the same X
+# server (Xvfb) and the same private D-Bus buses.
+# Target: Portier's time to the first frame at most a quarter of theirs. For scale, an
+# empty libadwaita window is measured too: the toolkit's own floor on this machine.
+#
+#   ui.py BUILD_DIR
+#
+# The first run of each program is reported on its own ("first", nearest to a cold start
+# this machine allows: its page cache cannot be dropped); the medians are over the runs
+# after it. Neither firewall is running: gufw reads ufw's status, firewall-config waits
+# for firewalld. Portier does not look for the home router (PORTIER_DISCOVER_ROUTER=0),
+# which it does in the background after its first frame anyway.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+BUILD = os.path.abspath(sys.argv[1])
+FIRST_FRAME = os.path.join(BUILD, "tests", "bench", "first-frame")
+PORTIER = os.path.join(BUILD, "src", "app", "portier")
+PYTHON = "/usr/bin/python3"
+RUNS = 6
+
+EMPTY_WINDOW = os.path.join(BUILD, "tests", "bench", "empty-window")
+
+PROGRAMS = [
+    ("portier", [PORTIER]),
+    # The floor: an empty libadwaita window, started as Portier starts.
+    ("empty libadwaita window", [EMPTY_WINDOW]),
+    ("gufw", [PYTHON, "/usr/share/gufw/gufw/gufw.py", "root"]),
+    ("firewall-config", [PYTHON, "/usr/bin/firewall-config"]),
+]
+
+
+def free_display():
+    for number in range(120, 180):
+        if not os.path.exists(f"/tmp/.X{number}-lock"):
+            return number
+    raise RuntimeError("no free X display number")
+
+
+def wait_for(path):
+    for _ in range(200):
+        if os.path.exists(path):
+            return
+        time.sleep(0.025)
+    raise RuntimeError(f"{path} did not appear")
+
+
+def measure(argv, env):
+    proc = subprocess.run([FIRST_FRAME, "--settle", "2", "--timeout", "60", "--", *argv],
+                          capture_output=True, text=True, env=env, timeout=120)
+    match = re.search(r"first_frame_ms=([\d.]+) peak_rss_kb=(\d+)", proc.stdout)
+    if proc.returncode != 0 or match is None:
+        raise RuntimeError(f"{argv[0]}: {proc.stdout}{proc.stderr[-2000:]}")
+    return float(match[1]), int(match[2]) / 1024
+
+
+def main():
+    for path in [FIRST_FRAME, PORTIER, EMPTY_WINDOW, "/usr/share/gufw/gufw/gufw.py", "/usr/bin/firewall-config"]:
+        if not os.path.exists(path):
+            print(f"missing {path}: build Portier, and install gufw and firewall-config")
+            return 2
+
+    work = tempfile.mkdtemp(prefix="portier-bench-ui-")
+    procs = []
+    try:
+        display = free_display()
+        procs.append(subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", "1280x1024x24",
+                                       "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL))
+        wait_for(f"/tmp/.X11-unix/X{display}")
+        buses = {}
+        for name in ("session", "system"):
+            socket = os.path.join(work, f"{name}-bus")
+            procs.append(subprocess.Popen(["dbus-daemon", "--session", "--nofork",
+                                           f"--address=unix:path={socket}"],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            wait_for(socket)
+            buses[name] = f"unix:path={socket}"
+
+        env = {
+            "PATH": "/usr/bin:/bin:/usr/sbin:/sbin",
+            "HOME": work,
+            "LANG": "C.UTF-8",
+            "DISPLAY": f":{display}",
+            "DBUS_SESSION_BUS_ADDRESS": buses["session"],
+            "DBUS_SYSTEM_BUS_ADDRESS": buses["system"],
+            "XDG_RUNTIME_DIR": work,
+            "GSETTINGS_BACKEND": "memory",
+            "GSETTINGS_SCHEMA_DIR": os.path.join(BUILD, "data"),
+            "NO_AT_BRIDGE": "1",
+            "GTK_A11Y": "none",
+            "PORTIER_STATE_DIR": os.path.join(work, "state"),
+            "PORTIER_DISCOVER_ROUTER": "0",
+        }
+
+        results = {name: [] for name, _ in PROGRAMS}
+        for _ in range(RUNS):
+            for name, argv in PROGRAMS:
+                results[name].append(measure(argv, env))
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+    def median(values):
+        return statistics.median(values)
+
+    summary = {}
+    print(f"{'program':24} {'first run':>10} {'median':>10} {'min':>8} {'peak RSS':>10}")
+    for name, _ in PROGRAMS:
+        runs = results[name]
+        frames = [ms for ms, _ in runs[1:]]
+        rss = median([mb for _, mb in runs[1:]])
+        summary[name] = median(frames)
+        print(f"{name:24} {runs[0][0]:7.0f} ms {median(frames):7.0f} ms {min(frames):5.0f} ms "
+              f"{rss:7.0f} MB")
+    print(f"(time from start to first frame; {RUNS - 1} runs after the first; peak RSS of the "
+          f"program and its children)")
+
+    met = True
+    for name, _ in PROGRAMS[2:]:
+        ratio = summary["portier"] / summary[name]
+        verdict = "met" if ratio <= 0.25 else "NOT met"
+        met = met and ratio <= 0.25
+        print(f"portier / {name}: {ratio:.0%} of its time to the first frame "
+              f"(target <= 25%) {verdict}")
+    floor = summary["empty libadwaita window"]
+    print(f"portier beyond an empty libadwaita window: {summary['portier'] - floor:+.0f} ms")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+# The wizard, end to end, in the simulated home network: the real app's pages driven by
+# tests/ui/test-e2e on the "lan" computer, with its own X server there, a real router
+# (miniupnpd) and the probe server in the internet.
+#
+#   test-wizard.py TEST_E2E PROBE_SERVER [TEST…]
+#
+# - open and close: Minecraft (Java) → open → the result page shows the router's WAN
+#   address and port, reachable from the internet; "Ports I opened" → Close, and the
+#   router, the ledger and the internet agree that nothing is left open
+# - carrier-grade NAT: the wizard ends in the troubleshooter, first problem `cgnat`,
+#   and nothing is left on the router
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testbed import Network, PYTHON, main, test  # noqa: E402
+
+TEST_E2E = os.path.abspath(sys.argv.pop(1))
+PROBE_SERVER = os.path.abspath(sys.argv.pop(1))
+PROBE_PORT = 8180
+BUILD = os.path.dirname(os.path.dirname(os.path.dirname(TEST_E2E)))
+
+
+class Home(Network):
+    """A home network with the probe server in the internet, and an X server on lan."""
+
+    def __enter__(self):
+        super().__enter__()
+        self.procs = []
+        self.state = tempfile.mkdtemp(prefix="portier-wizard-")
+        probe = self.popen("wan", PROBE_SERVER, "--listen", f"{self['PROBE_IP']}:{PROBE_PORT}",
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.procs.append(probe)
+        self.display = self.start_x()
+        self.wait_for_probe()
+        return self
+
+    def __exit__(self, *exc):
+        for proc in self.procs:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(self.state, ignore_errors=True)
+        return super().__exit__(*exc)
+
+    def start_x(self):
+        # A display number nobody uses; its lock file says who has it.
+        for number in range(180, 260):
+            if not os.path.exists(f"/tmp/.X{number}-lock"):
+                break
+        proc = self.popen("lan", "Xvfb", f":{number}", "-screen", "0", "1280x1024x24",
+                          "-nolisten", "tcp", stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+        self.procs.append(proc)
+        for _ in range(100):
+            if os.path.exists(f"/tmp/.X11-unix/X{number}"):
+                return f":{number}"
+            time.sleep(0.05)
+        raise RuntimeError("Xvfb did not start")
+
+    def wait_for_probe(self):
+        for _ in range(100):
+            if self.run("wan", PYTHON, "-c",
+                        "import socket,sys; socket.create_connection((sys.argv[1], "
+                        "int(sys.argv[2])), 0.2)", self["PROBE_IP"], str(PROBE_PORT),
+                        check=False).returncode == 0:
+                return
+            time.sleep(0.05)
+        raise RuntimeError("the probe server did not start")
+
+    def wizard(self, *args):
+        env = {
+            "DISPLAY": self.display,
+            "PORTIER_PROBE_SERVER": f"http://{self['PROBE_IP']}:{PROBE_PORT}",
+            "PORTIER_STATE_DIR": self.state,
+            "XDG_CACHE_HOME": os.path.join(self.state, "cache"),
+            "PORTIER_NETWORK_SOURCE": "kernel",
+            "GSETTINGS_BACKEND": "memory",
+            "GSETTINGS_SCHEMA_DIR": os.path.join(BUILD, "data"),
+            "GTK_A11Y": "none",
+            "NO_AT_BRIDGE": "1",
+            "ADW_DISABLE_PORTAL": "1",
+            # test-e2e makes every warning fatal itself, save the opener's expected one.
+            "G_DEBUG": "gc-friendly",
+            "PORTIER_SCREENSHOT_DIR": os.path.join(BUILD, "screenshots"),
+        }
+        proc = self.run("lan", TEST_E2E, *args, check=False, timeout=180, env=env)
+        for line in (proc.stdout + proc.stderr).splitlines():
+            if not line.startswith("# ") or "DEBUG" not in line:
+                print(f"#   {line}", flush=True)
+        assert proc.returncode == 0, f"test-e2e {' '.join(args)} exited {proc.returncode}"
+
+    def ledger_entries(self):
+        path = os.path.join(self.state, "openings.json")
+        if not os.path.exists(path):
+            return []
+        import json
+        with open(path) as f:
+            return json.load(f)["openings"]
+
+
+def portier_mappings(net):
+    return [m for m in net.router_mappings() if m["description"].startswith("Portier")]
+
+
+@test
+def open_and_close():
+    with Home("--wan", "public") as net:
+        net.wizard("open", net["PUBLIC_IP"])
+        # Closed from "Ports I opened": nothing on the router, nothing in the ledger,
+        # and the internet no longer gets through.
+        assert portier_mappings(net) == [], net.router_mappings()
+        assert net.ledger_entries() == [], net.ledger_entries()
+        assert not net.reaches(25565), "port 25565 is still reachable after closing"
+
+
+@test
+def carrier_grade_nat():
+    with Home("--wan", "cgnat") as net:
+        net.wizard("cgnat")
+        # The failed opening left nothing behind.
+        assert portier_mappings(net) == [], net.router_mappings()
+        assert net.ledger_entries() == [], net.ledger_entries()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

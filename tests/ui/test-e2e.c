@@ -1,0 +1,217 @@
+/* test-e2e.c: the whole wizard, driven through its widgets, against a real home network
+ *
+ * Run by tests/integration/test-wizard.py inside the simulated home network (the "lan"
+ * computer, with its own X server), never on its own: pressing "Open" really opens.
+ *
+ *   test-e2e open PUBLIC_ADDRESS      Minecraft (Java) → open → the result page shows
+ *                                     PUBLIC_ADDRESS:25565, reachable; then "Ports I
+ *                                     opened" → Close removes it
+ *   test-e2e cgnat                    the same, behind carrier-grade NAT: the wizard goes
+ *                                     to the troubleshooter, whose first problem is cgnat
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "portier-openings-page.h"
+#include "portier-progress-page.h"
+#include "portier-review-page.h"
+#include "portier-result-page.h"
+#include "portier-troubleshoot-page.h"
+#include "portier-welcome-page.h"
+#include "ui-test-pages.h"
+#include "ui-test-util.h"
+
+#define TIMEOUT_SECONDS 90
+
+static char *public_address;
+
+/* Every warning and critical ends the test, as G_DEBUG=fatal-warnings would, except
+ * the opener's word that an opening failed: behind carrier-grade NAT, that is the
+ * outcome the test expects. */
+static GLogWriterOutput
+log_writer (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  GLogWriterOutput output = g_log_writer_default (level, fields, n_fields, user_data);
+  const char *domain = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+      domain = fields[i].value;
+
+  if ((level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL)) &&
+      !((level & G_LOG_LEVEL_WARNING) && g_strcmp0 (domain, "portier-opener") == 0))
+    g_abort ();
+
+  return output;
+}
+
+typedef gboolean (*Condition) (PortierWindow *window);
+
+static void
+wait_for (PortierWindow *window,
+          Condition      condition,
+          const char    *what)
+{
+  gint64 end = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;
+
+  while (!condition (window))
+    {
+      if (g_get_monotonic_time () > end)
+        g_error ("waited %d s for %s; the page is a %s", TIMEOUT_SECONDS, what,
+                 G_OBJECT_TYPE_NAME (portier_window_get_page (window)));
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+}
+
+static gboolean
+outcome_shown (PortierWindow *window)
+{
+  GtkWidget *page = portier_window_get_page (window);
+
+  return PORTIER_IS_RESULT_PAGE (page) || PORTIER_IS_TROUBLESHOOT_PAGE (page);
+}
+
+static gboolean
+report_shown (PortierWindow *window)
+{
+  GtkWidget *page = portier_window_get_page (window);
+
+  return PORTIER_IS_TROUBLESHOOT_PAGE (page) &&
+         portier_troubleshoot_page_get_report (PORTIER_TROUBLESHOOT_PAGE (page)) != NULL;
+}
+
+static gboolean
+nothing_open (PortierWindow *window)
+{
+  GtkWidget *page = portier_window_get_page (window);
+
+  return PORTIER_IS_OPENINGS_PAGE (page) &&
+         portier_openings_page_get_n_rows (PORTIER_OPENINGS_PAGE (page)) == 0;
+}
+
+/* Choose Minecraft (Java), keep the defaults, and press "Open Port". */
+static PortierWindow *
+open_minecraft (void)
+{
+  PortierWindow *window = ui_test_window_new (800, 700);
+  GtkWidget *page;
+  GtkWidget *progress;
+
+  ui_test_show_page (window, "review");
+  page = portier_window_get_page (window);
+  ui_test_click (ui_test_child (page, PORTIER_TYPE_REVIEW_PAGE, "open_button"));
+
+  progress = portier_window_get_page (window);
+  g_assert_true (PORTIER_IS_PROGRESS_PAGE (progress));
+  wait_for (window, outcome_shown, "the outcome of opening");
+  return window;
+}
+
+static void
+test_open_and_close (void)
+{
+  PortierWindow *window = open_minecraft ();
+  GtkWidget *page = portier_window_get_page (window);
+  g_autofree char *share = g_strdup_printf ("%s:25565", public_address);
+  GtkWidget *row;
+
+  if (PORTIER_IS_TROUBLESHOOT_PAGE (page))
+    {
+      wait_for (window, report_shown, "the troubleshooter's report");
+      g_error ("opening failed; the troubleshooter's first problem: %s",
+               portier_diagnosis_report_get_first_problem (
+                 portier_troubleshoot_page_get_report (PORTIER_TROUBLESHOOT_PAGE (page)))->code);
+    }
+
+  g_assert_cmpint (portier_result_page_get_outcome (PORTIER_RESULT_PAGE (page)), ==,
+                   PORTIER_OUTCOME_REACHABLE);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (
+                     ui_test_child (page, PORTIER_TYPE_RESULT_PAGE, "status_page"))), ==,
+                   "Your Friends Can Join Now");
+  /* The router's WAN address, with the port, is the address to give friends. */
+  row = ui_test_find_row (ui_test_child (page, PORTIER_TYPE_RESULT_PAGE, "share_group"), share);
+  g_assert_nonnull (row);
+  g_assert_nonnull (ui_test_find_row (ui_test_child (page, PORTIER_TYPE_RESULT_PAGE,
+                                                     "steps_group"),
+                                      "Reachable from the internet: the test got through"));
+  ui_test_save_png (GTK_WIDGET (window), "e2e-result");
+
+  /* Ports I opened: it is there, and "Close" removes it. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.openings", NULL);
+  page = portier_window_get_page (window);
+  g_assert_true (PORTIER_IS_OPENINGS_PAGE (page));
+  g_assert_cmpuint (portier_openings_page_get_n_rows (PORTIER_OPENINGS_PAGE (page)), ==, 1);
+  row = ui_test_find_row (page, "Minecraft: Java Edition");
+  g_assert_nonnull (row);
+  ui_test_click (ui_test_find_type (row, GTK_TYPE_BUTTON));
+  wait_for (window, nothing_open, "the opening to be closed");
+
+  ui_test_window_destroy (window);
+}
+
+static void
+test_cgnat (void)
+{
+  PortierWindow *window = open_minecraft ();
+  const PortierDiagnosisReport *report;
+  const PortierFinding *first;
+  GtkWidget *page;
+
+  g_assert_true (PORTIER_IS_TROUBLESHOOT_PAGE (portier_window_get_page (window)));
+  wait_for (window, report_shown, "the troubleshooter's report");
+  page = portier_window_get_page (window);
+  report = portier_troubleshoot_page_get_report (PORTIER_TROUBLESHOOT_PAGE (page));
+  first = portier_diagnosis_report_get_first_problem (report);
+  g_assert_nonnull (first);
+  g_assert_cmpstr (first->code, ==, "cgnat");
+
+  /* What the person reads is that finding, first. */
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+                     ui_test_child (page, PORTIER_TYPE_TROUBLESHOOT_PAGE, "first_row"))), ==,
+                   first->summary);
+  ui_test_save_png (GTK_WIDGET (window), "e2e-cgnat");
+
+  ui_test_window_destroy (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *scenario;
+
+  g_log_set_writer_func (log_writer, NULL, NULL);
+  ui_test_init (&argc, &argv);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
+
+  if (argc < 2)
+    {
+      g_printerr ("usage: test-e2e open PUBLIC_ADDRESS | cgnat\n");
+      return 2;
+    }
+  scenario = argv[1];
+
+  if (g_str_equal (scenario, "open") && argc == 3)
+    {
+      public_address = argv[2];
+      g_test_add_func ("/e2e/open-and-close", test_open_and_close);
+    }
+  else if (g_str_equal (scenario, "cgnat"))
+    {
+      g_test_add_func ("/e2e/cgnat", test_cgnat);
+    }
+  else
+    {
+      g_printerr ("unknown scenario %s\n", scenario);
+      return 2;
+    }
+
+  return g_test_run ();
+}

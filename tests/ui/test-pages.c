@@ -1,0 +1,754 @@
+/* test-pages.c: each page of the wizard, driven through its real widgets
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <adwaita.h>
+
+#include "portier-choose-page.h"
+#include "portier-details-page.h"
+#include "portier-explainer-page.h"
+#include "portier-openings-page.h"
+#include "portier-plan.h"
+#include "portier-progress-page.h"
+#include "portier-result-page.h"
+#include "portier-review-page.h"
+#include "portier-troubleshoot-page.h"
+#include "portier-welcome-page.h"
+#include "ui-test-pages.h"
+#include "ui-test-util.h"
+
+typedef struct
+{
+  PortierWindow *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->window = ui_test_window_new (800, 700);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  ui_test_window_destroy (fixture->window);
+  ui_test_state_dir_clear ();
+}
+
+static GtkWidget *
+page_child (Fixture    *fixture,
+            GType       type,
+            const char *name)
+{
+  GtkWidget *page = portier_window_get_page (fixture->window);
+
+  g_assert_true (G_TYPE_CHECK_INSTANCE_TYPE (page, type));
+  return ui_test_child (page, type, name);
+}
+
+/* Welcome: three ways in, and the network found in the background. */
+static void
+test_welcome (Fixture       *fixture,
+              gconstpointer  data)
+{
+  GtkWidget *page = portier_window_get_page (fixture->window);
+  GtkWidget *network_row;
+
+  g_assert_true (PORTIER_IS_WELCOME_PAGE (page));
+  g_assert_nonnull (ui_test_find_row (page, "Let someone reach an app"));
+  g_assert_nonnull (ui_test_find_row (page, "Find out why someone can’t connect"));
+  g_assert_nonnull (ui_test_find_row (page, "Ports I opened"));
+  g_assert_false (gtk_widget_get_visible (ui_test_child (GTK_WIDGET (fixture->window),
+                                                         PORTIER_TYPE_WINDOW, "back_button")));
+
+  /* The network is read without blocking; the row follows when it is known. */
+  network_row = ui_test_child (page, PORTIER_TYPE_WELCOME_PAGE, "network_row");
+  for (guint i = 0; i < 50 && portier_welcome_page_get_network (PORTIER_WELCOME_PAGE (page)) == NULL; i++)
+    ui_test_wait_idle ();
+  g_assert_nonnull (portier_welcome_page_get_network (PORTIER_WELCOME_PAGE (page)));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (network_row)), !=, "Checking…");
+
+  /* Each way in leads to its page, and back. */
+  gtk_widget_activate (ui_test_find_row (page, "Let someone reach an app"));
+  g_assert_true (PORTIER_IS_CHOOSE_PAGE (portier_window_get_page (fixture->window)));
+  g_assert_cmpint (portier_choose_page_get_purpose (
+                     PORTIER_CHOOSE_PAGE (portier_window_get_page (fixture->window))), ==,
+                   PORTIER_CHOOSE_FOR_OPENING);
+  g_assert_true (portier_window_go_back (fixture->window));
+
+  gtk_widget_activate (ui_test_find_row (page, "Find out why someone can’t connect"));
+  g_assert_cmpint (portier_choose_page_get_purpose (
+                     PORTIER_CHOOSE_PAGE (portier_window_get_page (fixture->window))), ==,
+                   PORTIER_CHOOSE_FOR_TROUBLESHOOTING);
+  g_assert_true (portier_window_go_back (fixture->window));
+
+  gtk_widget_activate (ui_test_find_row (page, "Ports I opened"));
+  g_assert_true (PORTIER_IS_OPENINGS_PAGE (portier_window_get_page (fixture->window)));
+  g_assert_true (portier_window_go_back (fixture->window));
+  g_assert_false (portier_window_go_back (fixture->window));
+  g_assert_true (portier_window_get_page (fixture->window) == page);
+}
+
+/* Search the catalog for Minecraft, pick it, see its port and purpose. */
+static void
+test_choose_minecraft (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkWidget *apps_list;
+  GtkWidget *row;
+  GtkWidget *ports_group;
+  GtkWidget *port_row;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "wizard.reach-app", NULL);
+  apps_list = page_child (fixture, PORTIER_TYPE_CHOOSE_PAGE, "apps_list");
+  g_assert_nonnull (ui_test_find_row (apps_list, "Terraria"));
+
+  gtk_editable_set_text (GTK_EDITABLE (page_child (fixture, PORTIER_TYPE_CHOOSE_PAGE,
+                                                   "search_entry")), "Minecraft");
+  ui_test_wait_idle ();
+
+  /* Only the matches are left. */
+  g_assert_null (ui_test_find_row (apps_list, "Terraria"));
+  g_assert_nonnull (ui_test_find_row (apps_list, "Minecraft: Bedrock Edition"));
+  row = ui_test_find_row (apps_list, "Minecraft: Java Edition");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "port 25565 (TCP)");
+
+  gtk_widget_activate (row);
+  g_assert_true (PORTIER_IS_DETAILS_PAGE (portier_window_get_page (fixture->window)));
+  ui_test_wait_idle ();
+
+  ports_group = page_child (fixture, PORTIER_TYPE_DETAILS_PAGE, "ports_group");
+  port_row = ui_test_find_row (ports_group, "Port 25565 (TCP)");
+  g_assert_nonnull (port_row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (port_row)), ==,
+                   "Players joining your world");
+  /* The home-network-only console port is shown as staying closed. */
+  g_assert_true (ui_test_is_shown (page_child (fixture, PORTIER_TYPE_DETAILS_PAGE, "lan_group")));
+  g_assert_nonnull (ui_test_find_row (page_child (fixture, PORTIER_TYPE_DETAILS_PAGE,
+                                                  "lan_group"), "Port 25575 (TCP)"));
+  /* Low risk: no warning, nothing to confirm. */
+  g_assert_false (ui_test_is_shown (page_child (fixture, PORTIER_TYPE_DETAILS_PAGE,
+                                                "risk_group")));
+  g_assert_nonnull (ui_test_find_row (page_child (fixture, PORTIER_TYPE_DETAILS_PAGE,
+                                                  "about_group"), "TCP"));
+  g_assert_true (gtk_widget_is_sensitive (page_child (fixture, PORTIER_TYPE_DETAILS_PAGE,
+                                                      "continue_button")));
+  g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (
+                     ui_test_child (GTK_WIDGET (fixture->window), PORTIER_TYPE_WINDOW,
+                                    "window_title"))), ==, "Minecraft: Java Edition");
+}
+
+/* Enter in the search box picks the first match. */
+static void
+test_choose_search_enter (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GtkWidget *search;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "wizard.reach-app", NULL);
+  search = page_child (fixture, PORTIER_TYPE_CHOOSE_PAGE, "search_entry");
+  gtk_editable_set_text (GTK_EDITABLE (search), "terraria");
+  ui_test_wait_idle ();
+  ui_test_activate_entry (search);
+  g_assert_true (PORTIER_IS_DETAILS_PAGE (portier_window_get_page (fixture->window)));
+  g_assert_cmpstr (portier_plan_get_title (portier_details_page_get_plan (
+                     PORTIER_DETAILS_PAGE (portier_window_get_page (fixture->window)))), ==,
+                   "Terraria");
+}
+
+/* A search without a match says what to do instead. */
+static void
+test_choose_no_match (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GtkWidget *label;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "wizard.reach-app", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (page_child (fixture, PORTIER_TYPE_CHOOSE_PAGE,
+                                                   "search_entry")), "zzzz no such app");
+  ui_test_wait_idle ();
+  label = page_child (fixture, PORTIER_TYPE_CHOOSE_PAGE, "no_match_label");
+  g_assert_true (ui_test_is_shown (label));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "“zzzz no such app”"));
+  g_assert_false (ui_test_is_shown (page_child (fixture, PORTIER_TYPE_CHOOSE_PAGE,
+                                                "apps_list")));
+}
+
+/* "Another port…": what the parser says about bad input is what the person reads. */
+static void
+test_choose_other_port (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  static const char * const bad[] = { "70000", "abc", "80-70", "25565/sctp", "", NULL };
+  GtkWidget *entry;
+  GtkWidget *error_label;
+  PortierPlan *plan;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "wizard.reach-app", NULL);
+  entry = page_child (fixture, PORTIER_TYPE_CHOOSE_PAGE, "port_entry");
+  error_label = page_child (fixture, PORTIER_TYPE_CHOOSE_PAGE, "port_error_label");
+
+  for (guint i = 0; bad[i] != NULL; i++)
+    {
+      g_autoptr(GError) expected = NULL;
+      g_autoptr(PortierPortSpec) spec = portier_port_spec_parse (bad[i], &expected);
+
+      g_assert_null (spec);
+      gtk_editable_set_text (GTK_EDITABLE (entry), bad[i]);
+      ui_test_activate_entry (entry);
+
+      g_assert_true (PORTIER_IS_CHOOSE_PAGE (portier_window_get_page (fixture->window)));
+      g_assert_true (ui_test_is_shown (error_label));
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==, expected->message);
+      g_assert_true (gtk_widget_has_css_class (entry, "error"));
+    }
+
+  /* Typing again clears the complaint. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "19132/ud");
+  g_assert_false (gtk_widget_get_visible (error_label));
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "19132/udp");
+  ui_test_activate_entry (entry);
+  g_assert_true (PORTIER_IS_DETAILS_PAGE (portier_window_get_page (fixture->window)));
+  plan = portier_details_page_get_plan (PORTIER_DETAILS_PAGE (portier_window_get_page (
+                                                               fixture->window)));
+  g_assert_cmpuint (portier_plan_get_ports (plan)->len, ==, 1);
+  g_assert_cmpuint (g_array_index (portier_plan_get_ports (plan), PortierAppPort, 0).spec.first,
+                    ==, 19132);
+  g_assert_cmpint (portier_plan_get_protocols (plan), ==, PORTIER_PROTOCOL_UDP);
+  g_assert_nonnull (ui_test_find_row (page_child (fixture, PORTIER_TYPE_DETAILS_PAGE,
+                                                  "about_group"), "UDP"));
+}
+
+/* "Running on this computer now" lists a program that listens, by name. */
+static void
+test_choose_running (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GSocketAddress) any = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *comm = NULL;
+  GtkWidget *running;
+  GtkWidget *row = NULL;
+  guint16 port;
+
+  any = g_inet_socket_address_new_from_string ("0.0.0.0", 0);
+  g_socket_listener_add_address (listener, any, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &bound, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_assert_true (g_file_get_contents ("/proc/self/comm", &comm, NULL, NULL));
+  g_strstrip (comm);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "wizard.reach-app", NULL);
+  running = page_child (fixture, PORTIER_TYPE_CHOOSE_PAGE, "running_list");
+  for (guint i = 0; i < 50 && ui_test_find_row (running, "Looking for running programs…"); i++)
+    ui_test_wait_idle ();
+
+  expected = g_strdup_printf ("port %u (TCP)", port);
+  for (GtkWidget *child = gtk_widget_get_first_child (running);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (ADW_IS_ACTION_ROW (child) &&
+        g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (child)), expected) == 0)
+      row = child;
+
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, comm);
+
+  gtk_widget_activate (row);
+  g_assert_true (PORTIER_IS_DETAILS_PAGE (portier_window_get_page (fixture->window)));
+  g_assert_cmpstr (portier_plan_get_title (portier_details_page_get_plan (
+                     PORTIER_DETAILS_PAGE (portier_window_get_page (fixture->window)))), ==,
+                   comm);
+}
+
+/* Port 22: the risk warning, in the core's words, and a confirmation before going on. */
+static void
+test_details_risk (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  PortierPortSpec spec = { 22, 22, PORTIER_PROTOCOL_TCP };
+  g_autoptr(PortierPlan) plan = portier_plan_new_for_port (&spec, NULL, NULL);
+  const char *reason = NULL;
+  GtkWidget *risk_row;
+  GtkWidget *confirm;
+  gboolean confirmed = FALSE;
+
+  g_assert_cmpint (portier_port_spec_get_risk (&spec, &reason), ==, PORTIER_RISK_HIGH);
+  portier_window_push_page (fixture->window,
+                            portier_details_page_new (plan, PORTIER_DURATION_WHILE_RUNNING, 4),
+                            "Port details");
+  ui_test_wait_idle ();
+
+  g_assert_true (ui_test_is_shown (page_child (fixture, PORTIER_TYPE_DETAILS_PAGE,
+                                               "risk_group")));
+  risk_row = page_child (fixture, PORTIER_TYPE_DETAILS_PAGE, "risk_row");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (risk_row)), ==, reason);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (risk_row)), ==,
+                   "Strangers will try to get in through this port");
+
+  /* Nothing goes on before the person says they understand. */
+  g_signal_connect_swapped (portier_window_get_page (fixture->window), "confirmed",
+                            G_CALLBACK (ui_test_set_true), &confirmed);
+  g_assert_false (gtk_widget_is_sensitive (page_child (fixture, PORTIER_TYPE_DETAILS_PAGE,
+                                                       "continue_button")));
+  confirm = page_child (fixture, PORTIER_TYPE_DETAILS_PAGE, "confirm_check");
+  gtk_widget_activate (page_child (fixture, PORTIER_TYPE_DETAILS_PAGE, "confirm_row"));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (confirm)));
+  g_assert_true (gtk_widget_is_sensitive (page_child (fixture, PORTIER_TYPE_DETAILS_PAGE,
+                                                      "continue_button")));
+  g_assert_false (confirmed);
+  ui_test_click (page_child (fixture, PORTIER_TYPE_DETAILS_PAGE, "continue_button"));
+  g_assert_true (confirmed);
+}
+
+/* How long: the default comes from GSettings, the choice goes out with the plan and is
+ * remembered as the next default. */
+static void
+test_details_duration (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.portier_app.Portier");
+  g_autofree char *remembered = NULL;
+  PortierPlan *plan;
+  GtkWidget *search;
+  GtkWidget *spin;
+
+  g_settings_set_string (settings, "default-duration", "hours");
+  g_settings_set_uint (settings, "duration-hours", 6);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "wizard.reach-app", NULL);
+  search = page_child (fixture, PORTIER_TYPE_CHOOSE_PAGE, "search_entry");
+  gtk_editable_set_text (GTK_EDITABLE (search), "terraria");
+  ui_test_wait_idle ();
+  ui_test_activate_entry (search);
+  plan = portier_details_page_get_plan (PORTIER_DETAILS_PAGE (portier_window_get_page (
+                                                               fixture->window)));
+
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (
+    page_child (fixture, PORTIER_TYPE_DETAILS_PAGE, "hours_check"))));
+  spin = page_child (fixture, PORTIER_TYPE_DETAILS_PAGE, "hours_spin");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 6);
+  g_assert_true (gtk_widget_is_sensitive (spin));
+
+  gtk_widget_activate (page_child (fixture, PORTIER_TYPE_DETAILS_PAGE, "until_closed_row"));
+  g_assert_false (gtk_widget_is_sensitive (spin));
+  ui_test_click (page_child (fixture, PORTIER_TYPE_DETAILS_PAGE, "continue_button"));
+
+  /* On to the review, which says what was chosen. */
+  g_assert_cmpint (portier_plan_get_duration (plan), ==, PORTIER_DURATION_UNTIL_CLOSED);
+  g_assert_true (PORTIER_IS_REVIEW_PAGE (portier_window_get_page (fixture->window)));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+                     page_child (fixture, PORTIER_TYPE_REVIEW_PAGE, "duration_row"))), ==,
+                   "It stays open until you close it, even after you quit Portier.");
+  remembered = g_settings_get_string (settings, "default-duration");
+  g_assert_cmpstr (remembered, ==, "until-closed");
+  g_settings_reset (settings, "default-duration");
+  g_settings_reset (settings, "duration-hours");
+}
+
+/* Review: the plan step by step, the password prompt announced. */
+static void
+test_review (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GtkWidget *steps;
+  GtkWidget *firewall;
+
+  ui_test_show_page (fixture->window, "review");
+  steps = page_child (fixture, PORTIER_TYPE_REVIEW_PAGE, "steps_group");
+  firewall = ui_test_find_row (steps, "Allow port 25565 (TCP) through this computer’s firewall");
+  g_assert_nonnull (firewall);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (firewall)), ==,
+                   "You will be asked for your password.");
+  g_assert_nonnull (ui_test_find_row (steps,
+                                      "Ask your router to send port 25565 (TCP) to this computer"));
+  g_assert_nonnull (ui_test_find_row (steps, "Test from the internet"));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (page_child (fixture,
+                                                                 PORTIER_TYPE_REVIEW_PAGE,
+                                                                 "open_button"))), ==,
+                   "_Open Port");
+}
+
+/* Progress: each step as it is reported; no way back but "Stop", which cancels. */
+static void
+test_progress (Fixture       *fixture,
+               gconstpointer  data)
+{
+  PortierProgressPage *page;
+  GCancellable *cancellable;
+  GtkWidget *steps;
+  GtkWidget *row;
+
+  /* The page as the window shows it while the opener runs; the opener itself runs only
+   * in the simulated home network (test-e2e), never on this machine. */
+  ui_test_show_page (fixture->window, "review");
+  page = PORTIER_PROGRESS_PAGE (portier_progress_page_new (
+    portier_review_page_get_plan (PORTIER_REVIEW_PAGE (portier_window_get_page (
+                                                         fixture->window)))));
+  portier_window_push_page (fixture->window, GTK_WIDGET (page), "Opening");
+  g_assert_true (PORTIER_IS_PROGRESS_PAGE (page));
+
+  steps = page_child (fixture, PORTIER_TYPE_PROGRESS_PAGE, "steps_group");
+  row = ui_test_find_row (steps, "This computer’s firewall");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Waiting");
+
+  portier_progress_page_set_step (page, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_RUNNING,
+                                  "Asking for your password…");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Asking for your password…");
+  g_assert_nonnull (ui_test_find_type (row, GTK_TYPE_SPINNER));
+  g_assert_true (ui_test_is_shown (ui_test_find_type (row, GTK_TYPE_SPINNER)));
+  portier_progress_page_set_step (page, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_DONE, NULL);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Done");
+  g_assert_false (ui_test_is_shown (ui_test_find_type (row, GTK_TYPE_SPINNER)));
+  g_assert_cmpint (portier_progress_page_get_step_status (page, PORTIER_STEP_FIREWALL), ==,
+                   PORTIER_STEP_STATUS_DONE);
+
+  /* Going back would leave it half-open: only "Stop" is offered. */
+  g_assert_false (gtk_widget_is_sensitive (ui_test_child (GTK_WIDGET (fixture->window),
+                                                          PORTIER_TYPE_WINDOW, "back_button")));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "wizard.back", NULL);
+  g_assert_true (portier_window_get_page (fixture->window) == GTK_WIDGET (page));
+
+  cancellable = portier_progress_page_get_cancellable (page);
+  g_assert_false (g_cancellable_is_cancelled (cancellable));
+  ui_test_click (page_child (fixture, PORTIER_TYPE_PROGRESS_PAGE, "cancel_button"));
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+}
+
+/* Leaving a page cancels its work: the page is gone, its cancellable cancelled. */
+static void
+test_leaving_cancels (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GtkWidget *page;
+  GCancellable *cancellable;
+
+  ui_test_show_page (fixture->window, "troubleshoot");
+  page = portier_window_get_page (fixture->window);
+  portier_troubleshoot_page_set_checking (PORTIER_TROUBLESHOOT_PAGE (page));
+  cancellable = g_object_ref (portier_troubleshoot_page_get_cancellable (
+                                PORTIER_TROUBLESHOOT_PAGE (page)));
+  g_object_add_weak_pointer (G_OBJECT (page), (gpointer *) &page);
+
+  g_assert_true (portier_window_go_back (fixture->window));
+  for (guint i = 0; i < 20 && page != NULL; i++)
+    ui_test_wait_idle ();
+  g_assert_null (page);
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  g_object_unref (cancellable);
+}
+
+/* Result: the address to give, a copy button that copies it, what to tell friends. */
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **text = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_result (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GtkWidget *share_row;
+  GtkWidget *copy;
+  g_autofree char *copied = NULL;
+  GdkClipboard *clipboard;
+
+  ui_test_show_page (fixture->window, "result");
+  g_assert_cmpint (portier_result_page_get_outcome (PORTIER_RESULT_PAGE (
+                     portier_window_get_page (fixture->window))), ==,
+                   PORTIER_OUTCOME_REACHABLE);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (
+                     page_child (fixture, PORTIER_TYPE_RESULT_PAGE, "status_page"))), ==,
+                   "Your Friends Can Join Now");
+
+  share_row = ui_test_find_row (page_child (fixture, PORTIER_TYPE_RESULT_PAGE, "share_group"),
+                                "203.0.113.7:25565");
+  g_assert_nonnull (share_row);
+  g_assert_nonnull (ui_test_find_row (page_child (fixture, PORTIER_TYPE_RESULT_PAGE,
+                                                  "steps_group"),
+                                      "Reachable from the internet: the test got through"));
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+                              page_child (fixture, PORTIER_TYPE_RESULT_PAGE, "tell_row"))),
+                            "Multiplayer"));
+
+  copy = ui_test_find_type (share_row, GTK_TYPE_BUTTON);
+  g_assert_nonnull (copy);
+  ui_test_click (copy);
+  clipboard = gtk_widget_get_clipboard (copy);
+  gdk_clipboard_read_text_async (clipboard, NULL, clipboard_read_cb, &copied);
+  while (copied == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (copied, ==, "203.0.113.7:25565");
+
+  /* "Done" goes home. */
+  ui_test_click (page_child (fixture, PORTIER_TYPE_RESULT_PAGE, "done_button"));
+  g_assert_true (PORTIER_IS_WELCOME_PAGE (portier_window_get_page (fixture->window)));
+}
+
+/* The outcome of an opening decides where the wizard goes. */
+static void
+test_result_outcome (void)
+{
+  static const struct
+  {
+    const char     *verify;
+    const char     *router;
+    PortierOutcome  outcome;
+  } cases[] = {
+    { "reachable", "mapped", PORTIER_OUTCOME_REACHABLE },
+    { "open", "already-mapped", PORTIER_OUTCOME_REACHABLE },
+    { "unavailable", "mapped", PORTIER_OUTCOME_UNTESTED },
+    { "skipped", "mapped", PORTIER_OUTCOME_UNTESTED },
+    { "unreachable", "mapped", PORTIER_OUTCOME_FAILED },
+    { "skipped", "failed", PORTIER_OUTCOME_FAILED },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      PortierOpenResult *result = ui_test_open_result_new (cases[i].verify);
+      g_autofree char *share = NULL;
+
+      g_free (result->router_status);
+      result->router_status = g_strdup (cases[i].router);
+      g_assert_cmpint (portier_open_result_get_outcome (result), ==, cases[i].outcome);
+
+      g_clear_pointer (&result->share, g_free);
+      result->external_address = (g_free (result->external_address), g_strdup ("2001:db8::7"));
+      share = portier_open_result_dup_share (result);
+      g_assert_cmpstr (share, ==, "[2001:db8::7]:25565");
+      ui_test_open_result_free (result);
+    }
+}
+
+/* Troubleshooter: carrier-grade NAT is the first problem, in the core's words, with the
+ * exact words of what to do and no button (only the provider can fix it). */
+static void
+test_troubleshoot_cgnat (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  static const char * const codes[] = {
+    "listening", "host-firewall-open", "mapping-present", "cgnat", "unreachable", NULL
+  };
+  g_autoptr(PortierDiagnosisReport) report = ui_test_report_new (codes);
+  const PortierFinding *first = portier_diagnosis_report_get_first_problem (report);
+  PortierTroubleshootPage *page;
+  GtkWidget *first_row;
+  GtkWidget *layers;
+
+  g_assert_cmpstr (first->code, ==, "cgnat");
+  ui_test_show_page (fixture->window, "troubleshoot");
+  page = PORTIER_TROUBLESHOOT_PAGE (portier_window_get_page (fixture->window));
+  g_assert_cmpstr (portier_diagnosis_report_get_first_problem (
+                     portier_troubleshoot_page_get_report (page))->code, ==, "cgnat");
+
+  first_row = page_child (fixture, PORTIER_TYPE_TROUBLESHOOT_PAGE, "first_row");
+  g_assert_true (ui_test_is_shown (first_row));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first_row)), ==,
+                   first->summary);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+                     page_child (fixture, PORTIER_TYPE_TROUBLESHOOT_PAGE, "fix_row"))), ==,
+                   first->fix);
+  g_assert_false (ui_test_is_shown (page_child (fixture, PORTIER_TYPE_TROUBLESHOOT_PAGE,
+                                                "fix_button")));
+
+  /* Every finding, under its layer. */
+  layers = page_child (fixture, PORTIER_TYPE_TROUBLESHOOT_PAGE, "layers_box");
+  for (guint i = 0; i < report->findings->len; i++)
+    {
+      const PortierFinding *finding = g_ptr_array_index (report->findings, i);
+      g_assert_nonnull (ui_test_find_row (layers, finding->summary));
+    }
+  g_assert_nonnull (ui_test_find_type (layers, ADW_TYPE_PREFERENCES_GROUP));
+  g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (
+                     ui_test_find_type (layers, ADW_TYPE_PREFERENCES_GROUP))), ==, "Your App");
+}
+
+/* A problem Portier can fix gets a button, which says which fix. */
+static void
+on_fix (PortierTroubleshootPage *page,
+        guint                    action,
+        const char              *code,
+        gpointer                 user_data)
+{
+  char **seen = user_data;
+
+  *seen = g_strdup_printf ("%u %s", action, code);
+}
+
+static void
+test_troubleshoot_fix (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  static const char * const codes[] = {
+    "listening", "host-firewall-open", "mapping-missing", "unreachable", NULL
+  };
+  g_autoptr(PortierDiagnosisReport) report = ui_test_report_new (codes);
+  g_autofree char *seen = NULL;
+  g_autofree char *expected = NULL;
+  GtkWidget *page = portier_troubleshoot_page_new (&report->spec);
+  GtkWidget *button;
+
+  portier_troubleshoot_page_set_report (PORTIER_TROUBLESHOOT_PAGE (page), report);
+  portier_window_push_page (fixture->window, page, "What Is in the Way");
+  ui_test_wait_idle ();
+
+  button = page_child (fixture, PORTIER_TYPE_TROUBLESHOOT_PAGE, "fix_button");
+  g_assert_true (ui_test_is_shown (button));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==,
+                   "_Ask the Router to Forward It");
+  g_signal_connect (page, "fix", G_CALLBACK (on_fix), &seen);
+  ui_test_click (button);
+  expected = g_strdup_printf ("%u mapping-missing", PORTIER_FIX_ADD_MAPPING);
+  g_assert_cmpstr (seen, ==, expected);
+}
+
+/* Ports I opened: the ledger's openings, each with its close button. */
+static void
+on_close (PortierOpeningsPage *page,
+          const char          *id,
+          gpointer             user_data)
+{
+  char **closed = user_data;
+
+  *closed = g_strdup (id);
+}
+
+static void
+test_openings (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(PortierLedger) ledger = NULL;
+  g_autofree char *closed = NULL;
+  PortierOpeningsPage *page;
+  PortierOpening *minecraft = NULL;
+  GPtrArray *openings;
+  GtkWidget *row;
+  GtkWidget *button;
+
+  /* Nothing yet. */
+  ui_test_show_page (fixture->window, "openings");
+  page = PORTIER_OPENINGS_PAGE (portier_window_get_page (fixture->window));
+  g_assert_cmpuint (portier_openings_page_get_n_rows (page), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (
+                     page_child (fixture, PORTIER_TYPE_OPENINGS_PAGE, "stack"))), ==, "empty");
+
+  ui_test_fill_ledger ();
+  ui_test_show_page (fixture->window, "openings");
+  page = PORTIER_OPENINGS_PAGE (portier_window_get_page (fixture->window));
+  g_assert_cmpuint (portier_openings_page_get_n_rows (page), ==, 2);
+
+  row = ui_test_find_row (GTK_WIDGET (page), "Minecraft: Java Edition");
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            "Open until you close it"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            "Friends use 203.0.113.7:25565"));
+  g_assert_nonnull (ui_test_find_row (GTK_WIDGET (page), "My test server"));
+  g_assert_true (ui_test_is_shown (page_child (fixture, PORTIER_TYPE_OPENINGS_PAGE,
+                                               "close_all_button")));
+
+  ledger = portier_ledger_new (ui_test_state_dir ());
+  g_assert_true (portier_ledger_load (ledger, NULL));
+  openings = portier_ledger_get_openings (ledger);
+  for (guint i = 0; i < openings->len; i++)
+    if (g_strcmp0 (((PortierOpening *) g_ptr_array_index (openings, i))->app_id,
+                   "minecraft-java") == 0)
+      minecraft = g_ptr_array_index (openings, i);
+  g_assert_nonnull (minecraft);
+
+  /* The window would close it with the opener, which talks to the router: that runs in
+   * the simulated home network only (test-e2e). Here, the request is what is checked. */
+  g_signal_handlers_block_matched (page, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                   fixture->window);
+  g_signal_connect (page, "close", G_CALLBACK (on_close), &closed);
+  button = ui_test_find_type (row, GTK_TYPE_BUTTON);
+  g_assert_nonnull (button);
+  ui_test_click (button);
+  g_assert_cmpstr (closed, ==, minecraft->id);
+}
+
+/* "What is a port?" is one click away from every page, and only one deep. */
+static void
+test_explainer (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static const char * const pages[] = {
+    "welcome", "choose", "details", "review", "result", "troubleshoot", "openings", NULL
+  };
+  GtkWidget *help = ui_test_child (GTK_WIDGET (fixture->window), PORTIER_TYPE_WINDOW,
+                                   "help_button");
+
+  for (guint i = 0; pages[i] != NULL; i++)
+    {
+      GtkWidget *before;
+      guint depth;
+
+      ui_test_show_page (fixture->window, pages[i]);
+      before = portier_window_get_page (fixture->window);
+      depth = portier_window_get_depth (fixture->window);
+      g_assert_true (ui_test_is_shown (help));
+      g_assert_true (gtk_widget_is_sensitive (help));
+
+      ui_test_click (help);
+      g_assert_true (PORTIER_IS_EXPLAINER_PAGE (portier_window_get_page (fixture->window)));
+      g_assert_nonnull (ui_test_find_label (portier_window_get_page (fixture->window),
+                                            "A port is an apartment number"));
+      g_assert_nonnull (ui_test_find_label (portier_window_get_page (fixture->window),
+                                            "Your router is the doorman"));
+      g_assert_false (gtk_widget_is_sensitive (help));
+
+      gtk_widget_activate_action (GTK_WIDGET (fixture->window), "wizard.back", NULL);
+      g_assert_true (portier_window_get_page (fixture->window) == before);
+      g_assert_cmpuint (portier_window_get_depth (fixture->window), ==, depth);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  ui_test_init (&argc, &argv);
+
+#define ADD(path, func) \
+  g_test_add ("/ui/pages/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("welcome", test_welcome);
+  ADD ("choose/minecraft", test_choose_minecraft);
+  ADD ("choose/search-enter", test_choose_search_enter);
+  ADD ("choose/no-match", test_choose_no_match);
+  ADD ("choose/other-port", test_choose_other_port);
+  ADD ("choose/running", test_choose_running);
+  ADD ("details/risk", test_details_risk);
+  ADD ("details/duration", test_details_duration);
+  ADD ("review", test_review);
+  ADD ("progress", test_progress);
+  ADD ("leaving-cancels", test_leaving_cancels);
+  ADD ("result", test_result);
+  g_test_add_func ("/ui/pages/result/outcome", test_result_outcome);
+  ADD ("troubleshoot/cgnat", test_troubleshoot_cgnat);
+  ADD ("troubleshoot/fix", test_troubleshoot_fix);
+  ADD ("openings", test_openings);
+  ADD ("explainer", test_explainer);
+
+  return g_test_run ();
+}
