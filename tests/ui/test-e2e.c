@@ -108,8 +108,9 @@ open_minecraft (void)
   page = portier_window_get_page (window);
   ui_test_click (ui_test_child (page, PORTIER_TYPE_REVIEW_PAGE, "open_button"));
 
+  /* In the simulated network it can all be over by the time the click is done. */
   progress = portier_window_get_page (window);
-  g_assert_true (PORTIER_IS_PROGRESS_PAGE (progress));
+  g_assert_true (PORTIER_IS_PROGRESS_PAGE (progress) || outcome_shown (window));
   wait_for (window, outcome_shown, "the outcome of opening");
   return window;
 }

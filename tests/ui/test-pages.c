@@ -723,6 +723,34 @@ test_explainer (Fixture       *fixture,
     }
 }
 
+/* The window's size comes from GSettings and goes back there when it closes. */
+static void
+test_window_state (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.portier_app.Portier");
+  PortierWindow *window;
+  int width, height;
+
+  g_settings_set_int (settings, "window-width", 712);
+  g_settings_set_int (settings, "window-height", 533);
+  window = portier_window_new (NULL);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 712);
+  g_assert_cmpint (height, ==, 533);
+
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_wait_mapped (GTK_WIDGET (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 480);
+  gtk_window_close (GTK_WINDOW (window));
+  ui_test_wait_idle ();
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 640);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 480);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -749,6 +777,7 @@ main (int    argc,
   ADD ("troubleshoot/fix", test_troubleshoot_fix);
   ADD ("openings", test_openings);
   ADD ("explainer", test_explainer);
+  g_test_add_func ("/ui/pages/window-state", test_window_state);
 
   return g_test_run ();
 }
