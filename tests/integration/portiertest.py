@@ -128,13 +128,18 @@ def wait_for(predicate, what, timeout=20.0, interval=0.05):
 
 
 def private_filesystems():
-    """Fresh /run and /tmp; a copy of what the tests place over system folders."""
+    """A fresh /run, and a private temporary folder (TMPDIR) inside it.
+
+    /tmp itself stays as it is: the tree under test may live there (a clean clone often
+    does), and hiding it would hide the programs being tested."""
     run("mount", "--make-rprivate", "/")
-    for path in ("/run", "/tmp"):
-        run("mount", "-t", "tmpfs", "-o", "mode=755", "tmpfs", path)
-    os.chmod("/tmp", 0o1777)
+    run("mount", "-t", "tmpfs", "-o", "mode=755", "tmpfs", "/run")
     os.makedirs(WORK, mode=0o755)
     os.makedirs("/run/dbus", mode=0o755)
+    tmp = os.path.join(WORK, "tmp")
+    os.makedirs(tmp, mode=0o1777)
+    os.chmod(tmp, 0o1777)
+    os.environ["TMPDIR"] = tmp
 
 
 def overlay_directory(path, extra_files=None, keep=True):
