@@ -223,6 +223,7 @@ portierctl_list (int    argc,
   g_autoptr(GPtrArray) mappings = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) discover_error = NULL;
   GPtrArray *openings;
   const char *lan_address = NULL;
   int status;
@@ -239,7 +240,7 @@ portierctl_list (int    argc,
 
   portier_router_discover_async (PORTIER_ROUTER_DISCOVER_NONE, NULL,
                                  portierctl_store_result_cb, &result);
-  router = portier_router_discover_finish (portierctl_wait (&result), &error);
+  router = portier_router_discover_finish (portierctl_wait (&result), &discover_error);
   if (router != NULL)
     {
       g_autoptr(GAsyncResult) list_result = NULL;
@@ -273,6 +274,10 @@ portierctl_list (int    argc,
           portierctl_add_mapping (builder, m, portier_mapping_is_ours (m, lan_address));
         }
       json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "router");
+      portierctl_router_add_info_json (builder,
+                                       router != NULL ? portier_router_get_info (router) : NULL,
+                                       discover_error);
       /* NAT-PMP cannot list a router's forwards. */
       json_builder_set_member_name (builder, "router_can_list");
       json_builder_add_boolean_value (builder, mappings != NULL);

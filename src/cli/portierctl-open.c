@@ -198,6 +198,13 @@ portierctl_reconcile (PortierOpener *opener)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(PortierLedger) ledger = portier_ledger_new_default ();
+
+  /* A damaged record is said once: the good entries are kept, a copy is set aside. */
+  if (!portier_ledger_load (ledger, &error) &&
+      g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_STATE_CORRUPT))
+    g_printerr ("portierctl: %s\n", portier_error_describe (PORTIER_ERROR_STATE_CORRUPT));
+  g_clear_error (&error);
 
   portier_opener_reconcile_async (opener, NULL, portierctl_store_result_cb, &result);
   if (!portier_opener_reconcile_finish (opener, portierctl_wait (&result), &error))
@@ -342,7 +349,7 @@ portierctl_open (int    argc,
   gboolean no_verify = FALSE, hold = FALSE;
   g_autofree char *external_text = NULL;
   int external_port = 0;
-  gint64 lease = 0;
+  gint64 lease = -1;
   g_autofree char *app_id = NULL;
   g_autofree char *probe_server = NULL;
   const GOptionEntry entries[] = {
@@ -385,9 +392,9 @@ portierctl_open (int    argc,
     return status;
   if (argc != 2)
     return portierctl_usage_error ("open", _("Say which port or app to open."));
-  if (permanent && lease != 0)
+  if (permanent && lease != -1)
     return portierctl_usage_error ("open", _("Choose either --lease or --permanent."));
-  if (lease < 0 || lease > 7 * 24 * 3600)
+  if (lease != -1 && (lease < 1 || lease > 7 * 24 * 3600))
     return portierctl_usage_error ("open", _("The lease is a number of seconds from 1 to "
                                              "604800 (one week)."));
   if (external_text != NULL && g_strcmp0 (external_text, "any") != 0)
@@ -437,7 +444,7 @@ portierctl_open (int    argc,
       else
         {
           options->duration = PORTIER_DURATION_UNTIL;
-          options->seconds = lease > 0 ? (guint) lease : 3600;
+          options->seconds = lease != -1 ? (guint) lease : 3600;
         }
 
       portier_opener_open_async (opener, options, NULL, portierctl_store_result_cb,

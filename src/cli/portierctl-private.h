@@ -66,6 +66,9 @@ void              portierctl_store_result_cb   (GObject                *source,
                                                 GAsyncResult           *result,
                                                 gpointer                user_data);
 void              portierctl_start_password_agent (void);
+void              portierctl_router_add_info_json (JsonBuilder            *builder,
+                                                   const PortierRouterInfo *info,
+                                                   const GError           *error);
 
 PortierctlTable  *portierctl_table_new         (guint                   n_columns,
                                                 ...);

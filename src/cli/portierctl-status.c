@@ -138,7 +138,7 @@ portierctl_router_discover (GError **error)
  *
  * Adds the value of a "router" member: what status and list print about the router.
  */
-static void
+void
 portierctl_router_add_info_json (JsonBuilder             *builder,
                                  const PortierRouterInfo *info,
                                  const GError            *error)

@@ -662,6 +662,8 @@ unlock_ledger (int fd)
     }
 }
 
+static gboolean write_file (PortierLedger *self, GError **error);
+
 /* Reads the file into self->openings. Of a damaged file, a copy is kept (never deleted: a
  * person may want to look at it) and the ledger starts empty, with an error saying so. */
 static gboolean
@@ -720,6 +722,8 @@ read_file (PortierLedger  *self,
                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
       g_ptr_array_unref (self->openings);
       self->openings = g_steal_pointer (&openings);
+      /* Keep what was good, so the damage is reported once, not at every reading. */
+      write_file (self, NULL);
       g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_STATE_CORRUPT,
                    "the ledger was damaged; a copy is kept as %s", aside);
       return FALSE;
