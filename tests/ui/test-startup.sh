@@ -6,7 +6,11 @@ set -u
 portier=$1 app_id=$2
 object_path=/$(echo "$app_id" | tr . /)
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# A record of openings of its own: at start, Portier cleans up what an earlier run left
+# behind, which must never be the machine's own record.
+PORTIER_STATE_DIR=$(mktemp -d)
+export PORTIER_STATE_DIR
+trap 'rm -f "$log"; rm -rf "$PORTIER_STATE_DIR"' EXIT
 
 echo "1..1"
 G_DEBUG=fatal-warnings "$portier" >"$log" 2>&1 &
