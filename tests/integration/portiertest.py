@@ -403,6 +403,21 @@ class World:
 # Clients
 
 
+def reachable_by_anyone(path):
+    """A copy of a program that every user may run.
+
+    The tree under test may sit in a folder only root may enter (a clone in /root, say);
+    the copy sits in the private /run."""
+    folder = os.path.join(WORK, "bin")
+    copy = os.path.join(folder, os.path.basename(path))
+    if not os.path.exists(copy):
+        os.makedirs(folder, mode=0o755, exist_ok=True)
+        os.chmod(folder, 0o755)
+        shutil.copy2(path, copy)
+        os.chmod(copy, 0o755)
+    return copy
+
+
 def portierctl(binary, *args, user=None, check_status=None):
     env = dict(os.environ, LC_ALL="C.UTF-8", DBUS_SYSTEM_BUS_ADDRESS=BUS_ADDRESS,
                PORTIER_STATE_DIR=os.path.join(WORK, "state"),
@@ -410,6 +425,7 @@ def portierctl(binary, *args, user=None, check_status=None):
 
     # Another user keeps a record of their own, in a folder of their own.
     if user is not None:
+        binary = reachable_by_anyone(binary)
         env["PORTIER_STATE_DIR"] = user_state_dir(user)
     proc = run(binary, *args, check=False, env=env, user=user, timeout=120)
     if check_status is not None and proc.returncode != check_status:

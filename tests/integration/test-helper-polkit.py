@@ -173,7 +173,8 @@ def in_a_terminal_portierctl_asks_for_the_password(ctx):
                PORTIER_STATE_DIR=pt.user_state_dir(pt.NOBODY),
                PORTIER_PROBE_SERVER="http://127.0.0.1:9/")
     proc = subprocess.Popen(["script", "-qec",
-                             f"{PORTIERCTL} open 8080 --no-router --no-verify", "/dev/null"],
+                             f"{pt.reachable_by_anyone(PORTIERCTL)} open 8080 --no-router "
+                             "--no-verify", "/dev/null"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, env=env, user=pt.NOBODY,
                             group=pt.NOBODY, extra_groups=[])
