@@ -140,7 +140,8 @@ def a_rule_grants_exactly_the_port_it_names(ctx):
 def polkit_asks_for_a_password_only_when_the_caller_allows_it(ctx):
     ctx.world.set_polkit_rules(None)
     before = pt.nft_ruleset()
-    agent = os.path.join(os.path.dirname(os.path.abspath(__file__)), "polkit-agent.py")
+    agent = pt.reachable_by_anyone(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                "polkit-agent.py"))
 
     def attempt(interactive, message_flag):
         proc = pt.run("/usr/bin/python3", agent, interactive, message_flag, "8080",
