@@ -36,9 +36,20 @@ class Home:
     """The network, its probe server, an app, and the home computer with its firewall."""
 
     def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            # A half-built home is taken down too: nothing may stay behind.
+            self.__exit__(None, None, None)
+            raise
+
+    def start(self):
+        self.procs = []
+        self.computer = None
+        self.state = None
         self.net = Network().__enter__()
         self.state = tempfile.mkdtemp(prefix="portier-state-")
-        self.procs = [
+        self.procs += [
             self.net.popen("wan", PROBE_SERVER, "--listen",
                            f"{self.net['PROBE_IP']}:{PROBE_PORT}",
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
@@ -60,13 +71,20 @@ class Home:
         return self
 
     def __exit__(self, *exc):
-        self.computer.stdin.close()
-        self.computer.wait(timeout=30)
+        if self.computer is not None:
+            self.computer.stdin.close()
+            try:
+                self.computer.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.computer.kill()
+                self.computer.wait()
         for proc in self.procs:
             proc.kill()
             proc.wait()
-        shutil.rmtree(self.state, ignore_errors=True)
-        self.net.__exit__(*exc)
+        if self.state is not None:
+            shutil.rmtree(self.state, ignore_errors=True)
+        if getattr(self, "net", None) is not None:
+            self.net.__exit__(*exc)
         return False
 
     def portierctl(self, *args, status=None):
