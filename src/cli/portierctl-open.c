@@ -29,10 +29,8 @@ add_error (JsonBuilder  *builder,
   json_builder_add_string_value (builder, portier_error_user_message (error));
   if (error->domain == PORTIER_ERROR)
     {
-      const char *name = portier_error_to_dbus_name (error->code);
-
       json_builder_set_member_name (builder, "error_name");
-      json_builder_add_string_value (builder, strrchr (name, '.') + 1);
+      json_builder_add_string_value (builder, portierctl_error_name (error));
     }
 }
 
@@ -728,10 +726,8 @@ portierctl_close (int    argc,
       json_builder_end_object (builder);
       if (errors->len > 0 && ((GError *) errors->pdata[0])->domain == PORTIER_ERROR)
         {
-          const char *name = portier_error_to_dbus_name (((GError *) errors->pdata[0])->code);
-
           json_builder_set_member_name (builder, "error_code");
-          json_builder_add_string_value (builder, strrchr (name, '.') + 1);
+          json_builder_add_string_value (builder, portierctl_error_name (errors->pdata[0]));
         }
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);

@@ -54,6 +54,7 @@ int               portierctl_usage_error       (const char             *command,
                                                 const char             *format,
                                                 ...) G_GNUC_PRINTF (2, 3);
 int               portierctl_fail              (const GError           *error);
+const char       *portierctl_error_name        (const GError           *error);
 void              portierctl_print_json        (JsonNode               *node);
 PortierCatalog   *portierctl_get_catalog       (void);
 GPtrArray        *portierctl_resolve_spec      (const char             *text,

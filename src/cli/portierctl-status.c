@@ -92,17 +92,6 @@ router_print (const PortierRouterInfo *info,
     g_print (_("  This computer is %s in your home network.\n"), info->lan_address);
 }
 
-static const char *
-error_name (const GError *error)
-{
-  const char *name;
-
-  if (error == NULL || error->domain != PORTIER_ERROR)
-    return "Failed";
-  name = portier_error_to_dbus_name ((PortierError) error->code);
-  return name != NULL ? strrchr (name, '.') + 1 : "Failed";
-}
-
 static void
 add_string_or_null (JsonBuilder *builder,
                     const char  *member,
@@ -149,7 +138,7 @@ portierctl_router_add_info_json (JsonBuilder             *builder,
   if (info == NULL)
     {
       json_builder_set_member_name (builder, "error_name");
-      json_builder_add_string_value (builder, error_name (error));
+      json_builder_add_string_value (builder, portierctl_error_name (error));
       json_builder_set_member_name (builder, "error");
       json_builder_add_string_value (builder, portier_error_user_message (error));
       json_builder_end_object (builder);

@@ -312,3 +312,20 @@ portierctl_table_free (PortierctlTable *table)
   g_ptr_array_unref (table->rows);
   g_free (table);
 }
+
+/**
+ * portierctl_error_name:
+ *
+ * Returns: (transfer none): the last part of the error's D-Bus name ("RouterNotFound"),
+ *   what the JSON documents call "error_name"; "Failed" for errors of other domains
+ */
+const char *
+portierctl_error_name (const GError *error)
+{
+  const char *name;
+
+  if (error == NULL || error->domain != PORTIER_ERROR)
+    return "Failed";
+  name = portier_error_to_dbus_name ((PortierError) error->code);
+  return name != NULL ? strrchr (name, '.') + 1 : "Failed";
+}
