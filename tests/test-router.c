@@ -1,8 +1,8 @@
 /* test-router.c: the router's tables and checks that need no router
  *
  * The error-code table, the address classification, which router locations are
- * acceptable, SSDP answers, /proc/net/route and /proc/net/arp, mapping descriptions and
- * the local record. Everything that talks to a router is in the integration suite.
+ * acceptable, SSDP answers, /proc/net/route and /proc/net/arp, mapping descriptions.
+ * Everything that talks to a router is in the integration suite.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,7 +14,6 @@
 
 #include "portier-error.h"
 #include "portier-router-private.h"
-#include "portier-router-record.h"
 
 /* ---------------------------------------------------------------------------- errors */
 
@@ -475,90 +474,6 @@ test_description (void)
   g_assert_false (portier_mapping_is_ours (&mapping, "192.168.1.10"));
 }
 
-/* ---------------------------------------------------------------------------- record */
-
-static void
-test_record (void)
-{
-  g_autofree char *dir = g_dir_make_tmp ("portier-record-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "sub", "router.json", NULL);
-  g_autofree char *aside = g_strconcat (path, ".damaged", NULL);
-  g_autoptr(GError) error = NULL;
-  gboolean damaged = TRUE;
-  PortierPortSpec spec = { 22000, 22000, PORTIER_PROTOCOL_BOTH };
-  PortierMapping mapping = { 0 };
-  PortierPinhole pinhole = { 0 };
-  PortierRouterRecord *record;
-  PortierRouterOpening *opening;
-  char *id;
-
-  record = portier_router_record_load (path, &damaged, &error);
-  g_assert_no_error (error);
-  g_assert_false (damaged);
-  g_assert_cmpuint (portier_router_record_get_openings (record)->len, ==, 0);
-
-  opening = portier_router_opening_new (&spec, "syncthing", PORTIER_ROUTER_METHOD_UPNP);
-  mapping.method = PORTIER_ROUTER_METHOD_UPNP;
-  mapping.external_port = 22000;
-  mapping.internal_port = 22000;
-  mapping.protocol = PORTIER_PROTOCOL_UDP;
-  mapping.internal_client = (char *) "192.168.1.10";
-  mapping.description = (char *) "Portier syncthing 22000/udp";
-  mapping.lease = 3600;
-  mapping.expires = 1700000000;
-  g_ptr_array_add (opening->mappings, portier_mapping_copy (&mapping));
-  pinhole.unique_id = (char *) "7";
-  pinhole.internal_client = (char *) "2001:db8:1:1::10";
-  pinhole.internal_port = 22000;
-  pinhole.protocol = PORTIER_PROTOCOL_UDP;
-  pinhole.lease = 3600;
-  g_ptr_array_add (opening->pinholes, portier_pinhole_copy (&pinhole));
-  id = g_strdup (opening->id);
-  portier_router_record_add (record, opening);
-  g_assert_true (portier_router_record_save (record, &error));
-  g_assert_no_error (error);
-  g_assert_finalize_object (record);
-
-  record = portier_router_record_load (path, NULL, &error);
-  g_assert_no_error (error);
-  opening = portier_router_record_lookup (record, id);
-  g_assert_nonnull (opening);
-  g_assert_cmpstr (opening->label, ==, "syncthing");
-  g_assert_true (portier_port_spec_equal (&opening->spec, &spec));
-  g_assert_cmpuint (opening->mappings->len, ==, 1);
-  g_assert_cmpuint (((PortierMapping *) opening->mappings->pdata[0])->lease, ==, 3600);
-  g_assert_cmpstr (((PortierMapping *) opening->mappings->pdata[0])->description, ==,
-                   "Portier syncthing 22000/udp");
-  g_assert_cmpstr (((PortierPinhole *) opening->pinholes->pdata[0])->unique_id, ==, "7");
-  g_assert_true (portier_router_record_is_recorded (record, &mapping));
-  mapping.protocol = PORTIER_PROTOCOL_TCP;
-  g_assert_false (portier_router_record_is_recorded (record, &mapping));
-
-  g_assert_true (portier_router_record_remove (record, id));
-  g_assert_false (portier_router_record_remove (record, id));
-  g_assert_true (portier_router_record_save (record, &error));
-  g_assert_finalize_object (record);
-
-  /* A damaged record is set aside and a fresh one begins. */
-  g_assert_true (g_file_set_contents (path, "{\"version\": 1, \"openings\": [{\"id\": 5}]}",
-                                      -1, NULL));
-  record = portier_router_record_load (path, &damaged, &error);
-  g_assert_no_error (error);
-  g_assert_true (damaged);
-  g_assert_cmpuint (portier_router_record_get_openings (record)->len, ==, 0);
-  g_assert_true (g_file_test (aside, G_FILE_TEST_EXISTS));
-  g_assert_finalize_object (record);
-
-  g_remove (aside);
-  g_remove (path);
-  g_free (id);
-  {
-    g_autofree char *sub = g_path_get_dirname (path);
-    g_rmdir (sub);
-  }
-  g_rmdir (dir);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -579,7 +494,6 @@ main (int    argc,
   g_test_add_func ("/router/proc/arp", test_parse_arp);
   g_test_add_func ("/router/proc/key", test_local_net_key);
   g_test_add_func ("/router/description", test_description);
-  g_test_add_func ("/router/record", test_record);
 
   return g_test_run ();
 }
