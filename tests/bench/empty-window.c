@@ -1,17 +1,33 @@
-/* empty-window.c: the floor for tools/bench ui — a libadwaita window with nothing in it,
- * started the way Portier starts (an AdwApplication that presents its window on
- * activate). Whatever Portier takes beyond this is Portier's own.
+/* empty-window.c: the floors for tools/bench ui — a window with one line of text in it, at
+ * Portier's size, started the way Portier starts (an application that presents its window
+ * on activate). Built twice: as empty-window, a libadwaita window like Portier's, and with
+ * PLAIN_GTK as gtk-window, a plain GTK 4 window that does not load libadwaita at all.
+ * Whatever Portier takes beyond them is Portier's own.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#ifdef PLAIN_GTK
+#include <gtk/gtk.h>
+#else
 #include <adwaita.h>
+#endif
 
 static void
 activate_cb (GApplication *app)
 {
-  GtkWidget *window = adw_application_window_new (GTK_APPLICATION (app));
+#ifdef PLAIN_GTK
+  GtkWidget *window = gtk_application_window_new (GTK_APPLICATION (app));
 
-  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), adw_status_page_new ());
+  gtk_window_set_child (GTK_WINDOW (window), gtk_label_new ("Empty"));
+#else
+  GtkWidget *window = adw_application_window_new (GTK_APPLICATION (app));
+  GtkWidget *page = adw_status_page_new ();
+
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), "Empty");
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), page);
+#endif
+  /* The text tells a drawn frame from a freshly mapped window. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 620);
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -19,8 +35,13 @@ int
 main (int    argc,
       char **argv)
 {
+#ifdef PLAIN_GTK
+  g_autoptr(GtkApplication) app = gtk_application_new ("org.example.GtkWindow",
+                                                       G_APPLICATION_DEFAULT_FLAGS);
+#else
   g_autoptr(AdwApplication) app = adw_application_new ("org.example.EmptyWindow",
                                                        G_APPLICATION_DEFAULT_FLAGS);
+#endif
 
   g_signal_connect (app, "activate", G_CALLBACK (activate_cb), NULL);
   return g_application_run (G_APPLICATION (app), argc, argv);

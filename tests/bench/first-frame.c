@@ -4,10 +4,13 @@
  *   first-frame [--settle SECONDS] [--timeout SECONDS] -- PROGRAM [ARGS…]
  *
  * Starts PROGRAM and watches the X server (DISPLAY) for its first top-level window of a
- * real size; the first frame is the first time anything is drawn into it (the DAMAGE
- * extension reports it). After --settle seconds more (default 2) the peak resident memory
- * (VmHWM) of the process that owns the window (_NET_WM_PID) and of its descendants is read,
- * and PROGRAM's process group is ended. Prints
+ * real size. The first frame is the first time that window shows something drawn: the
+ * DAMAGE extension reports each change to it, and its pixels are then read. A window in
+ * fewer than MIN_COLOURS colours is not a frame yet; the X server paints a window in its
+ * background colour when it is mapped, long before the toolkit draws into it, and that
+ * alone would be no measure of a program's start. After --settle seconds more (default 2)
+ * the peak resident memory (VmHWM) of the process that owns the window (_NET_WM_PID) and
+ * of its descendants is read, and PROGRAM's process group is ended. Prints
  *
  *   first_frame_ms=…  peak_rss_kb=…  pid=…
  *
@@ -31,9 +34,14 @@
 
 #include <X11/Xatom.h>
 #include <X11/Xlib.h>
+#include <X11/Xutil.h>
 #include <X11/extensions/Xdamage.h>
 
 #define MIN_SIZE 16
+
+/* A drawn frame has text and edges, so many colours; a freshly mapped window has one. */
+#define MIN_COLOURS 8
+#define SAMPLE_STEP 3
 
 /* Windows come and go while a program starts; one gone before it is looked at is no
  * error. */
@@ -70,6 +78,36 @@ window_pid (Display *dpy,
   if (data != NULL)
     XFree (data);
   return pid;
+}
+
+/* Whether the window shows a drawn frame: at least MIN_COLOURS distinct pixel values on a
+ * grid of every SAMPLE_STEP-th pixel. */
+static int
+has_content (Display *dpy,
+             Window   window,
+             int      width,
+             int      height)
+{
+  unsigned long seen[MIN_COLOURS];
+  int n_seen = 0;
+  XImage *image = XGetImage (dpy, window, 0, 0, (unsigned) width, (unsigned) height,
+                             AllPlanes, ZPixmap);
+
+  if (image == NULL)
+    return 0;
+  for (int y = 0; y < height && n_seen < MIN_COLOURS; y += SAMPLE_STEP)
+    for (int x = 0; x < width && n_seen < MIN_COLOURS; x += SAMPLE_STEP)
+      {
+        unsigned long pixel = XGetPixel (image, x, y);
+        int known = 0;
+
+        for (int i = 0; i < n_seen && !known; i++)
+          known = seen[i] == pixel;
+        if (!known)
+          seen[n_seen++] = pixel;
+      }
+  XDestroyImage (image);
+  return n_seen >= MIN_COLOURS;
 }
 
 static long
@@ -207,12 +245,16 @@ main (int    argc,
             {
               XDamageNotifyEvent *damage = (XDamageNotifyEvent *) &event;
               XWindowAttributes attributes;
+              double when = now_ms () - start;
 
+              /* Reported again at the next change. */
+              XDamageSubtract (dpy, damage->damage, None, None);
               if (XGetWindowAttributes (dpy, damage->drawable, &attributes) &&
                   attributes.map_state == IsViewable &&
-                  attributes.width >= MIN_SIZE && attributes.height >= MIN_SIZE)
+                  attributes.width >= MIN_SIZE && attributes.height >= MIN_SIZE &&
+                  has_content (dpy, damage->drawable, attributes.width, attributes.height))
                 {
-                  first = now_ms () - start;
+                  first = when;
                   frame_window = damage->drawable;
                 }
             }
