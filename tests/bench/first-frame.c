@@ -245,6 +245,7 @@ main (int    argc,
             {
               XDamageNotifyEvent *damage = (XDamageNotifyEvent *) &event;
               XWindowAttributes attributes;
+              /* Taken before the pixels are read, which takes time of its own. */
               double when = now_ms () - start;
 
               /* Reported again at the next change. */

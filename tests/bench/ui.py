@@ -80,8 +80,9 @@ def measure(argv, env):
 
 
 def main():
-    for path in [FIRST_FRAME, PORTIER, EMPTY_WINDOW, GTK_WINDOW, "/usr/share/gufw/gufw/gufw.py",
-                 "/usr/bin/firewall-config"]:
+    needed = {FIRST_FRAME}
+    needed |= {arg for _, argv, _, _ in PROGRAMS for arg in argv if arg.startswith("/")}
+    for path in sorted(needed):
         if not os.path.exists(path):
             print(f"missing {path}: build Portier, and install gufw and firewall-config")
             return 2
