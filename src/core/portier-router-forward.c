@@ -321,12 +321,7 @@ portier_router_forward_finish (PortierRouter         *router,
                         portier_router_forward_async, NULL);
 
   data = g_task_get_task_data (G_TASK (result));
-  if (refusal != NULL)
-    {
-      refusal->router_code = data->refusal.router_code;
-      refusal->alternative_port = data->refusal.alternative_port;
-      refusal->held_by = g_strdup (data->refusal.held_by);
-    }
+  portier_router_refusal_copy (&data->refusal, refusal);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

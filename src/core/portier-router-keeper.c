@@ -434,6 +434,19 @@ portier_router_keeper_get_router (PortierRouterKeeper *self)
   return self->router;
 }
 
+/* Adds @held, scheduled already, to what is kept, and starts the ticks. */
+static void
+keep (PortierRouterKeeper *self,
+      Held                *held)
+{
+  held->serial = ++self->next_serial;
+  g_ptr_array_add (self->held, held);
+
+  if (self->tick_id == 0)
+    self->tick_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 1, tick_cb,
+                                                self, NULL);
+}
+
 /**
  * portier_router_keeper_hold:
  * @mapping: a forward just made
@@ -451,15 +464,10 @@ portier_router_keeper_hold (PortierRouterKeeper  *self,
   g_return_if_fail (PORTIER_IS_ROUTER_KEEPER (self));
 
   held = g_new0 (Held, 1);
-  held->serial = ++self->next_serial;
   held->mapping = portier_mapping_copy (mapping);
   held->lease = lease;
   schedule (held);
-  g_ptr_array_add (self->held, held);
-
-  if (self->tick_id == 0)
-    self->tick_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 1, tick_cb,
-                                                self, NULL);
+  keep (self, held);
 }
 
 /**
@@ -480,16 +488,11 @@ portier_router_keeper_hold_pinhole (PortierRouterKeeper  *self,
   g_return_if_fail (PORTIER_IS_ROUTER_KEEPER (self));
 
   held = g_new0 (Held, 1);
-  held->serial = ++self->next_serial;
   held->pinhole = portier_pinhole_copy (pinhole);
   held->lease = lease > 0 ? lease : PORTIER_ROUTER_DEFAULT_LEASE;
   schedule (held);
   held->check_at = held->renew_at;
-  g_ptr_array_add (self->held, held);
-
-  if (self->tick_id == 0)
-    self->tick_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 1, tick_cb,
-                                                self, NULL);
+  keep (self, held);
 }
 
 /**

@@ -221,26 +221,11 @@ portier_router_natpmp_discover (const PortierLocalNet  *net,
   return PORTIER_ROUTER (g_steal_pointer (&self));
 }
 
-typedef struct
-{
-  PortierMappingRequest request;
-  PortierRouterRefusal  refusal;
-} AddData;
-
-static void
-add_data_free (AddData *data)
-{
-  g_free (data->request.internal_client);
-  g_free (data->request.description);
-  portier_router_refusal_clear (&data->refusal);
-  g_free (data);
-}
-
 static void
 add_mapping_job (GTask *task)
 {
   PortierRouterNatpmp *self = g_task_get_source_object (task);
-  AddData *data = g_task_get_task_data (task);
+  PortierRouterAddData *data = g_task_get_task_data (task);
   const PortierMappingRequest *request = &data->request;
   guint16 external = request->external_port != 0 ? request->external_port
                                                  : request->internal_port;
@@ -325,31 +310,11 @@ natpmp_add_mapping_async (PortierRouter               *router,
                           gpointer                     user_data)
 {
   g_autoptr(GTask) task = g_task_new (router, cancellable, callback, user_data);
-  AddData *data = g_new0 (AddData, 1);
 
-  data->request = *request;
-  data->request.internal_client = g_strdup (request->internal_client);
-  data->request.description = g_strdup (request->description);
   g_task_set_source_tag (task, natpmp_add_mapping_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) add_data_free);
+  g_task_set_task_data (task, portier_router_add_data_new (request, request->description),
+                        (GDestroyNotify) portier_router_add_data_free);
   portier_router_worker_run (task, add_mapping_job);
-}
-
-static PortierMapping *
-natpmp_add_mapping_finish (PortierRouter         *router,
-                           GAsyncResult          *result,
-                           PortierRouterRefusal  *refusal,
-                           GError               **error)
-{
-  AddData *data = g_task_get_task_data (G_TASK (result));
-
-  if (refusal != NULL)
-    {
-      refusal->router_code = data->refusal.router_code;
-      refusal->alternative_port = data->refusal.alternative_port;
-      refusal->held_by = g_strdup (data->refusal.held_by);
-    }
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -395,14 +360,6 @@ natpmp_remove_mapping_async (PortierRouter        *router,
   portier_router_worker_run (task, remove_mapping_job);
 }
 
-static gboolean
-natpmp_remove_mapping_finish (PortierRouter  *router,
-                              GAsyncResult   *result,
-                              GError        **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 /* What NAT-PMP cannot do. */
 static void
 not_supported (gpointer             source,
@@ -431,14 +388,6 @@ natpmp_find_mapping_async (PortierRouter       *router,
                  "look up a mapping");
 }
 
-static PortierMapping *
-natpmp_find_mapping_finish (PortierRouter  *router,
-                            GAsyncResult   *result,
-                            GError        **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 natpmp_list_mappings_async (PortierRouter       *router,
                             GCancellable        *cancellable,
@@ -447,14 +396,6 @@ natpmp_list_mappings_async (PortierRouter       *router,
 {
   not_supported (router, natpmp_list_mappings_async, cancellable, callback, user_data,
                  "list mappings");
-}
-
-static GPtrArray *
-natpmp_list_mappings_finish (PortierRouter  *router,
-                             GAsyncResult   *result,
-                             GError        **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -470,14 +411,6 @@ natpmp_add_pinhole_async (PortierRouter       *router,
                  "open IPv6 pinholes");
 }
 
-static PortierPinhole *
-natpmp_add_pinhole_finish (PortierRouter  *router,
-                           GAsyncResult   *result,
-                           GError        **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 natpmp_remove_pinhole_async (PortierRouter       *router,
                              const char          *unique_id,
@@ -487,14 +420,6 @@ natpmp_remove_pinhole_async (PortierRouter       *router,
 {
   not_supported (router, natpmp_remove_pinhole_async, cancellable, callback, user_data,
                  "remove IPv6 pinholes");
-}
-
-static gboolean
-natpmp_remove_pinhole_finish (PortierRouter  *router,
-                              GAsyncResult   *result,
-                              GError        **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -509,14 +434,6 @@ natpmp_update_pinhole_async (PortierRouter       *router,
                  "renew IPv6 pinholes");
 }
 
-static gboolean
-natpmp_update_pinhole_finish (PortierRouter  *router,
-                              GAsyncResult   *result,
-                              GError        **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 /* ---------------------------------------------------------------------------- info */
 
 static void
@@ -527,13 +444,7 @@ refresh_job (GTask *task)
   PortierRouterInfo *info = read_info (self->gateway, self->lan_address,
                                        self->ipv6_address, &error);
 
-  if (info == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  portier_router_info_classify (info);
-  g_task_return_pointer (task, info, (GDestroyNotify) portier_router_info_free);
+  portier_router_task_return_info (task, info, error);
 }
 
 static void
@@ -553,15 +464,7 @@ natpmp_refresh_finish (PortierRouter  *router,
                        GAsyncResult   *result,
                        GError        **error)
 {
-  PortierRouterNatpmp *self = PORTIER_ROUTER_NATPMP (router);
-  PortierRouterInfo *info = g_task_propagate_pointer (G_TASK (result), error);
-
-  if (info == NULL)
-    return FALSE;
-  info->from_cache = self->info->from_cache;
-  portier_router_info_free (self->info);
-  self->info = info;
-  return TRUE;
+  return portier_router_task_take_info (result, &PORTIER_ROUTER_NATPMP (router)->info, error);
 }
 
 static const PortierRouterInfo *
@@ -577,17 +480,17 @@ portier_router_natpmp_iface_init (PortierRouterInterface *iface)
   iface->refresh_async = natpmp_refresh_async;
   iface->refresh_finish = natpmp_refresh_finish;
   iface->add_mapping_async = natpmp_add_mapping_async;
-  iface->add_mapping_finish = natpmp_add_mapping_finish;
+  iface->add_mapping_finish = portier_router_task_add_mapping_finish;
   iface->remove_mapping_async = natpmp_remove_mapping_async;
-  iface->remove_mapping_finish = natpmp_remove_mapping_finish;
+  iface->remove_mapping_finish = portier_router_task_finish_boolean;
   iface->find_mapping_async = natpmp_find_mapping_async;
-  iface->find_mapping_finish = natpmp_find_mapping_finish;
+  iface->find_mapping_finish = portier_router_task_finish_mapping;
   iface->list_mappings_async = natpmp_list_mappings_async;
-  iface->list_mappings_finish = natpmp_list_mappings_finish;
+  iface->list_mappings_finish = portier_router_task_finish_mappings;
   iface->add_pinhole_async = natpmp_add_pinhole_async;
-  iface->add_pinhole_finish = natpmp_add_pinhole_finish;
+  iface->add_pinhole_finish = portier_router_task_finish_pinhole;
   iface->remove_pinhole_async = natpmp_remove_pinhole_async;
-  iface->remove_pinhole_finish = natpmp_remove_pinhole_finish;
+  iface->remove_pinhole_finish = portier_router_task_finish_boolean;
   iface->update_pinhole_async = natpmp_update_pinhole_async;
-  iface->update_pinhole_finish = natpmp_update_pinhole_finish;
+  iface->update_pinhole_finish = portier_router_task_finish_boolean;
 }

@@ -337,29 +337,27 @@ portier_router_upnp_discover (const PortierLocalNet  *net,
   return NULL;
 }
 
-/* Worker. The router's entry for one external port, or NULL (with *code 714 when there
- * is none, another code when the router did not say). */
-static PortierMapping *
-get_entry (PortierRouterUpnp *self,
-           guint16            external_port,
-           PortierProtocol    protocol,
-           int               *code)
+/* Whether a UPnP error code says the router has no such entry (714 NoSuchEntryInArray,
+ * 713 SpecifiedArrayIndexInvalid, 402 Invalid Args: each counts as none). */
+static gboolean
+no_such_entry (int code)
 {
-  char ext[8], client[40] = "", in_port[8] = "", desc[96] = "", enabled[8] = "";
-  char lease[16] = "";
-  g_autoptr(PortierMapping) mapping = NULL;
+  return code == 714 || code == 713 || code == 402;
+}
+
+/* One port mapping entry, from the strings the router gave for it. */
+static PortierMapping *
+entry_to_mapping (guint16          external_port,
+                  PortierProtocol  protocol,
+                  const char      *client,
+                  const char      *in_port,
+                  const char      *desc,
+                  const char      *enabled,
+                  const char      *lease)
+{
+  PortierMapping *mapping = g_new0 (PortierMapping, 1);
   guint64 value;
-  int r;
 
-  g_snprintf (ext, sizeof ext, "%u", external_port);
-  r = UPNP_GetSpecificPortMappingEntry (self->urls.controlURL, self->data.first.servicetype,
-                                        ext, proto_name (protocol), NULL, client, in_port,
-                                        desc, enabled, lease);
-  *code = r;
-  if (r != UPNPCOMMAND_SUCCESS)
-    return NULL;
-
-  mapping = g_new0 (PortierMapping, 1);
   mapping->method = PORTIER_ROUTER_METHOD_UPNP;
   mapping->external_port = external_port;
   mapping->protocol = protocol;
@@ -372,22 +370,42 @@ get_entry (PortierRouterUpnp *self,
     mapping->lease = (guint) value;
   mapping->expires = mapping->lease > 0 ? g_get_real_time () / G_USEC_PER_SEC + mapping->lease
                                         : 0;
-  return g_steal_pointer (&mapping);
+  return mapping;
 }
 
-typedef struct
+/* Worker. The router's entry for one external port, or NULL (with *code 714 when there
+ * is none, another code when the router did not say). */
+static PortierMapping *
+get_entry (PortierRouterUpnp *self,
+           guint16            external_port,
+           PortierProtocol    protocol,
+           int               *code)
 {
-  PortierMappingRequest request;
-  PortierRouterRefusal  refusal;
-} AddData;
+  char ext[8], client[40] = "", in_port[8] = "", desc[96] = "", enabled[8] = "";
+  char lease[16] = "";
+  int r;
 
-static void
-add_data_free (AddData *data)
+  g_snprintf (ext, sizeof ext, "%u", external_port);
+  r = UPNP_GetSpecificPortMappingEntry (self->urls.controlURL, self->data.first.servicetype,
+                                        ext, proto_name (protocol), NULL, client, in_port,
+                                        desc, enabled, lease);
+  *code = r;
+  if (r != UPNPCOMMAND_SUCCESS)
+    return NULL;
+  return entry_to_mapping (external_port, protocol, client, in_port, desc, enabled, lease);
+}
+
+/* Worker. Whether the router has no entry for @port (a read: nothing is taken). */
+static gboolean
+port_is_free (PortierRouterUpnp *self,
+              guint16            port,
+              PortierProtocol    protocol)
 {
-  g_free (data->request.internal_client);
-  g_free (data->request.description);
-  portier_router_refusal_clear (&data->refusal);
-  g_free (data);
+  g_autoptr(PortierMapping) entry = NULL;
+  int code;
+
+  entry = get_entry (self, port, protocol, &code);
+  return entry == NULL && no_such_entry (code);
 }
 
 static PortierMapping *
@@ -451,14 +469,8 @@ find_free_port (PortierRouterUpnp *self,
                 PortierProtocol    protocol)
 {
   for (guint i = 1; i <= ALTERNATIVE_SEARCH && port + i <= 65535; i++)
-    {
-      g_autoptr(PortierMapping) entry = NULL;
-      int code;
-
-      entry = get_entry (self, (guint16) (port + i), protocol, &code);
-      if (entry == NULL && (code == 714 || code == 713 || code == 402))
-        return (guint16) (port + i);
-    }
+    if (port_is_free (self, (guint16) (port + i), protocol))
+      return (guint16) (port + i);
   return 0;
 }
 
@@ -498,11 +510,8 @@ take_other_port (PortierRouterUpnp           *self,
   for (guint i = 1; i <= ALTERNATIVE_SEARCH && wanted + i <= 65535; i++)
     {
       guint16 candidate = (guint16) (wanted + i);
-      g_autoptr(PortierMapping) entry = NULL;
-      int code;
 
-      entry = get_entry (self, candidate, request->protocol, &code);
-      if (entry != NULL || (code != 714 && code != 713 && code != 402))
+      if (!port_is_free (self, candidate, request->protocol))
         continue;
       lease = request->lease;
       if (add_port_mapping (self, request, candidate, client, &lease, &permanent) == 0)
@@ -519,7 +528,7 @@ static void
 add_mapping_job (GTask *task)
 {
   PortierRouterUpnp *self = g_task_get_source_object (task);
-  AddData *data = g_task_get_task_data (task);
+  PortierRouterAddData *data = g_task_get_task_data (task);
   const PortierMappingRequest *request = &data->request;
   guint16 external = request->external_port != 0 ? request->external_port
                                                   : request->internal_port;
@@ -610,33 +619,13 @@ upnp_add_mapping_async (PortierRouter               *router,
                         gpointer                     user_data)
 {
   g_autoptr(GTask) task = g_task_new (router, cancellable, callback, user_data);
-  AddData *data = g_new0 (AddData, 1);
+  const char *description = request->description != NULL ? request->description
+                                                         : PORTIER_ROUTER_TAG;
 
-  data->request = *request;
-  data->request.internal_client = g_strdup (request->internal_client);
-  data->request.description = g_strdup (request->description != NULL
-                                        ? request->description : PORTIER_ROUTER_TAG);
   g_task_set_source_tag (task, upnp_add_mapping_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) add_data_free);
+  g_task_set_task_data (task, portier_router_add_data_new (request, description),
+                        (GDestroyNotify) portier_router_add_data_free);
   portier_router_worker_run (task, add_mapping_job);
-}
-
-static PortierMapping *
-upnp_add_mapping_finish (PortierRouter         *router,
-                         GAsyncResult          *result,
-                         PortierRouterRefusal  *refusal,
-                         GError               **error)
-{
-  AddData *data = g_task_get_task_data (G_TASK (result));
-  PortierMapping *mapping = g_task_propagate_pointer (G_TASK (result), error);
-
-  if (refusal != NULL)
-    {
-      refusal->router_code = data->refusal.router_code;
-      refusal->alternative_port = data->refusal.alternative_port;
-      refusal->held_by = g_strdup (data->refusal.held_by);
-    }
-  return mapping;
 }
 
 static void
@@ -651,7 +640,7 @@ remove_mapping_job (GTask *task)
   entry = get_entry (self, mapping->external_port, mapping->protocol, &r);
   if (entry == NULL)
     {
-      if (r == 714 || r == 713 || r == 402)
+      if (no_such_entry (r))
         g_task_return_boolean (task, TRUE);  /* already gone */
       else
         g_task_return_new_error (task, PORTIER_ERROR,
@@ -698,14 +687,6 @@ upnp_remove_mapping_async (PortierRouter        *router,
   portier_router_worker_run (task, remove_mapping_job);
 }
 
-static gboolean
-upnp_remove_mapping_finish (PortierRouter  *router,
-                            GAsyncResult   *result,
-                            GError        **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 typedef struct
 {
   guint16         port;
@@ -721,7 +702,7 @@ find_mapping_job (GTask *task)
   int r;
 
   entry = get_entry (self, data->port, data->protocol, &r);
-  if (entry == NULL && r != 714 && r != 713 && r != 402)
+  if (entry == NULL && !no_such_entry (r))
     g_task_return_new_error (task, PORTIER_ERROR, portier_router_error_from_upnp (r, 0, 0),
                              "GetSpecificPortMappingEntry %u/%s: %d (%s)", data->port,
                              proto_name (data->protocol), r, upnp_error_text (r));
@@ -747,14 +728,6 @@ upnp_find_mapping_async (PortierRouter       *router,
   portier_router_worker_run (task, find_mapping_job);
 }
 
-static PortierMapping *
-upnp_find_mapping_finish (PortierRouter  *router,
-                          GAsyncResult   *result,
-                          GError        **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 list_mappings_job (GTask *task)
 {
@@ -766,7 +739,7 @@ list_mappings_job (GTask *task)
     {
       char index[8], ext[8] = "", client[40] = "", in_port[8] = "", protocol[8] = "";
       char desc[96] = "", enabled[8] = "", remote[72] = "", lease[16] = "";
-      PortierMapping *mapping;
+      guint16 external_port = 0;
       guint64 value;
       int r;
 
@@ -777,7 +750,7 @@ list_mappings_job (GTask *task)
       if (r != UPNPCOMMAND_SUCCESS)
         {
           /* 713/714: past the end. Anything else ends the listing too. */
-          if (r != 713 && r != 714 && r != 402 && i == 0)
+          if (!no_such_entry (r) && i == 0)
             {
               g_task_return_new_error (task, PORTIER_ERROR,
                                        portier_router_error_from_upnp (r, 0, 0),
@@ -788,22 +761,13 @@ list_mappings_job (GTask *task)
           break;
         }
 
-      mapping = g_new0 (PortierMapping, 1);
-      mapping->method = PORTIER_ROUTER_METHOD_UPNP;
       if (g_ascii_string_to_unsigned (ext, 10, 1, 65535, &value, NULL))
-        mapping->external_port = (guint16) value;
-      if (g_ascii_string_to_unsigned (in_port, 10, 1, 65535, &value, NULL))
-        mapping->internal_port = (guint16) value;
-      if (g_ascii_string_to_unsigned (lease, 10, 0, G_MAXUINT32, &value, NULL))
-        mapping->lease = (guint) value;
-      mapping->expires = mapping->lease > 0
-                         ? g_get_real_time () / G_USEC_PER_SEC + mapping->lease : 0;
-      mapping->protocol = g_ascii_strcasecmp (protocol, "UDP") == 0 ? PORTIER_PROTOCOL_UDP
-                                                                    : PORTIER_PROTOCOL_TCP;
-      mapping->internal_client = g_strdup (client);
-      mapping->description = g_strdup (desc);
-      mapping->enabled = g_strcmp0 (enabled, "0") != 0;
-      g_ptr_array_add (mappings, mapping);
+        external_port = (guint16) value;
+      g_ptr_array_add (mappings,
+                       entry_to_mapping (external_port,
+                                         g_ascii_strcasecmp (protocol, "UDP") == 0
+                                         ? PORTIER_PROTOCOL_UDP : PORTIER_PROTOCOL_TCP,
+                                         client, in_port, desc, enabled, lease));
     }
 
   g_task_return_pointer (task, g_steal_pointer (&mappings), (GDestroyNotify) g_ptr_array_unref);
@@ -821,31 +785,27 @@ upnp_list_mappings_async (PortierRouter       *router,
   portier_router_worker_run (task, list_mappings_job);
 }
 
-static GPtrArray *
-upnp_list_mappings_finish (PortierRouter  *router,
-                           GAsyncResult   *result,
-                           GError        **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /* ---------------------------------------------------------------------------- IPv6 pinholes */
 
 /* Worker. The IGD's IPv6 side: pinholes must be asked for over IPv6, from the address
- * they are for. */
+ * they are for. When there is none, returns the error as @task's result. */
 static gboolean
-ensure_ipv6 (PortierRouterUpnp  *self,
-             GCancellable       *cancellable,
-             GError            **error)
+ensure_ipv6 (GTask *task)
 {
+  PortierRouterUpnp *self = g_task_get_source_object (task);
+
   if (!self->tried6 && self->net->addresses6->len > 0)
     {
       g_autoptr(GPtrArray) replies = NULL;
+      GError *error = NULL;
 
       self->tried6 = TRUE;
-      replies = portier_ssdp_search (self->net, TRUE, cancellable, error);
+      replies = portier_ssdp_search (self->net, TRUE, g_task_get_cancellable (task), &error);
       if (replies == NULL)
-        return FALSE;
+        {
+          g_task_return_error (task, error);
+          return FALSE;
+        }
       for (guint i = 0; i < replies->len && !self->have6; i++)
         {
           const PortierSsdpReply *reply = g_ptr_array_index (replies, i);
@@ -870,10 +830,10 @@ ensure_ipv6 (PortierRouterUpnp  *self,
 
   if (!self->have6)
     {
-      g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_NOT_SUPPORTED,
-                   self->net->addresses6->len == 0
-                   ? "this computer has no global IPv6 address"
-                   : "the router offers no IPv6 firewall control over IPv6");
+      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_NOT_SUPPORTED,
+                               self->net->addresses6->len == 0
+                               ? "this computer has no global IPv6 address"
+                               : "the router offers no IPv6 firewall control over IPv6");
       return FALSE;
     }
   return TRUE;
@@ -899,16 +859,12 @@ add_pinhole_job (GTask *task)
 {
   PortierRouterUpnp *self = g_task_get_source_object (task);
   PinholeData *data = g_task_get_task_data (task);
-  GError *error = NULL;
   char port[8], lease[16], unique_id[16] = "";
   PortierPinhole *pinhole;
   int r;
 
-  if (!ensure_ipv6 (self, g_task_get_cancellable (task), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (!ensure_ipv6 (task))
+    return;
 
   g_snprintf (port, sizeof port, "%u", data->port);
   g_snprintf (lease, sizeof lease, "%u", CLAMP (data->lease, 1, PINHOLE_MAX_LEASE));
@@ -955,27 +911,15 @@ upnp_add_pinhole_async (PortierRouter       *router,
   portier_router_worker_run (task, add_pinhole_job);
 }
 
-static PortierPinhole *
-upnp_add_pinhole_finish (PortierRouter  *router,
-                         GAsyncResult   *result,
-                         GError        **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 remove_pinhole_job (GTask *task)
 {
   PortierRouterUpnp *self = g_task_get_source_object (task);
   PinholeData *data = g_task_get_task_data (task);
-  GError *error = NULL;
   int r;
 
-  if (!ensure_ipv6 (self, g_task_get_cancellable (task), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (!ensure_ipv6 (task))
+    return;
   r = UPNP_DeletePinhole (self->urls6.controlURL_6FC, self->data6.IPv6FC.servicetype,
                           data->unique_id);
   g_debug ("UPnP DeletePinhole %s: %d", data->unique_id, r);
@@ -1005,28 +949,16 @@ upnp_remove_pinhole_async (PortierRouter       *router,
   portier_router_worker_run (task, remove_pinhole_job);
 }
 
-static gboolean
-upnp_remove_pinhole_finish (PortierRouter  *router,
-                            GAsyncResult   *result,
-                            GError        **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 static void
 update_pinhole_job (GTask *task)
 {
   PortierRouterUpnp *self = g_task_get_source_object (task);
   PinholeData *data = g_task_get_task_data (task);
-  GError *error = NULL;
   char lease[16];
   int r;
 
-  if (!ensure_ipv6 (self, g_task_get_cancellable (task), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (!ensure_ipv6 (task))
+    return;
   g_snprintf (lease, sizeof lease, "%u", CLAMP (data->lease, 1, PINHOLE_MAX_LEASE));
   r = UPNP_UpdatePinhole (self->urls6.controlURL_6FC, self->data6.IPv6FC.servicetype,
                           data->unique_id, lease);
@@ -1063,14 +995,6 @@ upnp_update_pinhole_async (PortierRouter       *router,
   portier_router_worker_run (task, update_pinhole_job);
 }
 
-static gboolean
-upnp_update_pinhole_finish (PortierRouter  *router,
-                            GAsyncResult   *result,
-                            GError        **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 /* ---------------------------------------------------------------------------- info */
 
 static void
@@ -1080,13 +1004,7 @@ refresh_job (GTask *task)
   GError *error = NULL;
   PortierRouterInfo *info = read_info (self, &error);
 
-  if (info == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  portier_router_info_classify (info);
-  g_task_return_pointer (task, info, (GDestroyNotify) portier_router_info_free);
+  portier_router_task_return_info (task, info, error);
 }
 
 static void
@@ -1106,15 +1024,7 @@ upnp_refresh_finish (PortierRouter  *router,
                      GAsyncResult   *result,
                      GError        **error)
 {
-  PortierRouterUpnp *self = PORTIER_ROUTER_UPNP (router);
-  PortierRouterInfo *info = g_task_propagate_pointer (G_TASK (result), error);
-
-  if (info == NULL)
-    return FALSE;
-  info->from_cache = self->info->from_cache;
-  portier_router_info_free (self->info);
-  self->info = info;
-  return TRUE;
+  return portier_router_task_take_info (result, &PORTIER_ROUTER_UPNP (router)->info, error);
 }
 
 static const PortierRouterInfo *
@@ -1130,17 +1040,17 @@ portier_router_upnp_iface_init (PortierRouterInterface *iface)
   iface->refresh_async = upnp_refresh_async;
   iface->refresh_finish = upnp_refresh_finish;
   iface->add_mapping_async = upnp_add_mapping_async;
-  iface->add_mapping_finish = upnp_add_mapping_finish;
+  iface->add_mapping_finish = portier_router_task_add_mapping_finish;
   iface->remove_mapping_async = upnp_remove_mapping_async;
-  iface->remove_mapping_finish = upnp_remove_mapping_finish;
+  iface->remove_mapping_finish = portier_router_task_finish_boolean;
   iface->find_mapping_async = upnp_find_mapping_async;
-  iface->find_mapping_finish = upnp_find_mapping_finish;
+  iface->find_mapping_finish = portier_router_task_finish_mapping;
   iface->list_mappings_async = upnp_list_mappings_async;
-  iface->list_mappings_finish = upnp_list_mappings_finish;
+  iface->list_mappings_finish = portier_router_task_finish_mappings;
   iface->add_pinhole_async = upnp_add_pinhole_async;
-  iface->add_pinhole_finish = upnp_add_pinhole_finish;
+  iface->add_pinhole_finish = portier_router_task_finish_pinhole;
   iface->remove_pinhole_async = upnp_remove_pinhole_async;
-  iface->remove_pinhole_finish = upnp_remove_pinhole_finish;
+  iface->remove_pinhole_finish = portier_router_task_finish_boolean;
   iface->update_pinhole_async = upnp_update_pinhole_async;
-  iface->update_pinhole_finish = upnp_update_pinhole_finish;
+  iface->update_pinhole_finish = portier_router_task_finish_boolean;
 }

@@ -157,6 +157,8 @@ PortierPinhole     *portier_pinhole_copy             (const PortierPinhole    *s
 void                portier_pinhole_free             (PortierPinhole          *self);
 
 void                portier_router_refusal_clear     (PortierRouterRefusal    *self);
+void                portier_router_refusal_copy      (const PortierRouterRefusal *self,
+                                                      PortierRouterRefusal    *dest);
 
 const char         *portier_router_method_to_string  (PortierRouterMethod      method);
 gboolean            portier_router_method_from_string (const char             *text,
