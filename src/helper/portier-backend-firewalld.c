@@ -130,6 +130,22 @@ call_ignoring (PortierBackendFirewalld  *self,
   return FALSE;
 }
 
+/* The object path of @zone's permanent configuration. */
+static char *
+get_config_zone_path (PortierBackendFirewalld  *self,
+                      const char               *zone,
+                      GError                  **error)
+{
+  g_autoptr(GVariant) reply = call (self, CONFIG_PATH, CONFIG_INTERFACE, "getZoneByName",
+                                    g_variant_new ("(s)", zone), "(o)", error);
+  char *path = NULL;
+
+  if (reply == NULL)
+    return NULL;
+  g_variant_get (reply, "(o)", &path);
+  return path;
+}
+
 /**
  * portier_default_route_interface:
  * @route: the contents of /proc/net/route
@@ -316,14 +332,10 @@ get_coverage (PortierBackendFirewalld  *self,
 
   if (permanent)
     {
-      g_autoptr(GVariant) path_reply = call (self, CONFIG_PATH, CONFIG_INTERFACE,
-                                             "getZoneByName", g_variant_new ("(s)", zone),
-                                             "(o)", error);
-      const char *path;
+      g_autofree char *path = get_config_zone_path (self, zone, error);
 
-      if (path_reply == NULL)
+      if (path == NULL)
         return FALSE;
-      g_variant_get (path_reply, "(&o)", &path);
       reply = call (self, path, CONFIG_ZONE_INTERFACE, "getSettings2", NULL, "(a{sv})",
                     error);
     }
@@ -483,19 +495,14 @@ remove_ranges (PortierBackendFirewalld  *self,
   if (permanent_ranges != NULL && permanent_ranges[0] != NULL)
     {
       g_autoptr(GError) local_error = NULL;
-      g_autoptr(GVariant) path_reply = call (self, CONFIG_PATH, CONFIG_INTERFACE,
-                                             "getZoneByName",
-                                             g_variant_new ("(s)", rule->zone), "(o)",
-                                             &local_error);
-      const char *path;
+      g_autofree char *path = get_config_zone_path (self, rule->zone, &local_error);
 
-      if (path_reply == NULL)
+      if (path == NULL)
         {
           if (ok)
             g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      g_variant_get (path_reply, "(&o)", &path);
       for (guint i = 0; permanent_ranges[i] != NULL; i++)
         {
           g_clear_error (&local_error);
@@ -614,16 +621,12 @@ open_port (PortierBackend     *backend,
 
   if (rule->permanent)
     {
-      g_autoptr(GVariant) path_reply = NULL;
-
       if (!get_coverage (self, rule->zone, TRUE, &spec, permanent, FALSE, error))
         return FALSE;
       permanent_todo = uncovered_ranges (permanent);
-      path_reply = call (self, CONFIG_PATH, CONFIG_INTERFACE, "getZoneByName",
-                         g_variant_new ("(s)", rule->zone), "(o)", error);
-      if (path_reply == NULL)
+      config_path = get_config_zone_path (self, rule->zone, error);
+      if (config_path == NULL)
         return FALSE;
-      g_variant_get (path_reply, "(o)", &config_path);
     }
 
   if (runtime_todo[0] == NULL && (permanent_todo == NULL || permanent_todo[0] == NULL))

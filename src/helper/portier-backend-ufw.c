@@ -157,6 +157,16 @@ find_conflict (GPtrArray             *tuples,
   return FALSE;
 }
 
+/* @rule's ports as the ufw command takes them: `8080/tcp` or `8000:8010/udp`. */
+static char *
+format_target (const PortierRule *rule)
+{
+  PortierPortSpec spec = { rule->first, rule->last, rule->protocol };
+  g_autofree char *ports = portier_ufw_format_ports (&spec);
+
+  return g_strdup_printf ("%s/%s", ports, portier_protocol_to_string (rule->protocol));
+}
+
 static gboolean
 run_ufw (const char * const  *argv,
          GError             **error)
@@ -211,9 +221,7 @@ open_port (PortierBackend     *backend,
   g_auto(UfwState) after = { 0, };
   PortierPortSpec spec = { rule->first, rule->last, rule->protocol };
   g_autofree char *tag = portier_rule_get_tag (rule);
-  g_autofree char *ports = portier_ufw_format_ports (&spec);
-  g_autofree char *target = g_strdup_printf ("%s/%s", ports,
-                                             portier_protocol_to_string (rule->protocol));
+  g_autofree char *target = format_target (rule);
   const char * const argv[] = { "ufw", "allow", target, "comment", tag, NULL };
   const char *conflict = NULL;
 
@@ -256,11 +264,8 @@ close_port (PortierBackend     *backend,
             GError            **error)
 {
   g_auto(UfwState) state = { 0, };
-  PortierPortSpec spec = { rule->first, rule->last, rule->protocol };
   g_autofree char *tag = portier_rule_get_tag (rule);
-  g_autofree char *ports = portier_ufw_format_ports (&spec);
-  g_autofree char *target = g_strdup_printf ("%s/%s", ports,
-                                             portier_protocol_to_string (rule->protocol));
+  g_autofree char *target = format_target (rule);
   /* ufw deletes only the rule that matches all of this, the comment included */
   const char * const argv[] = { "ufw", "--force", "delete", "allow", target, "comment", tag,
                                 NULL };

@@ -121,6 +121,14 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
+/* Whether @rule has ports in firewalld's runtime, which firewalld forgets when it
+ * reloads or restarts. */
+static gboolean
+is_firewalld_runtime (const PortierRule *rule)
+{
+  return g_str_equal (rule->backend, "firewalld") && rule->runtime_ranges != NULL;
+}
+
 static gboolean
 job_info (Job     *job,
           GError **error)
@@ -312,7 +320,7 @@ job_reapply (Job     *job,
       g_autoptr(GError) local_error = NULL;
       guint32 left = 0;
 
-      if (!g_str_equal (rule->backend, "firewalld") || rule->runtime_ranges == NULL)
+      if (!is_firewalld_runtime (rule))
         continue;
       if (rule->expires != 0)
         {
@@ -402,6 +410,19 @@ job_run (PortierHelper       *self,
   g_task_run_in_thread (task, job_thread);
 }
 
+/* Removes @rule (copied) from the firewall on the worker thread. */
+static void
+job_run_close (PortierHelper       *self,
+               const PortierRule   *rule,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  Job *job = job_new (self, JOB_CLOSE);
+
+  job->rule = portier_rule_copy (rule);
+  job_run (self, job, callback, user_data);
+}
+
 static Job *
 job_finish (PortierHelper  *self,
             GAsyncResult   *result,
@@ -432,7 +453,7 @@ needs_to_stay (PortierHelper *self)
 
       if (rule->expires != 0)
         return TRUE;
-      if (g_str_equal (rule->backend, "firewalld") && rule->runtime_ranges != NULL)
+      if (is_firewalld_runtime (rule))
         return TRUE;
     }
   return FALSE;
@@ -515,17 +536,14 @@ expiry_cb (gpointer user_data)
   self->expiry_source = 0;
   for (guint i = 0; i < rules->len; i++)
     {
-      PortierRule *rule = g_ptr_array_index (rules, i);
-      Job *job;
+      const PortierRule *rule = g_ptr_array_index (rules, i);
 
       if (rule->expires == 0 || rule->expires > now ||
           g_hash_table_contains (self->closing, rule->id))
         continue;
 
       g_hash_table_add (self->closing, g_strdup (rule->id));
-      job = job_new (self, JOB_CLOSE);
-      job->rule = portier_rule_copy (rule);
-      job_run (self, job, expire_close_cb, g_strdup (rule->id));
+      job_run_close (self, rule, expire_close_cb, g_strdup (rule->id));
     }
 
   update_watches (self);
@@ -607,7 +625,7 @@ update_watches (PortierHelper *self)
     {
       const PortierRule *rule = g_ptr_array_index (rules, i);
 
-      if (g_str_equal (rule->backend, "firewalld") && rule->runtime_ranges != NULL)
+      if (is_firewalld_runtime (rule))
         firewalld_runtime = TRUE;
       if (rule->expires != 0 && !g_hash_table_contains (self->closing, rule->id) &&
           (next_expiry == 0 || rule->expires < next_expiry))
@@ -912,11 +930,8 @@ open_done_cb (GObject      *source,
         {
           /* A rule the record does not hold could never be removed by the helper:
            * take it back. */
-          Job *undo = job_new (self, JOB_CLOSE);
-
           portier_rule_store_remove (self->store, job->rule->id);
-          undo->rule = portier_rule_copy (job->rule);
-          job_run (self, undo, log_job_cb, NULL);
+          job_run_close (self, job->rule, log_job_cb, NULL);
           g_dbus_method_invocation_return_error_literal (call->invocation, PORTIER_ERROR,
                                                          PORTIER_ERROR_FAILED,
                                                          "The helper could not write its record");
@@ -1082,7 +1097,7 @@ close_authorized_cb (GObject      *source,
   g_autoptr(Call) call = user_data;
   g_autoptr(GError) error = NULL;
   PortierHelper *self = call->self;
-  Job *job;
+  const PortierRule *rule = call->rule;
 
   if (!portier_authority_check_finish (PORTIER_AUTHORITY (source), result, &error))
     {
@@ -1091,20 +1106,18 @@ close_authorized_cb (GObject      *source,
     }
 
   /* The rule may have gone while polkit was asking. */
-  if (portier_rule_store_lookup (self->store, call->rule->id) == NULL ||
-      g_hash_table_contains (self->closing, call->rule->id))
+  if (portier_rule_store_lookup (self->store, rule->id) == NULL ||
+      g_hash_table_contains (self->closing, rule->id))
     {
       g_dbus_method_invocation_return_error (call->invocation, PORTIER_ERROR,
                                              PORTIER_ERROR_NOT_FOUND,
                                              "Rule %s is already closed or closing",
-                                             call->rule->id);
+                                             rule->id);
       return;
     }
 
-  g_hash_table_add (self->closing, g_strdup (call->rule->id));
-  job = job_new (self, JOB_CLOSE);
-  job->rule = portier_rule_copy (call->rule);
-  job_run (self, job, close_done_cb, g_steal_pointer (&call));
+  g_hash_table_add (self->closing, g_strdup (rule->id));
+  job_run_close (self, rule, close_done_cb, g_steal_pointer (&call));
 }
 
 static gboolean

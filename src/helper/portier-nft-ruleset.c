@@ -287,15 +287,13 @@ portier_nft_ruleset_parse (const char  *text,
   return g_steal_pointer (&self);
 }
 
-/* A port value: 22, 80-90, or a set { 22, 80-90 }. */
-static gboolean
-port_value_matches (const char *value,
-                    guint16     port,
-                    gboolean   *understood)
+/* The items of a value: one word, or the words of a set { a, b }, split at commas and
+ * not yet stripped. %NULL, and @understood cleared, for an unclosed set. */
+static GStrv
+split_value (const char *value,
+             gboolean   *understood)
 {
   g_autofree char *inner = NULL;
-  g_auto(GStrv) items = NULL;
-  gboolean matches = FALSE;
 
   if (value[0] == '{')
     {
@@ -304,14 +302,28 @@ port_value_matches (const char *value,
       if (length < 2 || value[length - 1] != '}')
         {
           *understood = FALSE;
-          return FALSE;
+          return NULL;
         }
       inner = g_strndup (value + 1, length - 2);
     }
   else
     inner = g_strdup (value);
 
-  items = g_strsplit (inner, ",", -1);
+  return g_strsplit (inner, ",", -1);
+}
+
+/* A port value: 22, 80-90, or a set { 22, 80-90 }. */
+static gboolean
+port_value_matches (const char *value,
+                    guint16     port,
+                    gboolean   *understood)
+{
+  g_auto(GStrv) items = split_value (value, understood);
+  gboolean matches = FALSE;
+
+  if (items == NULL)
+    return FALSE;
+
   for (guint i = 0; items[i] != NULL; i++)
     {
       char *item = g_strstrip (items[i]);
@@ -341,25 +353,12 @@ protocol_value_matches (const char      *value,
                         gboolean        *understood)
 {
   const char *name = protocol == PORTIER_PROTOCOL_TCP ? "tcp" : "udp";
-  g_autofree char *inner = NULL;
-  g_auto(GStrv) items = NULL;
+  g_auto(GStrv) items = split_value (value, understood);
   gboolean matches = FALSE;
 
-  if (value[0] == '{')
-    {
-      gsize length = strlen (value);
+  if (items == NULL)
+    return FALSE;
 
-      if (length < 2 || value[length - 1] != '}')
-        {
-          *understood = FALSE;
-          return FALSE;
-        }
-      inner = g_strndup (value + 1, length - 2);
-    }
-  else
-    inner = g_strdup (value);
-
-  items = g_strsplit (inner, ",", -1);
   for (guint i = 0; items[i] != NULL; i++)
     {
       char *item = g_strstrip (items[i]);
