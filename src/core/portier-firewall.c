@@ -26,6 +26,7 @@
 #include "portier-error.h"
 #include "portier-firewall.h"
 #include "portier-helper1-generated.h"
+#include "portier-network.h"
 
 #define FIREWALLD_NAME "org.fedoraproject.FirewallD1"
 #define FIREWALLD_PATH "/org/fedoraproject/FirewallD1"
@@ -133,6 +134,13 @@ portier_firewall_query_free (PortierFirewallQuery *self)
 /* ---------------------------------------------------------------------------------- */
 /* Errors                                                                              */
 
+/* A PORTIER_ERROR with the usual sentence for @code. */
+static GError *
+new_error (PortierError code)
+{
+  return g_error_new_literal (PORTIER_ERROR, code, portier_error_describe (code));
+}
+
 /* Turns what came back over D-Bus into a PORTIER_ERROR, keeping the raw text for the
  * debug log. */
 static GError *
@@ -140,7 +148,7 @@ convert_error (GError *error)
 {
   g_autofree char *remote = g_dbus_error_get_remote_error (error);
   GError *converted;
-  int code;
+  PortierError code;
 
   g_debug ("%s", error->message);
 
@@ -173,7 +181,7 @@ convert_error (GError *error)
   else
     code = PORTIER_ERROR_FAILED;
 
-  converted = g_error_new_literal (PORTIER_ERROR, code, portier_error_describe (code));
+  converted = new_error (code);
   g_error_free (error);
   return converted;
 }
@@ -667,8 +675,7 @@ firewalld_panic_cb (GObject      *source,
   g_variant_get (reply, "(b)", &panic);
   if (panic)
     {
-      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_FIREWALL_PANIC_MODE, "%s",
-                               portier_error_describe (PORTIER_ERROR_FIREWALL_PANIC_MODE));
+      g_task_return_error (task, new_error (PORTIER_ERROR_FIREWALL_PANIC_MODE));
       return;
     }
 
@@ -753,31 +760,13 @@ static char *
 default_route_interface (void)
 {
   g_autofree char *route = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autofree char *best = NULL;
-  guint64 best_metric = G_MAXUINT64;
+  g_autofree char *interface = NULL;
+  g_autofree char *gateway = NULL;
 
   if (!g_file_get_contents ("/proc/net/route", &route, NULL, NULL))
     return NULL;
-
-  lines = g_strsplit (route, "\n", -1);
-  for (guint i = 1; lines[i] != NULL; i++)
-    {
-      g_auto(GStrv) fields = g_regex_split_simple ("\\s+", g_strstrip (lines[i]), 0, 0);
-      guint64 metric;
-
-      if (g_strv_length (fields) < 8 || !g_str_equal (fields[1], "00000000") ||
-          !g_str_equal (fields[7], "00000000") ||
-          !g_ascii_string_to_unsigned (fields[6], 10, 0, G_MAXUINT32, &metric, NULL))
-        continue;
-      if (metric < best_metric)
-        {
-          g_free (best);
-          best = g_strdup (fields[0]);
-          best_metric = metric;
-        }
-    }
-  return g_steal_pointer (&best);
+  portier_network_parse_route (route, &interface, &gateway);
+  return g_steal_pointer (&interface);
 }
 
 static void
@@ -822,8 +811,7 @@ open_one_async (PortierFirewall      *self,
     case PORTIER_FIREWALL_MODE_FIREWALLD:
       if ((flags & PORTIER_FIREWALL_FLAGS_PERMANENT) != 0)
         {
-          g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_NOT_SUPPORTED, "%s",
-                                   portier_error_describe (PORTIER_ERROR_NOT_SUPPORTED));
+          g_task_return_error (task, new_error (PORTIER_ERROR_NOT_SUPPORTED));
           return;
         }
       interface = default_route_interface ();
@@ -839,8 +827,7 @@ open_one_async (PortierFirewall      *self,
 
     case PORTIER_FIREWALL_MODE_MANUAL:
     default:
-      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_FIREWALL_UNAVAILABLE, "%s",
-                               portier_error_describe (PORTIER_ERROR_FIREWALL_UNAVAILABLE));
+      g_task_return_error (task, new_error (PORTIER_ERROR_FIREWALL_UNAVAILABLE));
       return;
     }
 }
@@ -1099,9 +1086,7 @@ portier_firewall_close_async (PortierFirewall      *self,
     {
       if (self->bus == NULL)
         {
-          g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_FIREWALL_UNAVAILABLE,
-                                   "%s",
-                                   portier_error_describe (PORTIER_ERROR_FIREWALL_UNAVAILABLE));
+          g_task_return_error (task, new_error (PORTIER_ERROR_FIREWALL_UNAVAILABLE));
           return;
         }
       g_dbus_connection_call (self->bus, FIREWALLD_NAME, FIREWALLD_PATH,
@@ -1114,8 +1099,7 @@ portier_firewall_close_async (PortierFirewall      *self,
 
   if (self->mode != PORTIER_FIREWALL_MODE_HELPER)
     {
-      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND, "%s",
-                               portier_error_describe (PORTIER_ERROR_NOT_FOUND));
+      g_task_return_error (task, new_error (PORTIER_ERROR_NOT_FOUND));
       return;
     }
 

@@ -48,8 +48,6 @@ mapping_free (PortierLedgerMapping *mapping)
   g_free (mapping);
 }
 
-/* From the kernel's random source, not GRand: GRand's state is shared by processes
- * forked from one parent, and two openings must never get one id. */
 static void
 pinhole_free (PortierLedgerPinhole *pinhole)
 {
@@ -59,6 +57,8 @@ pinhole_free (PortierLedgerPinhole *pinhole)
   g_free (pinhole);
 }
 
+/* From the kernel's random source, not GRand: GRand's state is shared by processes
+ * forked from one parent, and two openings must never get one id. */
 static char *
 new_id (void)
 {
@@ -265,6 +265,15 @@ portier_process_start_time (const char *proc_root,
   return start;
 }
 
+/* Whether the process that owns @self is gone (its pid now names another one, or none). */
+static gboolean
+owner_is_gone (const PortierOpening *self,
+               const char           *proc_root)
+{
+  return self->owner_pid <= 0 ||
+         portier_process_start_time (proc_root, self->owner_pid) != self->owner_start;
+}
+
 /**
  * portier_opening_is_stale:
  *
@@ -276,20 +285,16 @@ portier_opening_is_stale (const PortierOpening *self,
                           gint64                now,
                           const char           *proc_root)
 {
+  /* Under way in a live process is not stale; under way in a dead one is. */
   if (self->state != PORTIER_OPENING_STATE_OPEN)
-    {
-      /* Under way in a live process is not stale; under way in a dead one is. */
-      return self->owner_pid <= 0 ||
-             portier_process_start_time (proc_root, self->owner_pid) != self->owner_start;
-    }
+    return owner_is_gone (self, proc_root);
 
   switch (self->duration)
     {
     case PORTIER_DURATION_UNTIL:
       return now >= self->expires;
     case PORTIER_DURATION_WHILE_RUNNING:
-      return self->owner_pid <= 0 ||
-             portier_process_start_time (proc_root, self->owner_pid) != self->owner_start;
+      return owner_is_gone (self, proc_root);
     case PORTIER_DURATION_UNTIL_CLOSED:
     default:
       return FALSE;

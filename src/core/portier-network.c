@@ -203,6 +203,19 @@ steal_strv (GPtrArray *array)
   return (GStrv) g_ptr_array_free (array, FALSE);
 }
 
+/* The fields of one line of a /proc/net table: separated by any run of spaces and tabs. */
+static GStrv
+split_fields (char *line)
+{
+  g_auto(GStrv) parts = g_strsplit_set (g_strstrip (line), " \t", -1);
+  GPtrArray *fields = g_ptr_array_new ();
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (parts[i][0] != '\0')
+      g_ptr_array_add (fields, g_strdup (parts[i]));
+  return steal_strv (fields);
+}
+
 /**
  * portier_network_parse_route:
  * @contents: the text of /proc/net/route
@@ -224,21 +237,16 @@ portier_network_parse_route (const char  *contents,
 
   for (guint i = 1; lines[0] != NULL && lines[i] != NULL; i++)
     {
-      g_auto(GStrv) f = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
-      g_autoptr(GPtrArray) fields = g_ptr_array_new ();
+      g_auto(GStrv) fields = split_fields (lines[i]);
       guint64 dest, gw, flags, metric, mask;
 
-      for (guint j = 0; f[j] != NULL; j++)
-        if (f[j][0] != '\0')
-          g_ptr_array_add (fields, f[j]);
-
       /* Iface Destination Gateway Flags RefCnt Use Metric Mask ... */
-      if (fields->len < 8 ||
-          !g_ascii_string_to_unsigned (fields->pdata[1], 16, 0, G_MAXUINT32, &dest, NULL) ||
-          !g_ascii_string_to_unsigned (fields->pdata[2], 16, 0, G_MAXUINT32, &gw, NULL) ||
-          !g_ascii_string_to_unsigned (fields->pdata[3], 16, 0, G_MAXUINT32, &flags, NULL) ||
-          !g_ascii_string_to_unsigned (fields->pdata[6], 10, 0, G_MAXUINT32, &metric, NULL) ||
-          !g_ascii_string_to_unsigned (fields->pdata[7], 16, 0, G_MAXUINT32, &mask, NULL))
+      if (g_strv_length (fields) < 8 ||
+          !g_ascii_string_to_unsigned (fields[1], 16, 0, G_MAXUINT32, &dest, NULL) ||
+          !g_ascii_string_to_unsigned (fields[2], 16, 0, G_MAXUINT32, &gw, NULL) ||
+          !g_ascii_string_to_unsigned (fields[3], 16, 0, G_MAXUINT32, &flags, NULL) ||
+          !g_ascii_string_to_unsigned (fields[6], 10, 0, G_MAXUINT32, &metric, NULL) ||
+          !g_ascii_string_to_unsigned (fields[7], 16, 0, G_MAXUINT32, &mask, NULL))
         continue;
 
       if (dest != 0 || mask != 0 || !(flags & RTF_UP_FLAG) || metric >= best_metric)
@@ -247,7 +255,7 @@ portier_network_parse_route (const char  *contents,
       best_metric = metric;
       g_free (*interface);
       g_free (*gateway);
-      *interface = g_strdup (fields->pdata[0]);
+      *interface = g_strdup (fields[0]);
       *gateway = NULL;
       if (gw != 0)
         {
@@ -298,34 +306,29 @@ portier_network_parse_ipv6_route (const char  *contents,
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      g_auto(GStrv) f = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
-      g_autoptr(GPtrArray) fields = g_ptr_array_new ();
+      g_auto(GStrv) fields = split_fields (lines[i]);
       guint8 dest[16], next_hop[16];
       guint64 dest_len, metric, flags;
       static const guint8 zero[16] = { 0 };
 
-      for (guint j = 0; f[j] != NULL; j++)
-        if (f[j][0] != '\0')
-          g_ptr_array_add (fields, f[j]);
-
       /* dest dest_len src src_len next_hop metric refcnt use flags iface */
-      if (fields->len < 10 ||
-          !parse_ipv6_hex (fields->pdata[0], dest) ||
-          !g_ascii_string_to_unsigned (fields->pdata[1], 16, 0, 128, &dest_len, NULL) ||
-          !parse_ipv6_hex (fields->pdata[4], next_hop) ||
-          !g_ascii_string_to_unsigned (fields->pdata[5], 16, 0, G_MAXUINT32, &metric, NULL) ||
-          !g_ascii_string_to_unsigned (fields->pdata[8], 16, 0, G_MAXUINT32, &flags, NULL))
+      if (g_strv_length (fields) < 10 ||
+          !parse_ipv6_hex (fields[0], dest) ||
+          !g_ascii_string_to_unsigned (fields[1], 16, 0, 128, &dest_len, NULL) ||
+          !parse_ipv6_hex (fields[4], next_hop) ||
+          !g_ascii_string_to_unsigned (fields[5], 16, 0, G_MAXUINT32, &metric, NULL) ||
+          !g_ascii_string_to_unsigned (fields[8], 16, 0, G_MAXUINT32, &flags, NULL))
         continue;
 
       if (dest_len != 0 || memcmp (dest, zero, 16) != 0 || !(flags & RTF_UP_FLAG) ||
-          (flags & RTF_REJECT_FLAG) || g_str_equal (fields->pdata[9], "lo") ||
+          (flags & RTF_REJECT_FLAG) || g_str_equal (fields[9], "lo") ||
           metric >= best_metric)
         continue;
 
       best_metric = metric;
       g_free (*interface);
       g_free (*gateway);
-      *interface = g_strdup (fields->pdata[9]);
+      *interface = g_strdup (fields[9]);
       *gateway = NULL;
       if (memcmp (next_hop, zero, 16) != 0)
         {
@@ -379,23 +382,18 @@ find_tunnel_route (const char *contents,
 
   for (guint i = 1; lines[0] != NULL && lines[i] != NULL; i++)
     {
-      g_auto(GStrv) f = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
-      g_autoptr(GPtrArray) fields = g_ptr_array_new ();
+      g_auto(GStrv) fields = split_fields (lines[i]);
       guint64 flags, mask;
 
-      for (guint j = 0; f[j] != NULL; j++)
-        if (f[j][0] != '\0')
-          g_ptr_array_add (fields, f[j]);
-
-      if (fields->len < 8 ||
-          !g_ascii_string_to_unsigned (fields->pdata[3], 16, 0, G_MAXUINT32, &flags, NULL) ||
-          !g_ascii_string_to_unsigned (fields->pdata[7], 16, 0, G_MAXUINT32, &mask, NULL))
+      if (g_strv_length (fields) < 8 ||
+          !g_ascii_string_to_unsigned (fields[3], 16, 0, G_MAXUINT32, &flags, NULL) ||
+          !g_ascii_string_to_unsigned (fields[7], 16, 0, G_MAXUINT32, &mask, NULL))
         continue;
 
       /* The mask is in network order: /0 is 0, /1 is 0x80 in the first byte. */
       if ((flags & RTF_UP_FLAG) && (mask == 0 || mask == 0x80) &&
-          is_tunnel (sys_root, fields->pdata[0]))
-        return g_strdup (fields->pdata[0]);
+          is_tunnel (sys_root, fields[0]))
+        return g_strdup (fields[0]);
     }
   return NULL;
 }

@@ -45,12 +45,6 @@ char    *_portier_verify_step_finish         (GAsyncResult              *result,
                                               char                     **public_address,
                                               GError                   **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierFirewallStepResult, portier_firewall_step_result_free)
-
-G_END_DECLS
-
-G_BEGIN_DECLS
-
 /* The host firewall as the troubleshooter sees it: open, blocks, unknown. */
 void     _portier_firewall_query_async       (const PortierPortSpec     *spec,
                                               GCancellable              *cancellable,
@@ -59,5 +53,11 @@ void     _portier_firewall_query_async       (const PortierPortSpec     *spec,
 char    *_portier_firewall_query_finish      (GAsyncResult              *result,
                                               char                     **backend,
                                               GError                   **error);
+
+/* How long a PORTIER_DURATION_UNTIL opening lasts: the firewall's timeout, the router's
+ * lease (clamped to what routers take). */
+guint    _portier_open_options_until_seconds (const PortierOpenOptions  *options);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierFirewallStepResult, portier_firewall_step_result_free)
 
 G_END_DECLS

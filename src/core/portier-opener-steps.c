@@ -120,6 +120,19 @@ _portier_verify_step_finish (GAsyncResult  *result,
 
 /* ---- firewall ---- */
 
+void
+portier_firewall_step_result_free (PortierFirewallStepResult *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->status);
+  g_free (self->backend);
+  g_free (self->zone);
+  g_free (self->command);
+  g_clear_pointer (&self->rule_ids, g_ptr_array_unref);
+  g_free (self);
+}
+
 typedef struct
 {
   PortierPortSpec      spec;
@@ -128,6 +141,7 @@ typedef struct
   guint                timeout;
   PortierFirewallFlags flags;
   PortierFirewall     *firewall;
+  char                *backend;   /* the query's: the firewall that answered */
 } FirewallData;
 
 static void
@@ -136,6 +150,7 @@ firewall_data_free (FirewallData *data)
   g_free (data->label);
   g_free (data->rule_id);
   g_clear_object (&data->firewall);
+  g_free (data->backend);
   g_free (data);
 }
 
@@ -235,7 +250,7 @@ _portier_firewall_step_open_async (const PortierOpenOptions *options,
   /* A rule for a time runs out by itself where the firewall can do that (firewalld);
    * elsewhere the ledger's reconcile removes it. */
   if (options->duration == PORTIER_DURATION_UNTIL)
-    data->timeout = options->seconds > 0 ? options->seconds : options->hours * 3600;
+    data->timeout = _portier_open_options_until_seconds (options);
 
   portier_firewall_new_async (cancellable, firewall_ready_for_open_cb,
                               g_steal_pointer (&task));
@@ -324,7 +339,7 @@ queried_cb (GObject      *source,
       g_task_return_pointer (task, g_strdup ("unknown"), g_free);
       return;
     }
-  data->label = g_strdup (query->backend);
+  data->backend = g_strdup (query->backend);
   g_task_return_pointer (task,
                          g_strdup (g_str_equal (query->status, "open") ? "open"
                                    : g_str_equal (query->status, "blocked") ? "blocks"
@@ -353,12 +368,6 @@ firewall_ready_for_query_cb (GObject      *source,
                                 g_steal_pointer (&task));
 }
 
-/**
- * _portier_firewall_query_finish:
- * @backend: (out): the firewall that answered, or %NULL
- *
- * Returns: open, blocks or unknown
- */
 void
 _portier_firewall_query_async (const PortierPortSpec *spec,
                                GCancellable          *cancellable,
@@ -374,6 +383,12 @@ _portier_firewall_query_async (const PortierPortSpec *spec,
                               g_steal_pointer (&task));
 }
 
+/**
+ * _portier_firewall_query_finish:
+ * @backend: (out): the firewall that answered, or %NULL
+ *
+ * Returns: open, blocks or unknown
+ */
 char *
 _portier_firewall_query_finish (GAsyncResult  *result,
                                 char         **backend,
@@ -381,6 +396,6 @@ _portier_firewall_query_finish (GAsyncResult  *result,
 {
   FirewallData *data = g_task_get_task_data (G_TASK (result));
 
-  *backend = g_strdup (data->label);
+  *backend = g_strdup (data->backend);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

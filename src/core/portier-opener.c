@@ -142,19 +142,6 @@ portier_open_result_free (PortierOpenResult *self)
   g_free (self);
 }
 
-void
-portier_firewall_step_result_free (PortierFirewallStepResult *self)
-{
-  if (self == NULL)
-    return;
-  g_free (self->status);
-  g_free (self->backend);
-  g_free (self->zone);
-  g_free (self->command);
-  g_clear_pointer (&self->rule_ids, g_ptr_array_unref);
-  g_free (self);
-}
-
 /* ---- the opener ---- */
 
 struct _PortierOpener
@@ -344,6 +331,13 @@ open_data_free (OpenData *data)
   g_free (data);
 }
 
+/* How long a PORTIER_DURATION_UNTIL opening lasts, in seconds: its seconds, else its hours. */
+guint
+_portier_open_options_until_seconds (const PortierOpenOptions *options)
+{
+  return options->seconds > 0 ? options->seconds : options->hours * 3600;
+}
+
 static guint
 lease_for (const PortierOpenOptions *options)
 {
@@ -354,7 +348,7 @@ lease_for (const PortierOpenOptions *options)
     case PORTIER_DURATION_UNTIL_CLOSED:
       return 0;
     case PORTIER_DURATION_UNTIL:
-      seconds = options->seconds > 0 ? options->seconds : options->hours * 3600;
+      seconds = _portier_open_options_until_seconds (options);
       return CLAMP (seconds, 1, PORTIER_ROUTER_MAX_LEASE);
     case PORTIER_DURATION_WHILE_RUNNING:
     default:
@@ -368,6 +362,21 @@ save (PortierOpener  *self,
       GError        **error)
 {
   return portier_ledger_put (self->ledger, data->opening, error);
+}
+
+/* Reads the ledger before a change. A damaged one was set aside and reads as empty: no
+ * reason to stop. */
+static gboolean
+load_ledger (PortierOpener  *self,
+             GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (portier_ledger_load (self->ledger, &local_error) ||
+      g_error_matches (local_error, PORTIER_ERROR, PORTIER_ERROR_STATE_CORRUPT))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 static void undo_next (GTask *task);
@@ -389,6 +398,22 @@ fail (GTask  *task,
   data->opening->state = PORTIER_OPENING_STATE_CLOSING;
   save (g_task_get_source_object (task), data, NULL);
   undo_next (task);
+}
+
+/* A step's own failure: its status and a copy of @error go into the result, the step
+ * says so, and the transaction fails. */
+static void
+step_failed (GTask        *task,
+             PortierStep   step,
+             char        **status,
+             GError      **step_error,
+             GError       *error)
+{
+  *status = g_strdup ("failed");
+  *step_error = g_error_copy (error);
+  emit_step (g_task_get_source_object (task), step, PORTIER_STEP_STATUS_FAILED,
+             portier_error_user_message (error));
+  fail (task, error);
 }
 
 static void
@@ -664,16 +689,13 @@ forwarded_cb (GObject      *source,
   data->result->router_method = g_strdup (portier_router_method_to_string (info->method));
   if (forward == NULL)
     {
-      data->result->router_status = g_strdup ("failed");
       data->result->router_error_code = refusal.router_code;
       data->result->alternative_port = refusal.alternative_port;
       data->result->held_by = g_strdup (refusal.held_by);
-      data->result->router_error = g_error_copy (error);
       portier_router_refusal_clear (&refusal);
-      emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_FAILED,
-                 portier_error_user_message (error));
       /* The forward took back what it had made itself; the firewall is undone next. */
-      fail (g_steal_pointer (&task), g_steal_pointer (&error));
+      step_failed (g_steal_pointer (&task), PORTIER_STEP_ROUTER, &data->result->router_status,
+                   &data->result->router_error, g_steal_pointer (&error));
       return;
     }
 
@@ -755,11 +777,8 @@ router_cb (GObject      *source,
   data->router = get_router_finish (self, result, &error);
   if (data->router == NULL)
     {
-      data->result->router_status = g_strdup ("failed");
-      data->result->router_error = g_error_copy (error);
-      emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_FAILED,
-                 portier_error_user_message (error));
-      fail (g_steal_pointer (&task), g_steal_pointer (&error));
+      step_failed (g_steal_pointer (&task), PORTIER_STEP_ROUTER, &data->result->router_status,
+                   &data->result->router_error, g_steal_pointer (&error));
       return;
     }
 
@@ -814,11 +833,9 @@ firewall_cb (GObject      *source,
 
   if (step == NULL)
     {
-      data->result->firewall_status = g_strdup ("failed");
-      data->result->firewall_error = g_error_copy (error);
-      emit_step (self, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_FAILED,
-                 portier_error_user_message (error));
-      fail (g_steal_pointer (&task), g_steal_pointer (&error));
+      step_failed (g_steal_pointer (&task), PORTIER_STEP_FIREWALL,
+                   &data->result->firewall_status, &data->result->firewall_error,
+                   g_steal_pointer (&error));
       return;
     }
 
@@ -916,8 +933,7 @@ portier_opener_open_async (PortierOpener            *self,
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
 
   /* Opening what is already open adds to the same entry: no duplicates. */
-  if (!portier_ledger_load (self->ledger, &error) &&
-      !g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_STATE_CORRUPT))
+  if (!load_ledger (self, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -1173,8 +1189,7 @@ portier_opener_close_async (PortierOpener       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, portier_opener_close_async);
 
-  if (!portier_ledger_load (self->ledger, &error) &&
-      !g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_STATE_CORRUPT))
+  if (!load_ledger (self, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
