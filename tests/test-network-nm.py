@@ -10,13 +10,14 @@ import json
 import os
 import subprocess
 import sys
-import traceback
 
 import dbus
 import dbusmock
 from dbusmock.templates.networkmanager import (
     DeviceState, NMActiveConnectionState, MANAGER_OBJ, MANAGER_IFACE, MAIN_OBJ,
     ACTIVE_CONNECTION_IFACE, DEVICE_IFACE, SETTINGS_OBJ, SETTINGS_IFACE)
+
+import tap
 
 DUMP = sys.argv[1]
 IP4_IFACE = "org.freedesktop.NetworkManager.IP4Config"
@@ -217,20 +218,5 @@ def networkmanager_not_running():
         assert info["metered"] == "unknown"
 
 
-def main():
-    print(f"1..{len(TESTS)}")
-    failed = 0
-    for number, function in enumerate(TESTS, 1):
-        try:
-            function()
-            print(f"ok {number} - {function.__name__}")
-        except Exception:
-            failed += 1
-            print(f"not ok {number} - {function.__name__}")
-            for line in traceback.format_exc().splitlines():
-                print(f"# {line}")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tap.run(TESTS))

@@ -11,8 +11,8 @@ import socket
 import subprocess
 import sys
 import threading
-import traceback
 
+import tap
 from probeserver import ProbeServer
 
 PORTIERCTL = sys.argv[1]
@@ -221,21 +221,5 @@ def bad_input_exits_2():
     assert "--probe-server" in run("check", "--help", status=0).stdout
 
 
-def main():
-    print(f"1..{len(TESTS)}")
-    failed = 0
-    for number, function in enumerate(TESTS, 1):
-        try:
-            function()
-            print(f"ok {number} - {function.__name__}")
-        except Exception:
-            failed += 1
-            print(f"not ok {number} - {function.__name__}")
-            for line in traceback.format_exc().splitlines():
-                print(f"# {line}")
-        sys.stdout.flush()
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tap.run(TESTS))

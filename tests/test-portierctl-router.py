@@ -12,7 +12,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
+
+import tap
 
 PORTIERCTL = sys.argv[1]
 TESTS = []
@@ -137,21 +138,10 @@ def main():
     if PREFIX is None:
         print("1..0 # SKIP cannot make an empty network namespace here")
         return 0
-    print(f"1..{len(TESTS)}")
-    failed = 0
     try:
-        for number, function in enumerate(TESTS, 1):
-            try:
-                function()
-                print(f"ok {number} - {function.__name__}")
-            except Exception:
-                failed += 1
-                print(f"not ok {number} - {function.__name__}")
-                for line in traceback.format_exc().splitlines():
-                    print(f"# {line}")
+        return tap.run(TESTS)
     finally:
         shutil.rmtree(HOME, ignore_errors=True)
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ import os
 import socket
 import subprocess
 import sys
-import traceback
+
+import tap
 
 PORTIERCTL = sys.argv[1]
 TESTS = []
@@ -136,20 +137,5 @@ def app_id_as_spec():
     assert all(l["port"] == 25565 for l in doc["listeners"])
 
 
-def main():
-    print(f"1..{len(TESTS)}")
-    failed = 0
-    for number, function in enumerate(TESTS, 1):
-        try:
-            function()
-            print(f"ok {number} - {function.__name__}")
-        except Exception:
-            failed += 1
-            print(f"not ok {number} - {function.__name__}")
-            for line in traceback.format_exc().splitlines():
-                print(f"# {line}")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tap.run(TESTS))

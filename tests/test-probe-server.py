@@ -11,8 +11,8 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 
+import tap
 from probeserver import Peer, ProbeServer, closed_port, new_token, unused_udp_port
 
 SERVER = sys.argv[1]
@@ -474,21 +474,5 @@ def stops_cleanly_with_probes_under_way():
         assert results and results[0][0] == 503, results
 
 
-def main():
-    print(f"1..{len(TESTS)}")
-    failed = 0
-    for number, function in enumerate(TESTS, 1):
-        try:
-            function()
-            print(f"ok {number} - {function.__name__}")
-        except Exception:
-            failed += 1
-            print(f"not ok {number} - {function.__name__}")
-            for line in traceback.format_exc().splitlines():
-                print(f"# {line}")
-        sys.stdout.flush()
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tap.run(TESTS))
