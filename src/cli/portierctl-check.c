@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "portier-json.h"
 #include "portier-probe-client.h"
 #include "portierctl-private.h"
 
@@ -21,18 +22,10 @@ add_outcome_members (JsonBuilder               *builder,
 
   json_builder_set_member_name (builder, "result");
   json_builder_add_string_value (builder, portier_probe_result_to_string (outcome->result));
-  json_builder_set_member_name (builder, "address");
-  if (outcome->address != NULL)
-    json_builder_add_string_value (builder, outcome->address);
-  else
-    json_builder_add_null_value (builder);
+  portier_json_add_string (builder, "address", outcome->address);
   json_builder_set_member_name (builder, "elapsed_ms");
   json_builder_add_int_value (builder, outcome->elapsed_ms);
-  json_builder_set_member_name (builder, "reason");
-  if (outcome->reason != NULL)
-    json_builder_add_string_value (builder, outcome->reason);
-  else
-    json_builder_add_null_value (builder);
+  portier_json_add_string (builder, "reason", outcome->reason);
   json_builder_set_member_name (builder, "summary");
   json_builder_add_string_value (builder, summary);
 }

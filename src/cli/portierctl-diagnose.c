@@ -10,6 +10,7 @@
 
 #include "portier-diagnosis.h"
 #include "portier-error.h"
+#include "portier-json.h"
 #include "portier-opener.h"
 #include "portier-router.h"
 #include "portierctl-private.h"
@@ -98,11 +99,7 @@ add_report (JsonBuilder                  *builder,
       json_builder_add_string_value (builder, f->summary);
       json_builder_set_member_name (builder, "detail");
       json_builder_add_string_value (builder, f->detail);
-      json_builder_set_member_name (builder, "fix");
-      if (f->fix != NULL)
-        json_builder_add_string_value (builder, f->fix);
-      else
-        json_builder_add_null_value (builder);
+      portier_json_add_string (builder, "fix", f->fix);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

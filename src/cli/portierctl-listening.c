@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "portier-json.h"
 #include "portier-listeners.h"
 #include "portierctl-private.h"
 
@@ -56,11 +57,7 @@ print_json (GPtrArray *listeners)
         json_builder_add_int_value (builder, listener->pid);
       else
         json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "process");
-      if (listener->process != NULL)
-        json_builder_add_string_value (builder, listener->process);
-      else
-        json_builder_add_null_value (builder);
+      portier_json_add_string (builder, "process", listener->process);
       json_builder_set_member_name (builder, "uid");
       json_builder_add_int_value (builder, listener->uid);
       json_builder_end_object (builder);

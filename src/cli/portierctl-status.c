@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "portier-error.h"
+#include "portier-json.h"
 #include "portier-network.h"
 #include "portierctl-private.h"
 
@@ -92,18 +93,6 @@ router_print (const PortierRouterInfo *info,
     g_print (_("  This computer is %s in your home network.\n"), info->lan_address);
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *member,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /**
  * portierctl_router_discover:
  *
@@ -147,22 +136,22 @@ portierctl_router_add_info_json (JsonBuilder             *builder,
 
   json_builder_set_member_name (builder, "method");
   json_builder_add_string_value (builder, portier_router_method_to_string (info->method));
-  add_string_or_null (builder, "url", info->url);
-  add_string_or_null (builder, "name", info->name);
+  portier_json_add_string (builder, "url", info->url);
+  portier_json_add_string (builder, "name", info->name);
   json_builder_set_member_name (builder, "igd_version");
   json_builder_add_int_value (builder, info->igd_version);
-  add_string_or_null (builder, "connection", info->connection);
-  add_string_or_null (builder, "external_address",
-                      info->external_address != NULL && *info->external_address != '\0'
-                      ? info->external_address : NULL);
+  portier_json_add_string (builder, "connection", info->connection);
+  portier_json_add_string (builder, "external_address",
+                           info->external_address != NULL && *info->external_address != '\0'
+                           ? info->external_address : NULL);
   json_builder_set_member_name (builder, "wan");
   json_builder_add_string_value (builder, portier_wan_class_to_string (info->wan_class));
   json_builder_set_member_name (builder, "wan_description");
   json_builder_add_string_value (builder, portier_wan_class_describe (info->wan_class));
-  add_string_or_null (builder, "upstream_hop", info->upstream_hop);
-  add_string_or_null (builder, "gateway", info->gateway);
-  add_string_or_null (builder, "lan_address", info->lan_address);
-  add_string_or_null (builder, "ipv6_address", info->ipv6_address);
+  portier_json_add_string (builder, "upstream_hop", info->upstream_hop);
+  portier_json_add_string (builder, "gateway", info->gateway);
+  portier_json_add_string (builder, "lan_address", info->lan_address);
+  portier_json_add_string (builder, "ipv6_address", info->ipv6_address);
   json_builder_set_member_name (builder, "ipv6_pinholes");
   json_builder_add_boolean_value (builder, info->pinholes);
   json_builder_set_member_name (builder, "remembered");

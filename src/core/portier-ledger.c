@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 
 #include "portier-error.h"
+#include "portier-json.h"
 #include "portier-ledger.h"
 
 #define LEDGER_FILE "openings.json"
@@ -302,18 +303,6 @@ portier_opening_is_stale (const PortierOpening *self,
 }
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_int (JsonBuilder *builder,
          const char  *name,
          gint64       value)
@@ -329,17 +318,17 @@ portier_opening_serialize (const PortierOpening *self,
   g_autofree char *spec = portier_port_spec_to_string (&self->spec);
 
   json_builder_begin_object (builder);
-  add_string (builder, "id", self->id);
-  add_string (builder, "spec", spec);
-  add_string (builder, "app", self->app_id);
-  add_string (builder, "label", self->label);
-  add_string (builder, "state", portier_opening_state_to_string (self->state));
-  add_string (builder, "duration", portier_duration_to_string (self->duration));
+  portier_json_add_string (builder, "id", self->id);
+  portier_json_add_string (builder, "spec", spec);
+  portier_json_add_string (builder, "app", self->app_id);
+  portier_json_add_string (builder, "label", self->label);
+  portier_json_add_string (builder, "state", portier_opening_state_to_string (self->state));
+  portier_json_add_string (builder, "duration", portier_duration_to_string (self->duration));
   add_int (builder, "created", self->created);
   add_int (builder, "expires", self->expires);
   add_int (builder, "owner_pid", self->owner_pid);
   add_int (builder, "owner_start", (gint64) self->owner_start);
-  add_string (builder, "external_address", self->external_address);
+  portier_json_add_string (builder, "external_address", self->external_address);
 
   json_builder_set_member_name (builder, "firewall_rules");
   json_builder_begin_array (builder);
@@ -348,9 +337,9 @@ portier_opening_serialize (const PortierOpening *self,
       const PortierLedgerRule *rule = g_ptr_array_index (self->rules, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "rule_id", rule->rule_id);
-      add_string (builder, "backend", rule->backend);
-      add_string (builder, "zone", rule->zone);
+      portier_json_add_string (builder, "rule_id", rule->rule_id);
+      portier_json_add_string (builder, "backend", rule->backend);
+      portier_json_add_string (builder, "zone", rule->zone);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -362,11 +351,11 @@ portier_opening_serialize (const PortierOpening *self,
       const PortierLedgerMapping *mapping = g_ptr_array_index (self->mappings, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "method", mapping->method);
-      add_string (builder, "protocol", mapping->protocol);
+      portier_json_add_string (builder, "method", mapping->method);
+      portier_json_add_string (builder, "protocol", mapping->protocol);
       add_int (builder, "external_port", mapping->external_port);
       add_int (builder, "internal_port", mapping->internal_port);
-      add_string (builder, "internal_client", mapping->internal_client);
+      portier_json_add_string (builder, "internal_client", mapping->internal_client);
       add_int (builder, "lease", mapping->lease);
       add_int (builder, "renewed_at", mapping->renewed_at);
       json_builder_end_object (builder);
@@ -380,27 +369,15 @@ portier_opening_serialize (const PortierOpening *self,
       const PortierLedgerPinhole *pinhole = g_ptr_array_index (self->pinholes, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "unique_id", pinhole->unique_id);
-      add_string (builder, "protocol", pinhole->protocol);
+      portier_json_add_string (builder, "unique_id", pinhole->unique_id);
+      portier_json_add_string (builder, "protocol", pinhole->protocol);
       add_int (builder, "port", pinhole->port);
-      add_string (builder, "internal_client", pinhole->internal_client);
+      portier_json_add_string (builder, "internal_client", pinhole->internal_client);
       add_int (builder, "lease", pinhole->lease);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
 }
 
 static gboolean
@@ -452,13 +429,13 @@ portier_opening_deserialize (JsonNode  *node,
     return CORRUPT (error, "not an object");
   object = json_node_get_object (node);
 
-  if ((id = get_string (object, "id")) == NULL || strlen (id) == 0 || strlen (id) > 64)
+  if ((id = portier_json_get_string (object, "id")) == NULL || strlen (id) == 0 || strlen (id) > 64)
     return CORRUPT (error, "id");
-  if ((spec_text = get_string (object, "spec")) == NULL ||
+  if ((spec_text = portier_json_get_string (object, "spec")) == NULL ||
       (spec = portier_port_spec_parse (spec_text, NULL)) == NULL)
     return CORRUPT (error, "spec");
-  if ((state = get_string (object, "state")) == NULL ||
-      (duration = get_string (object, "duration")) == NULL)
+  if ((state = portier_json_get_string (object, "state")) == NULL ||
+      (duration = portier_json_get_string (object, "duration")) == NULL)
     return CORRUPT (error, "state");
   if (!get_int (object, "created", 0, G_MAXINT64, &created) ||
       !get_int (object, "expires", 0, G_MAXINT64, &expires) ||
@@ -472,9 +449,9 @@ portier_opening_deserialize (JsonNode  *node,
   self = portier_opening_new (spec, PORTIER_DURATION_UNTIL_CLOSED);
   g_free (self->id);
   self->id = g_strdup (id);
-  self->app_id = g_strdup (get_string (object, "app"));
-  self->label = g_strdup (get_string (object, "label"));
-  self->external_address = g_strdup (get_string (object, "external_address"));
+  self->app_id = g_strdup (portier_json_get_string (object, "app"));
+  self->label = g_strdup (portier_json_get_string (object, "label"));
+  self->external_address = g_strdup (portier_json_get_string (object, "external_address"));
   self->created = created;
   self->expires = expires;
   self->owner_pid = (int) owner_pid;
@@ -499,10 +476,11 @@ portier_opening_deserialize (JsonNode  *node,
       if (!JSON_NODE_HOLDS_OBJECT (element))
         return CORRUPT (error, "firewall rule");
       rule = json_node_get_object (element);
-      if (get_string (rule, "rule_id") == NULL)
+      if (portier_json_get_string (rule, "rule_id") == NULL)
         return CORRUPT (error, "firewall rule");
-      portier_opening_add_rule (self, get_string (rule, "rule_id"),
-                                get_string (rule, "backend"), get_string (rule, "zone"));
+      portier_opening_add_rule (self, portier_json_get_string (rule, "rule_id"),
+                                portier_json_get_string (rule, "backend"),
+                                portier_json_get_string (rule, "zone"));
     }
 
   for (guint i = 0; i < json_array_get_length (mappings); i++)
@@ -515,19 +493,19 @@ portier_opening_deserialize (JsonNode  *node,
       if (!JSON_NODE_HOLDS_OBJECT (element))
         return CORRUPT (error, "router mapping");
       mapping = json_node_get_object (element);
-      protocol = get_string (mapping, "protocol");
-      if (get_string (mapping, "method") == NULL ||
+      protocol = portier_json_get_string (mapping, "protocol");
+      if (portier_json_get_string (mapping, "method") == NULL ||
           (g_strcmp0 (protocol, "tcp") != 0 && g_strcmp0 (protocol, "udp") != 0) ||
           !get_int (mapping, "external_port", 1, G_MAXUINT16, &external_port) ||
           !get_int (mapping, "internal_port", 1, G_MAXUINT16, &internal_port) ||
           !get_int (mapping, "lease", 0, G_MAXUINT32, &lease) ||
           !get_int (mapping, "renewed_at", 0, G_MAXINT64, &renewed_at) ||
-          get_string (mapping, "internal_client") == NULL)
+          portier_json_get_string (mapping, "internal_client") == NULL)
         return CORRUPT (error, "router mapping");
-      portier_opening_add_mapping (self, get_string (mapping, "method"), protocol,
+      portier_opening_add_mapping (self, portier_json_get_string (mapping, "method"), protocol,
                                    (guint16) external_port, (guint16) internal_port,
-                                   get_string (mapping, "internal_client"), (guint) lease,
-                                   renewed_at);
+                                   portier_json_get_string (mapping, "internal_client"),
+                                   (guint) lease, renewed_at);
     }
 
   for (guint i = 0; (pinholes = get_array (object, "pinholes")) != NULL &&
@@ -541,14 +519,15 @@ portier_opening_deserialize (JsonNode  *node,
       if (!JSON_NODE_HOLDS_OBJECT (element))
         return CORRUPT (error, "pinhole");
       pinhole = json_node_get_object (element);
-      protocol = get_string (pinhole, "protocol");
-      if (get_string (pinhole, "unique_id") == NULL ||
+      protocol = portier_json_get_string (pinhole, "protocol");
+      if (portier_json_get_string (pinhole, "unique_id") == NULL ||
           (g_strcmp0 (protocol, "tcp") != 0 && g_strcmp0 (protocol, "udp") != 0) ||
           !get_int (pinhole, "port", 1, G_MAXUINT16, &port) ||
           !get_int (pinhole, "lease", 0, G_MAXUINT32, &lease))
         return CORRUPT (error, "pinhole");
-      portier_opening_add_pinhole (self, get_string (pinhole, "unique_id"), protocol,
-                                   (guint16) port, get_string (pinhole, "internal_client"),
+      portier_opening_add_pinhole (self, portier_json_get_string (pinhole, "unique_id"),
+                                   protocol, (guint16) port,
+                                   portier_json_get_string (pinhole, "internal_client"),
                                    (guint) lease);
     }
 

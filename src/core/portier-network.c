@@ -21,6 +21,7 @@
 #endif
 
 #include "portier-error.h"
+#include "portier-json.h"
 #include "portier-network.h"
 
 #define RTF_UP_FLAG 0x0001
@@ -119,18 +120,6 @@ portier_network_source_to_string (PortierNetworkSource source)
   return source == PORTIER_NETWORK_SOURCE_NETWORK_MANAGER ? "networkmanager" : "kernel";
 }
 
-static void
-add_member (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /**
  * portier_network_info_serialize:
  *
@@ -141,27 +130,27 @@ portier_network_info_serialize (const PortierNetworkInfo *self,
                                 JsonBuilder              *builder)
 {
   json_builder_begin_object (builder);
-  add_member (builder, "source", portier_network_source_to_string (self->source));
+  portier_json_add_string (builder, "source", portier_network_source_to_string (self->source));
   json_builder_set_member_name (builder, "connected");
   json_builder_add_boolean_value (builder, self->connected);
-  add_member (builder, "connection", self->connection_name);
-  add_member (builder, "type", self->connection_type);
-  add_member (builder, "interface", self->interface);
-  add_member (builder, "ipv4_address", self->ipv4_address);
+  portier_json_add_string (builder, "connection", self->connection_name);
+  portier_json_add_string (builder, "type", self->connection_type);
+  portier_json_add_string (builder, "interface", self->interface);
+  portier_json_add_string (builder, "ipv4_address", self->ipv4_address);
   json_builder_set_member_name (builder, "ipv4_prefix");
   json_builder_add_int_value (builder, self->ipv4_prefix);
-  add_member (builder, "ipv4_gateway", self->ipv4_gateway);
+  portier_json_add_string (builder, "ipv4_gateway", self->ipv4_gateway);
   json_builder_set_member_name (builder, "ipv6_addresses");
   json_builder_begin_array (builder);
   for (guint i = 0; self->ipv6_addresses[i] != NULL; i++)
     json_builder_add_string_value (builder, self->ipv6_addresses[i]);
   json_builder_end_array (builder);
-  add_member (builder, "ipv6_gateway", self->ipv6_gateway);
-  add_member (builder, "vpn", portier_tristate_to_string (self->vpn_active));
-  add_member (builder, "vpn_interface", self->vpn_interface);
-  add_member (builder, "vpn_name", self->vpn_name);
-  add_member (builder, "firewall_zone", self->firewall_zone);
-  add_member (builder, "metered", portier_tristate_to_string (self->metered));
+  portier_json_add_string (builder, "ipv6_gateway", self->ipv6_gateway);
+  portier_json_add_string (builder, "vpn", portier_tristate_to_string (self->vpn_active));
+  portier_json_add_string (builder, "vpn_interface", self->vpn_interface);
+  portier_json_add_string (builder, "vpn_name", self->vpn_name);
+  portier_json_add_string (builder, "firewall_zone", self->firewall_zone);
+  portier_json_add_string (builder, "metered", portier_tristate_to_string (self->metered));
   json_builder_end_object (builder);
 }
 

@@ -26,6 +26,7 @@
 
 #include "portier-error.h"
 #include "portier-family-address.h"
+#include "portier-json.h"
 #include "portier-probe-client.h"
 #include "portier-probe-listener.h"
 
@@ -582,20 +583,8 @@ read_transport_error (Check               *check,
                      error->message);
 }
 
-/* A member of the server's answer, when it has the type it should have: the answer comes
- * from the network and may be anything. */
-static const char *
-get_string_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
+/* A number in the server's answer, when it is one: the answer comes from the network and
+ * may be anything. */
 static gint64
 get_int_member (JsonObject *object,
                 const char *name)
@@ -661,8 +650,8 @@ read_probe_answer (Request    *request,
     }
 
   object = json_node_get_object (json_parser_get_root (parser));
-  result = get_string_member (object, "result");
-  address = get_string_member (object, "address");
+  result = portier_json_get_string (object, "result");
+  address = portier_json_get_string (object, "address");
   if (address != NULL && g_hostname_is_ip_address (address))
     outcome->address = g_strdup (address);
   outcome->elapsed_ms = (guint) CLAMP (get_int_member (object, "elapsed_ms"), 0, G_MAXUINT);
@@ -1038,8 +1027,8 @@ address_done_cb (GObject      *source,
   if (soup_message_get_status (msg) == SOUP_STATUS_OK &&
       json_parser_load_from_data (parser, data, (gssize) length, NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    address = get_string_member (json_node_get_object (json_parser_get_root (parser)),
-                                 "address");
+    address = portier_json_get_string (json_node_get_object (json_parser_get_root (parser)),
+                                       "address");
 
   if (address == NULL || !g_hostname_is_ip_address (address))
     g_task_return_new_error (task, PORTIER_ERROR,
