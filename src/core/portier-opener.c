@@ -770,7 +770,6 @@ router_cb (GObject      *source,
   PortierOpener *self = g_task_get_source_object (task);
   OpenData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autofree char *label = NULL;
   PortierForwardRequest request = { 0 };
   GCancellable *cancellable;
 
