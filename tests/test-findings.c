@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 
 #include "portier-findings.h"
 
@@ -84,17 +85,26 @@ test_facts_in_words (void)
   g_assert_cmpint (cgnat->layer, ==, PORTIER_LAYER_NETWORK);
 }
 
+/* The findings of @codes, put in order; *verdict gets the verdict. */
 static GPtrArray *
-findings_of (const PortierPortSpec *spec,
-             const char * const    *codes)
+ordered (const PortierPortSpec *spec,
+         const char * const    *codes,
+         PortierVerdict        *verdict)
 {
   PortierFindingFacts f = facts (spec);
   GPtrArray *findings = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_finding_free);
 
   for (guint i = 0; codes[i] != NULL; i++)
     g_ptr_array_add (findings, portier_finding_new (codes[i], &f));
-  portier_findings_sort (findings);
+  *verdict = portier_findings_order (findings);
   return findings;
+}
+
+static const char *
+code_at (GPtrArray *findings,
+         guint      i)
+{
+  return ((PortierFinding *) g_ptr_array_index (findings, i))->code;
 }
 
 static void
@@ -112,35 +122,113 @@ test_order_and_verdict (void)
   g_autoptr(GPtrArray) b = NULL;
   g_autoptr(GPtrArray) c = NULL;
   g_autoptr(GPtrArray) d = NULL;
+  PortierVerdict verdict;
 
   cgnat_case[0] = "listening";   /* a CGNAT network is never reachable */
-  a = findings_of (spec, cgnat_case);
-  g_assert_cmpstr (((PortierFinding *) a->pdata[0])->code, ==, "cgnat");
-  g_assert_cmpint (portier_findings_verdict (a), ==, PORTIER_VERDICT_NOT_REACHABLE);
+  a = ordered (spec, cgnat_case, &verdict);
+  g_assert_cmpstr (code_at (a, 0), ==, "cgnat");
+  g_assert_cmpint (verdict, ==, PORTIER_VERDICT_NOT_REACHABLE);
+  g_assert_cmpstr (portier_findings_first_problem (a)->code, ==, "cgnat");
 
-  b = findings_of (spec, healthy);
-  g_assert_cmpint (portier_findings_verdict (b), ==, PORTIER_VERDICT_REACHABLE);
+  b = ordered (spec, healthy, &verdict);
+  g_assert_cmpint (verdict, ==, PORTIER_VERDICT_REACHABLE);
   /* Fine findings keep the layer order: app, firewall, router, internet. */
-  g_assert_cmpstr (((PortierFinding *) b->pdata[0])->code, ==, "listening");
-  g_assert_cmpstr (((PortierFinding *) b->pdata[3])->code, ==, "reachable");
+  g_assert_cmpstr (code_at (b, 0), ==, "listening");
+  g_assert_cmpstr (code_at (b, 3), ==, "reachable");
+  g_assert_null (portier_findings_first_problem (b));
 
   /* Several problems: the app first, the layers outwards. */
-  c = findings_of (spec, nothing);
-  g_assert_cmpstr (((PortierFinding *) c->pdata[0])->code, ==, "no-listener");
-  g_assert_cmpstr (((PortierFinding *) c->pdata[1])->code, ==, "host-firewall-blocks");
-  g_assert_cmpstr (((PortierFinding *) c->pdata[2])->code, ==, "mapping-missing");
-  g_assert_cmpstr (((PortierFinding *) c->pdata[3])->code, ==, "unreachable");
+  c = ordered (spec, nothing, &verdict);
+  g_assert_cmpint (verdict, ==, PORTIER_VERDICT_NOT_REACHABLE);
+  g_assert_cmpstr (code_at (c, 0), ==, "no-listener");
+  g_assert_cmpstr (code_at (c, 1), ==, "host-firewall-blocks");
+  g_assert_cmpstr (code_at (c, 2), ==, "mapping-missing");
+  g_assert_cmpstr (code_at (c, 3), ==, "unreachable");
 
   /* The way in works, but nothing answers: not reachable for the friend. */
   {
     const char *no_app[] = { "reachable", "no-listener", "mapping-present", NULL };
-    g_autoptr(GPtrArray) e = findings_of (spec, no_app);
-    g_assert_cmpint (portier_findings_verdict (e), ==, PORTIER_VERDICT_NOT_REACHABLE);
-    g_assert_cmpstr (((PortierFinding *) e->pdata[0])->code, ==, "no-listener");
+    g_autoptr(GPtrArray) e = ordered (spec, no_app, &verdict);
+    g_assert_cmpint (verdict, ==, PORTIER_VERDICT_NOT_REACHABLE);
+    g_assert_cmpstr (code_at (e, 0), ==, "no-listener");
+    g_assert_cmpstr (portier_findings_first_problem (e)->code, ==, "no-listener");
   }
 
-  d = findings_of (spec, unknown);
-  g_assert_cmpint (portier_findings_verdict (d), ==, PORTIER_VERDICT_UNKNOWN);
+  d = ordered (spec, unknown, &verdict);
+  g_assert_cmpint (verdict, ==, PORTIER_VERDICT_UNKNOWN);
+  g_assert_cmpstr (code_at (d, 0), ==, "probe-unavailable");
+}
+
+/* No test from the internet ran: no verdict either way, whatever the layers found; the
+ * test that could not run is said first, what is known follows. */
+static void
+test_no_verdict_without_a_test (void)
+{
+  g_autoptr(PortierPortSpec) spec = portier_port_spec_parse ("25565/tcp", NULL);
+  const char *codes[] = { "mapping-other-host", "host-firewall-blocks", "listening",
+                          "probe-unavailable", NULL };
+  const char *no_probe_finding[] = { "mapping-missing", "listening", NULL };
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GPtrArray) bare = NULL;
+  PortierVerdict verdict;
+
+  findings = ordered (spec, codes, &verdict);
+  g_assert_cmpint (verdict, ==, PORTIER_VERDICT_UNKNOWN);
+  g_assert_cmpstr (code_at (findings, 0), ==, "probe-unavailable");
+  /* What the layers found stays, problems first among them. */
+  g_assert_cmpstr (code_at (findings, 1), ==, "host-firewall-blocks");
+  g_assert_cmpstr (code_at (findings, 2), ==, "mapping-other-host");
+  g_assert_cmpstr (portier_findings_first_problem (findings)->code, ==,
+                   "host-firewall-blocks");
+
+  bare = ordered (spec, no_probe_finding, &verdict);
+  g_assert_cmpint (verdict, ==, PORTIER_VERDICT_UNKNOWN);
+}
+
+/* The test from the internet got through: whatever a check says about the way in, it is
+ * not offered as the problem to fix first, and not listed before what is fine. */
+static void
+test_reachable_offers_no_problem (void)
+{
+  g_autoptr(PortierPortSpec) spec = portier_port_spec_parse ("25565/tcp", NULL);
+  const char *codes[] = { "mapping-other-host", "host-firewall-blocks", "listening",
+                          "reachable", "double-nat", NULL };
+  g_autoptr(GPtrArray) findings = NULL;
+  PortierVerdict verdict;
+
+  findings = ordered (spec, codes, &verdict);
+  g_assert_cmpint (verdict, ==, PORTIER_VERDICT_REACHABLE);
+  g_assert_null (portier_findings_first_problem (findings));
+  g_assert_cmpstr (code_at (findings, 0), ==, "listening");
+  g_assert_cmpstr (code_at (findings, 1), ==, "reachable");
+  for (guint i = 2; i < findings->len; i++)
+    g_assert_cmpint (((PortierFinding *) findings->pdata[i])->status, ==,
+                     PORTIER_FINDING_PROBLEM);
+}
+
+/* Another program's forward to this computer is the way in, named by its description. */
+static void
+test_forward_of_another_program (void)
+{
+  g_autoptr(PortierPortSpec) spec = portier_port_spec_parse ("25565/tcp", NULL);
+  PortierFindingFacts f = facts (spec);
+  g_autoptr(PortierFinding) named = NULL;
+  g_autoptr(PortierFinding) unnamed = NULL;
+  g_autoptr(PortierFinding) portiers = NULL;
+
+  f.forwarded_by = "Some App";
+  named = portier_finding_new ("mapping-present", &f);
+  g_assert_cmpint (named->status, ==, PORTIER_FINDING_OK);
+  g_assert_nonnull (strstr (named->summary, "set up by “Some App”"));
+  g_assert_null (strstr (named->summary, "another device"));
+
+  f.forwarded_by = "";
+  unnamed = portier_finding_new ("mapping-present", &f);
+  g_assert_nonnull (strstr (unnamed->summary, "another program"));
+
+  f.forwarded_by = NULL;
+  portiers = portier_finding_new ("mapping-present", &f);
+  g_assert_null (strstr (portiers->summary, "set up by"));
 }
 
 static void
@@ -152,14 +240,14 @@ test_report (void)
   g_autoptr(PortierDiagnosisReport) copy = NULL;
 
   report->spec = *spec;
-  report->findings = findings_of (spec, codes);
-  report->verdict = portier_findings_verdict (report->findings);
+  report->findings = ordered (spec, codes, &report->verdict);
   copy = portier_diagnosis_report_copy (report);
 
   g_assert_cmpstr (portier_diagnosis_report_get_first_problem (copy)->code, ==,
                    "no-router-support");
   g_assert_cmpuint (copy->findings->len, ==, 3);
-  g_assert_cmpstr (portier_verdict_to_string (copy->verdict), ==, "not-reachable");
+  /* No test from the internet ran: the problems are known, the verdict is not. */
+  g_assert_cmpstr (portier_verdict_to_string (copy->verdict), ==, "unknown");
   g_assert_cmpstr (portier_layer_to_string (PORTIER_LAYER_HOST_FIREWALL), ==, "host-firewall");
   g_assert_cmpstr (portier_finding_status_to_string (PORTIER_FINDING_WARNING), ==, "warning");
 }
@@ -174,6 +262,9 @@ main (int    argc,
   g_test_add_func ("/findings/every-code", test_every_code);
   g_test_add_func ("/findings/facts-in-words", test_facts_in_words);
   g_test_add_func ("/findings/order-and-verdict", test_order_and_verdict);
+  g_test_add_func ("/findings/no-verdict-without-a-test", test_no_verdict_without_a_test);
+  g_test_add_func ("/findings/reachable-offers-no-problem", test_reachable_offers_no_problem);
+  g_test_add_func ("/findings/forward-of-another-program", test_forward_of_another_program);
   g_test_add_func ("/findings/report", test_report);
 
   return g_test_run ();

@@ -55,6 +55,49 @@ make_opening (const char *spec_text)
   return opening;
 }
 
+/* A forward another program keeps is recorded as found: it survives a round trip, a
+ * copy, and is not something Portier has to remove. */
+static void
+test_kept_forward (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(PortierLedger) ledger = portier_ledger_new (fixture->dir);
+  g_autoptr(PortierLedger) again = portier_ledger_new (fixture->dir);
+  g_autoptr(PortierPortSpec) spec = portier_port_spec_parse ("25565/tcp", NULL);
+  g_autoptr(PortierOpening) opening = portier_opening_new (spec, PORTIER_DURATION_UNTIL_CLOSED);
+  g_autoptr(PortierOpening) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  PortierOpening *read;
+
+  opening->state = PORTIER_OPENING_STATE_OPEN;
+  portier_opening_add_mapping (opening, "upnp", "tcp", 25565, 25565, "192.168.1.10", 0,
+                               1700000000)->kept_by = g_strdup ("Some App");
+  g_assert_false (portier_opening_has_forwards (opening));
+  copy = portier_opening_copy (opening);
+  g_assert_cmpstr (((PortierLedgerMapping *) copy->mappings->pdata[0])->kept_by, ==,
+                   "Some App");
+
+  g_assert_true (portier_ledger_put (ledger, opening, &error));
+  g_assert_no_error (error);
+  g_assert_true (portier_ledger_load (again, &error));
+  read = portier_ledger_lookup (again, opening->id);
+  g_assert_nonnull (read);
+  g_assert_cmpstr (((PortierLedgerMapping *) read->mappings->pdata[0])->kept_by, ==,
+                   "Some App");
+  g_assert_false (portier_opening_has_forwards (read));
+
+  /* Portier's own forward beside it must be removed; an empty description is kept too. */
+  portier_opening_add_mapping (opening, "upnp", "udp", 25565, 25565, "192.168.1.10", 3600,
+                               1700000000);
+  g_assert_true (portier_opening_has_forwards (opening));
+  ((PortierLedgerMapping *) opening->mappings->pdata[0])->kept_by[0] = '\0';
+  g_assert_true (portier_ledger_put (ledger, opening, &error));
+  g_assert_true (portier_ledger_load (again, &error));
+  read = portier_ledger_lookup (again, opening->id);
+  g_assert_cmpstr (((PortierLedgerMapping *) read->mappings->pdata[0])->kept_by, ==, "");
+  g_assert_null (((PortierLedgerMapping *) read->mappings->pdata[1])->kept_by);
+}
+
 static void
 test_round_trip (Fixture       *fixture,
                  gconstpointer  data)
@@ -319,6 +362,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/ledger/round-trip", Fixture, NULL, fixture_setup, test_round_trip,
+              fixture_teardown);
+  g_test_add ("/ledger/kept-forward", Fixture, NULL, fixture_setup, test_kept_forward,
               fixture_teardown);
   g_test_add ("/ledger/damaged", Fixture, NULL, fixture_setup, test_damaged, fixture_teardown);
   g_test_add ("/ledger/one-bad-entry", Fixture, NULL, fixture_setup, test_one_bad_entry,

@@ -458,8 +458,10 @@ test_description (void)
   g_assert_cmpstr (odd, ==, "Portier -a-b--x- 2456-2458/udp");
   g_assert_cmpuint (strlen (longer), <, 64);
 
-  /* Ours: the tag and this computer. Nothing else is ever removed. */
+  /* Ours: the tag, this computer, and the port it names. Nothing else is ever removed. */
   mapping.internal_client = (char *) "192.168.1.10";
+  mapping.internal_port = 25565;
+  mapping.protocol = PORTIER_PROTOCOL_TCP;
   mapping.description = app;
   g_assert_true (portier_mapping_is_ours (&mapping, "192.168.1.10"));
   g_assert_false (portier_mapping_is_ours (&mapping, "192.168.1.11"));
@@ -472,6 +474,80 @@ test_description (void)
   g_assert_false (portier_mapping_is_ours (&mapping, "192.168.1.10"));
   mapping.description = NULL;
   g_assert_false (portier_mapping_is_ours (&mapping, "192.168.1.10"));
+}
+
+/* Who owns a forward: Portier (its tag, this computer, the port it names), another
+ * program on this computer, or another device. */
+static void
+test_owner (void)
+{
+  const char *lan = "192.168.1.10";
+  PortierMapping mapping = { 0 };
+  const struct
+  {
+    const char          *client;
+    guint16              port;
+    PortierProtocol      protocol;
+    const char          *description;
+    PortierMappingOwner  owner;
+  } cases[] = {
+    { "192.168.1.10", 25565, PORTIER_PROTOCOL_TCP, "Portier minecraft-java 25565/tcp",
+      PORTIER_MAPPING_OWNER_PORTIER },
+    { "192.168.1.10", 25565, PORTIER_PROTOCOL_TCP, "Portier 25565/tcp",
+      PORTIER_MAPPING_OWNER_PORTIER },
+    { "192.168.1.10", 2457, PORTIER_PROTOCOL_UDP, "Portier valheim 2456-2458/udp",
+      PORTIER_MAPPING_OWNER_PORTIER },
+    { "192.168.1.10", 25565, PORTIER_PROTOCOL_TCP, "Portier check",
+      PORTIER_MAPPING_OWNER_PORTIER },
+    /* This computer, another program: games, torrent clients, media servers. */
+    { "192.168.1.10", 25565, PORTIER_PROTOCOL_TCP, "Some App",
+      PORTIER_MAPPING_OWNER_THIS_COMPUTER },
+    { "192.168.1.10", 25565, PORTIER_PROTOCOL_TCP, "", PORTIER_MAPPING_OWNER_THIS_COMPUTER },
+    { "192.168.1.10", 25565, PORTIER_PROTOCOL_TCP, NULL, PORTIER_MAPPING_OWNER_THIS_COMPUTER },
+    { "192.168.1.10", 25565, PORTIER_PROTOCOL_TCP, "Portiered game",
+      PORTIER_MAPPING_OWNER_THIS_COMPUTER },
+    /* Portier's tag, but not the port or protocol it names: not Portier's forward. */
+    { "192.168.1.10", 8080, PORTIER_PROTOCOL_TCP, "Portier 25565/tcp",
+      PORTIER_MAPPING_OWNER_THIS_COMPUTER },
+    { "192.168.1.10", 25565, PORTIER_PROTOCOL_UDP, "Portier 25565/tcp",
+      PORTIER_MAPPING_OWNER_THIS_COMPUTER },
+    { "192.168.1.10", 0, PORTIER_PROTOCOL_TCP, "Portier 25565/tcp",
+      PORTIER_MAPPING_OWNER_THIS_COMPUTER },
+    /* Another address is another device, whatever its description says. */
+    { "192.168.1.11", 25565, PORTIER_PROTOCOL_TCP, "Portier 25565/tcp",
+      PORTIER_MAPPING_OWNER_OTHER_DEVICE },
+    { "192.168.1.11", 25565, PORTIER_PROTOCOL_TCP, "Some App",
+      PORTIER_MAPPING_OWNER_OTHER_DEVICE },
+    { NULL, 25565, PORTIER_PROTOCOL_TCP, "Portier 25565/tcp",
+      PORTIER_MAPPING_OWNER_OTHER_DEVICE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      mapping.internal_client = (char *) cases[i].client;
+      mapping.internal_port = cases[i].port;
+      mapping.protocol = cases[i].protocol;
+      mapping.description = (char *) cases[i].description;
+      g_test_message ("%s:%u %s", cases[i].client, cases[i].port, cases[i].description);
+      g_assert_cmpint (portier_mapping_get_owner (&mapping, lan), ==, cases[i].owner);
+      g_assert_cmpint (portier_mapping_is_ours (&mapping, lan), ==,
+                       cases[i].owner == PORTIER_MAPPING_OWNER_PORTIER);
+    }
+
+  /* Without this computer's address, nothing is known to be this computer's. */
+  mapping.internal_client = (char *) lan;
+  mapping.internal_port = 25565;
+  mapping.protocol = PORTIER_PROTOCOL_TCP;
+  mapping.description = (char *) "Portier 25565/tcp";
+  g_assert_cmpint (portier_mapping_get_owner (&mapping, NULL), ==,
+                   PORTIER_MAPPING_OWNER_OTHER_DEVICE);
+
+  g_assert_cmpstr (portier_mapping_owner_to_string (PORTIER_MAPPING_OWNER_PORTIER), ==,
+                   "portier");
+  g_assert_cmpstr (portier_mapping_owner_to_string (PORTIER_MAPPING_OWNER_THIS_COMPUTER), ==,
+                   "this-computer");
+  g_assert_cmpstr (portier_mapping_owner_to_string (PORTIER_MAPPING_OWNER_OTHER_DEVICE), ==,
+                   "other-device");
 }
 
 int
@@ -494,6 +570,7 @@ main (int    argc,
   g_test_add_func ("/router/proc/arp", test_parse_arp);
   g_test_add_func ("/router/proc/key", test_local_net_key);
   g_test_add_func ("/router/description", test_description);
+  g_test_add_func ("/router/owner", test_owner);
 
   return g_test_run ();
 }

@@ -1,5 +1,6 @@
 /* portier-openings-page.c: "Ports I opened" — what Portier opened, from its ledger, each
- * with a way to close it
+ * with a way to close it (a router forward another program keeps is shown as kept open by
+ * that program, and closing leaves it to it)
  *
  * The page asks for closing (PortierOpeningsPage::close, ::close-all); whoever closes calls
  * portier_openings_page_reload() when done.
@@ -119,6 +120,23 @@ portier_opening_describe_state (const PortierOpening *opening,
           g_string_append (text, _("Open while Portier is running"));
           break;
         }
+      break;
+    }
+
+  /* Another program's forward: Portier found it and leaves it to that program; closing
+   * here closes only what Portier made. */
+  for (guint i = 0; opening->mappings != NULL && i < opening->mappings->len; i++)
+    {
+      const PortierLedgerMapping *mapping = g_ptr_array_index (opening->mappings, i);
+
+      if (mapping->kept_by == NULL)
+        continue;
+      g_string_append_c (text, '\n');
+      if (mapping->kept_by[0] != '\0')
+        /* TRANSLATORS: %s is the name another program gave its router forward */
+        g_string_append_printf (text, _("Kept open by “%s”"), mapping->kept_by);
+      else
+        g_string_append (text, _("Kept open by another program"));
       break;
     }
 

@@ -179,6 +179,17 @@ add_step_rows (PortierResultPage       *self,
       if (result->external_address != NULL)
         router_detail = result->external_address;
     }
+  else if (g_strcmp0 (result->router_status, "already-forwarded") == 0)
+    {
+      router_title = result->forwarded_by != NULL && result->forwarded_by[0] != '\0'
+        /* TRANSLATORS: %s is the name another program gave its router forward */
+        ? g_strdup_printf (_("Your router already passes it on to this computer, set up by "
+                             "“%s”"), result->forwarded_by)
+        : g_strdup (_("Your router already passes it on to this computer, set up by another "
+                      "program"));
+      if (result->external_address != NULL)
+        router_detail = result->external_address;
+    }
   else if (g_strcmp0 (result->router_status, "failed") == 0)
     {
       router_title = g_strdup (_("Your router did not pass it on"));

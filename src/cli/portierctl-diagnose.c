@@ -183,7 +183,7 @@ portierctl_diagnose (int    argc,
 void
 portierctl_add_mapping (JsonBuilder          *builder,
                         const PortierMapping *m,
-                        gboolean              ours)
+                        PortierMappingOwner   owner)
 {
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "external_port");
@@ -198,9 +198,26 @@ portierctl_add_mapping (JsonBuilder          *builder,
   json_builder_add_string_value (builder, m->description != NULL ? m->description : "");
   json_builder_set_member_name (builder, "lease");
   json_builder_add_int_value (builder, m->lease);
+  json_builder_set_member_name (builder, "owner");
+  json_builder_add_string_value (builder, portier_mapping_owner_to_string (owner));
   json_builder_set_member_name (builder, "ours");
-  json_builder_add_boolean_value (builder, ours);
+  json_builder_add_boolean_value (builder, owner == PORTIER_MAPPING_OWNER_PORTIER);
   json_builder_end_object (builder);
+}
+
+static const char *
+made_by (PortierMappingOwner owner)
+{
+  switch (owner)
+    {
+    case PORTIER_MAPPING_OWNER_PORTIER:
+      return _("Portier, for this computer");
+    case PORTIER_MAPPING_OWNER_THIS_COMPUTER:
+      return _("another program on this computer");
+    case PORTIER_MAPPING_OWNER_OTHER_DEVICE:
+    default:
+      return _("another device");
+    }
 }
 
 int
@@ -268,7 +285,7 @@ portierctl_list (int    argc,
         {
           const PortierMapping *m = g_ptr_array_index (mappings, i);
 
-          portierctl_add_mapping (builder, m, portier_mapping_is_ours (m, lan_address));
+          portierctl_add_mapping (builder, m, portier_mapping_get_owner (m, lan_address));
         }
       json_builder_end_array (builder);
       json_builder_set_member_name (builder, "router");
@@ -326,8 +343,7 @@ portierctl_list (int    argc,
           g_autofree char *to = g_strdup_printf ("%s:%u", m->internal_client, m->internal_port);
 
           portierctl_table_add_row (table, outside, to, m->description,
-                                    portier_mapping_is_ours (m, lan_address)
-                                      ? _("Portier, for this computer") : _("another device"));
+                                    made_by (portier_mapping_get_owner (m, lan_address)));
         }
       portierctl_table_print (table);
     }

@@ -85,6 +85,7 @@ portierctl_add_open_result (JsonBuilder             *builder,
   add_optional (builder, "method", result->router_method);
   add_optional (builder, "wan", result->wan);
   add_optional (builder, "external_address", result->external_address);
+  add_optional (builder, "forwarded_by", result->forwarded_by);
   if (result->external_port != 0)
     {
       json_builder_set_member_name (builder, "external_port");
@@ -104,7 +105,13 @@ portierctl_add_open_result (JsonBuilder             *builder,
       json_builder_set_member_name (builder, "mappings");
       json_builder_begin_array (builder);
       for (guint i = 0; i < result->mappings->len; i++)
-        portierctl_add_mapping (builder, result->mappings->pdata[i], TRUE);
+        {
+          const PortierMapping *m = g_ptr_array_index (result->mappings, i);
+
+          /* Each points at this computer: Portier's, or another program's it found. */
+          portierctl_add_mapping (builder, m,
+                                  portier_mapping_get_owner (m, m->internal_client));
+        }
       json_builder_end_array (builder);
     }
   if (result->ipv6_status != NULL)
@@ -668,7 +675,11 @@ portierctl_close (int    argc,
       for (guint m = 0; opening != NULL && m < opening->mappings->len; m++)
         {
           const PortierLedgerMapping *lm = g_ptr_array_index (opening->mappings, m);
-          PortierMapping *mapping = g_new0 (PortierMapping, 1);
+          PortierMapping *mapping;
+
+          if (lm->kept_by != NULL)
+            continue;  /* another program's: left as it is */
+          mapping = g_new0 (PortierMapping, 1);
 
           mapping->external_port = lm->external_port;
           mapping->internal_port = lm->internal_port;
@@ -721,7 +732,7 @@ portierctl_close (int    argc,
       json_builder_set_member_name (builder, "closed");
       json_builder_begin_array (builder);
       for (guint i = 0; errors->len == 0 && i < forwards->len; i++)
-        portierctl_add_mapping (builder, forwards->pdata[i], TRUE);
+        portierctl_add_mapping (builder, forwards->pdata[i], PORTIER_MAPPING_OWNER_PORTIER);
       json_builder_end_array (builder);
       json_builder_end_object (builder);
       if (errors->len > 0 && ((GError *) errors->pdata[0])->domain == PORTIER_ERROR)

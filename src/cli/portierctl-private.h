@@ -80,7 +80,7 @@ void              portierctl_table_free        (PortierctlTable        *table);
 
 void              portierctl_add_mapping       (JsonBuilder            *builder,
                                                 const PortierMapping   *mapping,
-                                                gboolean                ours);
+                                                PortierMappingOwner     owner);
 void              portierctl_reconcile         (PortierOpener          *opener);
 void              portierctl_add_open_result   (JsonBuilder            *builder,
                                                 const PortierOpenResult *result);

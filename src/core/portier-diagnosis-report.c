@@ -37,18 +37,13 @@ portier_diagnosis_report_free (PortierDiagnosisReport *self)
 /**
  * portier_diagnosis_report_get_first_problem:
  *
- * Returns: (transfer none) (nullable): the problem to fix first
+ * Returns: (transfer none) (nullable): the problem to fix first (see
+ *   portier_findings_first_problem())
  */
 const PortierFinding *
 portier_diagnosis_report_get_first_problem (const PortierDiagnosisReport *self)
 {
-  for (guint i = 0; i < self->findings->len; i++)
-    {
-      const PortierFinding *finding = g_ptr_array_index (self->findings, i);
-      if (finding->status == PORTIER_FINDING_PROBLEM)
-        return finding;
-    }
-  return NULL;
+  return portier_findings_first_problem (self->findings);
 }
 
 const char *

@@ -40,6 +40,7 @@ typedef struct
   char              *router_address;
   char              *public_address;
   char              *other_host;
+  char              *forwarded_by;    /* another program's forward to this computer */
   char              *vpn_name;
   char              *firewall_backend;
   int                router_error_code;
@@ -68,6 +69,7 @@ diagnosis_free (Diagnosis *d)
   g_free (d->router_address);
   g_free (d->public_address);
   g_free (d->other_host);
+  g_free (d->forwarded_by);
   g_free (d->vpn_name);
   g_free (d->firewall_backend);
   g_free (d->router_error);
@@ -120,14 +122,15 @@ complete (GTask *task)
   facts.router_error = d->router_error;
   facts.router_error_code = d->router_error_code;
 
+  facts.forwarded_by = d->forwarded_by;
+
   for (guint i = 0; i < d->codes->len; i++)
     g_ptr_array_add (d->findings, portier_finding_new (d->codes->pdata[i], &facts));
-  portier_findings_sort (d->findings);
 
   report = g_new0 (PortierDiagnosisReport, 1);
   report->spec = d->spec;
+  report->verdict = portier_findings_order (d->findings);
   report->findings = g_ptr_array_ref (d->findings);
-  report->verdict = portier_findings_verdict (d->findings);
   g_task_return_pointer (task, report, (GDestroyNotify) portier_diagnosis_report_free);
 }
 
@@ -320,12 +323,23 @@ found_mapping_cb (GObject      *source,
   mapping = portier_router_find_mapping_finish (PORTIER_ROUTER (source), result, &error);
   if (mapping != NULL)
     {
-      if (portier_mapping_is_ours (mapping, portier_router_get_lan_address (d->router)))
-        add_code (d, "mapping-present");
-      else
+      /* Made by Portier or by another program on this computer (a game, a torrent
+       * client), it is the way in; only another device's address is a problem. */
+      switch (portier_mapping_get_owner (mapping, portier_router_get_lan_address (d->router)))
         {
+        case PORTIER_MAPPING_OWNER_PORTIER:
+          add_code (d, "mapping-present");
+          break;
+        case PORTIER_MAPPING_OWNER_THIS_COMPUTER:
+          add_code (d, "mapping-present");
+          d->forwarded_by = g_strdup (mapping->description != NULL ? mapping->description
+                                                                   : "");
+          break;
+        case PORTIER_MAPPING_OWNER_OTHER_DEVICE:
+        default:
           add_code (d, "mapping-other-host");
           d->other_host = g_strdup (mapping->internal_client);
+          break;
         }
       check_done (task);
       return;

@@ -225,7 +225,16 @@ describe (const char                *code,
     }
   else if (g_str_equal (code, "mapping-present"))
     {
-      *summary = g_strdup_printf (_("Your router forwards %s to this computer."), port);
+      if (f->forwarded_by != NULL && f->forwarded_by[0] != '\0')
+        /* TRANSLATORS: first %s is "port 25565 (TCP)", second the name another program
+         * gave its router forward */
+        *summary = g_strdup_printf (_("Your router forwards %s to this computer (set up by "
+                                      "“%s”)."), port, f->forwarded_by);
+      else if (f->forwarded_by != NULL)
+        *summary = g_strdup_printf (_("Your router forwards %s to this computer (set up by "
+                                      "another program)."), port);
+      else
+        *summary = g_strdup_printf (_("Your router forwards %s to this computer."), port);
       *detail = g_strdup (_("Connections from the internet on this port are sent here."));
     }
   else if (g_str_equal (code, "mapping-missing"))
@@ -403,53 +412,120 @@ rank (const PortierFinding *finding)
   return status_rank * 1000 + (info != NULL ? info->priority : 999);
 }
 
-static gint
-compare_findings (gconstpointer a,
-                  gconstpointer b)
+/* What the test from the internet said, if it ran. */
+typedef enum
 {
-  guint ra = rank (*(PortierFinding * const *) a);
-  guint rb = rank (*(PortierFinding * const *) b);
+  TEST_NOT_RUN,
+  TEST_REACHED,
+  TEST_NOT_REACHED,
+} TestOutcome;
 
-  return ra < rb ? -1 : ra > rb ? 1 : 0;
-}
-
-void
-portier_findings_sort (GPtrArray *findings)
+static TestOutcome
+test_outcome (GPtrArray *findings)
 {
-  g_ptr_array_sort (findings, compare_findings);
-}
-
-/**
- * portier_findings_verdict:
- *
- * Reachable when the test from outside got through and the app itself accepts
- * connections from other computers; not reachable when some problem stands in the way;
- * unknown when nothing says either.
- */
-PortierVerdict
-portier_findings_verdict (GPtrArray *findings)
-{
-  gboolean problem = FALSE;
-  gboolean app_problem = FALSE;
-  gboolean reached = FALSE;
-
   for (guint i = 0; i < findings->len; i++)
     {
       const PortierFinding *finding = g_ptr_array_index (findings, i);
 
       if (g_str_equal (finding->code, "reachable"))
-        reached = TRUE;
-      if (finding->status == PORTIER_FINDING_PROBLEM)
-        {
-          problem = TRUE;
-          if (finding->layer == PORTIER_LAYER_APP)
-            app_problem = TRUE;
-        }
+        return TEST_REACHED;
+      if (g_str_equal (finding->code, "unreachable"))
+        return TEST_NOT_REACHED;
     }
+  return TEST_NOT_RUN;
+}
 
-  /* The test server reaching this computer proves the way in; the app must still be
-   * there to answer. */
-  if (reached && !app_problem)
-    return PORTIER_VERDICT_REACHABLE;
-  return problem ? PORTIER_VERDICT_NOT_REACHABLE : PORTIER_VERDICT_UNKNOWN;
+/* Whether @finding may be offered as the problem to fix first. When the test server got
+ * through, the way in works: only the app itself can still be in the way. */
+static gboolean
+is_first_problem (const PortierFinding *finding,
+                  TestOutcome           outcome)
+{
+  return finding->status == PORTIER_FINDING_PROBLEM &&
+         (outcome != TEST_REACHED || finding->layer == PORTIER_LAYER_APP);
+}
+
+static guint
+rank_in (const PortierFinding *finding,
+         TestOutcome           outcome)
+{
+  /* No test ran: say so first; what the layers found follows, as what is known. */
+  if (outcome == TEST_NOT_RUN && g_str_equal (finding->code, "probe-unavailable"))
+    return 0;
+  /* The test got through: a problem of the way in that a check reported goes last,
+   * after what is fine, never first. */
+  if (outcome == TEST_REACHED && finding->status == PORTIER_FINDING_PROBLEM &&
+      !is_first_problem (finding, outcome))
+    return 4000 + rank (finding) + 1;
+  return rank (finding) + 1;
+}
+
+static gint
+compare_findings (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  TestOutcome outcome = GPOINTER_TO_INT (user_data);
+  guint ra = rank_in (*(PortierFinding * const *) a, outcome);
+  guint rb = rank_in (*(PortierFinding * const *) b, outcome);
+
+  return ra < rb ? -1 : ra > rb ? 1 : 0;
+}
+
+/**
+ * portier_findings_order:
+ *
+ * Puts @findings in the order a person reads them, for the troubleshooter in the app and
+ * on the command line alike, and returns the verdict:
+ *
+ * - reachable or not reachable only when the test from the internet ran: reachable when
+ *   it got through and the app itself accepts connections from other computers;
+ * - otherwise unknown, with `probe-unavailable` first and what the layers found after it;
+ * - problems first otherwise (what makes every other fix useless, then the layers from
+ *   the app outwards); when the test got through, no problem of the way in is offered
+ *   first, since the test proves the way in works.
+ *
+ * Returns: the verdict
+ */
+PortierVerdict
+portier_findings_order (GPtrArray *findings)
+{
+  TestOutcome outcome = test_outcome (findings);
+  const PortierFinding *first;
+
+  g_ptr_array_sort_with_data (findings, compare_findings, GINT_TO_POINTER (outcome));
+
+  switch (outcome)
+    {
+    case TEST_REACHED:
+      first = portier_findings_first_problem (findings);
+      return first != NULL ? PORTIER_VERDICT_NOT_REACHABLE : PORTIER_VERDICT_REACHABLE;
+    case TEST_NOT_REACHED:
+      return PORTIER_VERDICT_NOT_REACHABLE;
+    case TEST_NOT_RUN:
+    default:
+      return PORTIER_VERDICT_UNKNOWN;
+    }
+}
+
+/**
+ * portier_findings_first_problem:
+ * @findings: (element-type PortierFinding): ordered by portier_findings_order()
+ *
+ * Returns: (transfer none) (nullable): the problem to fix first: none when the test
+ *   from the internet got through and the app answers
+ */
+const PortierFinding *
+portier_findings_first_problem (GPtrArray *findings)
+{
+  TestOutcome outcome = test_outcome (findings);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const PortierFinding *finding = g_ptr_array_index (findings, i);
+
+      if (is_first_problem (finding, outcome))
+        return finding;
+    }
+  return NULL;
 }

@@ -18,6 +18,8 @@ typedef struct
   const char            *router_address;    /* the router's WAN address */
   const char            *public_address;    /* what the probe server saw */
   const char            *other_host;        /* the LAN device a mapping points at */
+  const char            *forwarded_by;      /* another program's forward to this computer:
+                                             * its description (maybe ""); NULL: none */
   const char            *vpn_name;
   const char            *firewall_backend;
   const char            *router_error;      /* the router's own words, for the detail */
@@ -30,8 +32,8 @@ PortierFinding *portier_finding_copy       (const PortierFinding      *self);
 void            portier_finding_free       (PortierFinding            *self);
 gboolean        portier_finding_code_known (const char                *code);
 const char * const *portier_finding_codes  (void);
-void            portier_findings_sort      (GPtrArray                 *findings);
-PortierVerdict  portier_findings_verdict   (GPtrArray                 *findings);
+PortierVerdict  portier_findings_order     (GPtrArray                 *findings);
+const PortierFinding *portier_findings_first_problem (GPtrArray           *findings);
 const char     *portier_router_error_advice (int                       code);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierFinding, portier_finding_free)

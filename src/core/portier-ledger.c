@@ -46,6 +46,7 @@ mapping_free (PortierLedgerMapping *mapping)
   g_free (mapping->method);
   g_free (mapping->protocol);
   g_free (mapping->internal_client);
+  g_free (mapping->kept_by);
   g_free (mapping);
 }
 
@@ -119,7 +120,12 @@ portier_opening_add_rule (PortierOpening *self,
   g_ptr_array_add (self->rules, rule);
 }
 
-void
+/**
+ * portier_opening_add_mapping:
+ *
+ * Returns: (transfer none): the new record, to set kept_by on
+ */
+PortierLedgerMapping *
 portier_opening_add_mapping (PortierOpening *self,
                              const char     *method,
                              const char     *protocol,
@@ -139,6 +145,22 @@ portier_opening_add_mapping (PortierOpening *self,
   mapping->lease = lease;
   mapping->renewed_at = renewed_at;
   g_ptr_array_add (self->mappings, mapping);
+  return mapping;
+}
+
+/**
+ * portier_opening_has_forwards:
+ *
+ * Returns: whether the opening holds router forwards or pinholes Portier made (and so
+ *   must remove); forwards another program keeps do not count
+ */
+gboolean
+portier_opening_has_forwards (const PortierOpening *self)
+{
+  for (guint i = 0; i < self->mappings->len; i++)
+    if (((const PortierLedgerMapping *) g_ptr_array_index (self->mappings, i))->kept_by == NULL)
+      return TRUE;
+  return self->pinholes->len > 0;
 }
 
 PortierOpening *
@@ -169,7 +191,7 @@ portier_opening_copy (const PortierOpening *self)
       const PortierLedgerMapping *m = g_ptr_array_index (self->mappings, i);
       portier_opening_add_mapping (copy, m->method, m->protocol, m->external_port,
                                    m->internal_port, m->internal_client, m->lease,
-                                   m->renewed_at);
+                                   m->renewed_at)->kept_by = g_strdup (m->kept_by);
     }
   return copy;
 }
@@ -358,6 +380,8 @@ portier_opening_serialize (const PortierOpening *self,
       portier_json_add_string (builder, "internal_client", mapping->internal_client);
       add_int (builder, "lease", mapping->lease);
       add_int (builder, "renewed_at", mapping->renewed_at);
+      if (mapping->kept_by != NULL)
+        portier_json_add_string (builder, "kept_by", mapping->kept_by);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -489,6 +513,7 @@ portier_opening_deserialize (JsonNode  *node,
       JsonObject *mapping;
       gint64 external_port, internal_port, lease, renewed_at;
       const char *protocol;
+      JsonNode *kept_by;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         return CORRUPT (error, "router mapping");
@@ -502,10 +527,15 @@ portier_opening_deserialize (JsonNode  *node,
           !get_int (mapping, "renewed_at", 0, G_MAXINT64, &renewed_at) ||
           portier_json_get_string (mapping, "internal_client") == NULL)
         return CORRUPT (error, "router mapping");
+      /* Absent: Portier's own (entries written before forwards could be found). */
+      kept_by = json_object_get_member (mapping, "kept_by");
+      if (kept_by != NULL && portier_json_get_string (mapping, "kept_by") == NULL)
+        return CORRUPT (error, "router mapping");
       portier_opening_add_mapping (self, portier_json_get_string (mapping, "method"), protocol,
                                    (guint16) external_port, (guint16) internal_port,
                                    portier_json_get_string (mapping, "internal_client"),
-                                   (guint) lease, renewed_at);
+                                   (guint) lease, renewed_at)->kept_by =
+        g_strdup (portier_json_get_string (mapping, "kept_by"));
     }
 
   for (guint i = 0; (pinholes = get_array (object, "pinholes")) != NULL &&

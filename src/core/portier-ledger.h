@@ -41,6 +41,9 @@ typedef struct
   char    *internal_client;
   guint    lease;        /* seconds; 0 means the router would only take a permanent one */
   gint64   renewed_at;   /* unix time */
+  char    *kept_by;      /* NULL: Portier made it. Otherwise another program on this
+                          * computer did (its description, maybe ""): found, not made,
+                          * and never renewed, changed or removed */
 } PortierLedgerMapping;
 
 typedef struct
@@ -83,7 +86,7 @@ void              portier_opening_add_rule       (PortierOpening        *self,
                                                   const char            *rule_id,
                                                   const char            *backend,
                                                   const char            *zone);
-void              portier_opening_add_mapping    (PortierOpening        *self,
+PortierLedgerMapping *portier_opening_add_mapping (PortierOpening        *self,
                                                   const char            *method,
                                                   const char            *protocol,
                                                   guint16                external_port,
@@ -91,6 +94,7 @@ void              portier_opening_add_mapping    (PortierOpening        *self,
                                                   const char            *internal_client,
                                                   guint                  lease,
                                                   gint64                 renewed_at);
+gboolean          portier_opening_has_forwards   (const PortierOpening  *self);
 void              portier_opening_add_pinhole    (PortierOpening        *self,
                                                   const char            *unique_id,
                                                   const char            *protocol,

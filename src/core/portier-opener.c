@@ -83,6 +83,7 @@ portier_open_result_copy (const PortierOpenResult *self)
   copy->firewall_rules = g_strdupv (self->firewall_rules);
   copy->firewall_error = copy_error (self->firewall_error);
   copy->router_status = g_strdup (self->router_status);
+  copy->forwarded_by = g_strdup (self->forwarded_by);
   copy->router_method = g_strdup (self->router_method);
   copy->external_address = g_strdup (self->external_address);
   copy->router_error = copy_error (self->router_error);
@@ -125,6 +126,7 @@ portier_open_result_free (PortierOpenResult *self)
   g_strfreev (self->firewall_rules);
   g_clear_error (&self->firewall_error);
   g_free (self->router_status);
+  g_free (self->forwarded_by);
   g_free (self->router_method);
   g_free (self->external_address);
   g_clear_error (&self->router_error);
@@ -681,6 +683,7 @@ forwarded_cb (GObject      *source,
   const PortierRouterInfo *info = portier_router_get_info (data->router);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gboolean all_reused = TRUE;
+  guint kept = 0;
 
   forward = portier_router_forward_finish (data->router, result, &refusal, &error);
   data->result->wan = g_strdup (portier_wan_class_to_string (info->wan_class));
@@ -703,18 +706,31 @@ forwarded_cb (GObject      *source,
   for (guint i = 0; i < forward->mappings->len; i++)
     {
       const PortierMapping *mapping = g_ptr_array_index (forward->mappings, i);
+      PortierLedgerMapping *record;
 
-      portier_opening_add_mapping (data->opening,
-                                   portier_router_method_to_string (mapping->method),
-                                   portier_protocol_to_string (mapping->protocol),
-                                   mapping->external_port, mapping->internal_port,
-                                   mapping->internal_client, mapping->lease, now);
+      record = portier_opening_add_mapping (data->opening,
+                                            portier_router_method_to_string (mapping->method),
+                                            portier_protocol_to_string (mapping->protocol),
+                                            mapping->external_port, mapping->internal_port,
+                                            mapping->internal_client, mapping->lease, now);
+      if (mapping->reused &&
+          portier_mapping_get_owner (mapping, portier_router_get_lan_address (data->router)) ==
+            PORTIER_MAPPING_OWNER_THIS_COMPUTER)
+        {
+          /* Another program's forward to this computer: found, kept as it is, and
+           * nothing of Portier's to remove later. */
+          record->kept_by = g_strdup (mapping->description != NULL ? mapping->description
+                                                                   : "");
+          if (kept++ == 0)
+            data->result->forwarded_by = g_strdup (record->kept_by);
+        }
+      else
+        data->result->permanent |= mapping->permanent || mapping->lease == 0;
       if (!mapping->reused)
         {
           g_ptr_array_add (data->created_maps, portier_mapping_copy (mapping));
           all_reused = FALSE;
         }
-      data->result->permanent |= mapping->permanent || mapping->lease == 0;
       data->result->moved |= mapping->moved;
       g_ptr_array_add (data->result->mappings, portier_mapping_copy (mapping));
     }
@@ -740,8 +756,11 @@ forwarded_cb (GObject      *source,
       data->result->external_port = first->external_port;
       data->result->lease = first->lease;
     }
-  data->result->router_status = g_strdup (all_reused && forward->mappings->len > 0
-                                            ? "already-mapped" : "mapped");
+  if (forward->mappings->len > 0 && kept == forward->mappings->len)
+    data->result->router_status = g_strdup ("already-forwarded");
+  else
+    data->result->router_status = g_strdup (all_reused && forward->mappings->len > 0
+                                              ? "already-mapped" : "mapped");
   if (info->external_address != NULL && info->external_address[0] != '\0')
     data->result->external_address = g_strdup (info->external_address);
   g_free (data->opening->external_address);
@@ -754,8 +773,19 @@ forwarded_cb (GObject      *source,
     }
 
   {
-    g_autofree char *text = g_strdup_printf (_("Your router sends port %u to this computer."),
-                                             data->result->external_port);
+    g_autofree char *text = NULL;
+
+    if (data->result->forwarded_by != NULL && data->result->forwarded_by[0] != '\0')
+      /* TRANSLATORS: %u is a port number, %s the name another program gave its forward */
+      text = g_strdup_printf (_("Your router already sends port %u to this computer (set "
+                                "up by “%s”)."), data->result->external_port,
+                              data->result->forwarded_by);
+    else if (data->result->forwarded_by != NULL)
+      text = g_strdup_printf (_("Your router already sends port %u to this computer (set "
+                                "up by another program)."), data->result->external_port);
+    else
+      text = g_strdup_printf (_("Your router sends port %u to this computer."),
+                              data->result->external_port);
     emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_DONE, text);
   }
   verify_step (g_steal_pointer (&task));
@@ -1042,7 +1072,12 @@ recorded_forwards (const PortierOpening  *opening,
   for (guint i = 0; i < opening->mappings->len; i++)
     {
       const PortierLedgerMapping *m = g_ptr_array_index (opening->mappings, i);
-      PortierMapping *mapping = g_new0 (PortierMapping, 1);
+      PortierMapping *mapping;
+
+      /* Another program's forward: never renewed, changed or removed. */
+      if (m->kept_by != NULL)
+        continue;
+      mapping = g_new0 (PortierMapping, 1);
 
       portier_router_method_from_string (m->method, &mapping->method);
       portier_protocol_from_string (m->protocol, &mapping->protocol);
@@ -1123,7 +1158,9 @@ close_next (GTask *task)
   g_autoptr(GError) error = NULL;
 
   /* The router first, so nothing reaches the computer from outside any more; then the
-   * firewall. */
+   * firewall. Forwards another program keeps are left to it. */
+  if (!portier_opening_has_forwards (data->opening))
+    g_ptr_array_set_size (data->opening->mappings, 0);
   if (data->opening->mappings->len > 0 || data->opening->pinholes->len > 0)
     {
       g_autoptr(GPtrArray) mappings = NULL;

@@ -58,7 +58,10 @@ typedef struct
   char            *firewall_command;  /* the exact command, when the user must run it */
   GStrv            firewall_rules;    /* the rules this opening made (for portierctl) */
   GError          *firewall_error;
-  char            *router_status;     /* mapped already-mapped skipped failed */
+  char            *router_status;     /* mapped already-mapped already-forwarded skipped
+                                       * failed */
+  char            *forwarded_by;      /* already-forwarded: the description of the other
+                                       * program's forward (maybe "") */
   char            *router_method;     /* upnp natpmp */
   char            *external_address;
   guint16          external_port;
@@ -75,7 +78,8 @@ typedef struct
   char            *wan_description;   /* a sentence about it, when it is not public */
   gboolean         permanent;         /* the router only took a forward that never expires */
   gboolean         moved;             /* the outside port differs from the one asked for */
-  GPtrArray       *mappings;          /* of PortierMapping: the router's forwards */
+  GPtrArray       *mappings;          /* of PortierMapping: the router's forwards (reused
+                                       * ones another program made are kept as they are) */
   GPtrArray       *pinholes;          /* of PortierPinhole: IPv6 ways in */
   char            *ipv6_status;       /* skipped no-address not-needed opened failed */
   char            *ipv6_address;

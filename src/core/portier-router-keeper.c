@@ -216,6 +216,18 @@ add_cb (GObject      *source,
       return;
     }
 
+  if (portier_mapping_get_owner (mapping, portier_router_get_lan_address (self->router)) ==
+      PORTIER_MAPPING_OWNER_THIS_COMPUTER)
+    {
+      /* Another program on this computer forwards the port now: it is its forward, kept
+       * as it is, and no longer Portier's to renew. */
+      g_debug ("%u/%s is kept by “%s” now: no longer renewed", mapping->external_port,
+               portier_protocol_to_string (mapping->protocol),
+               mapping->description != NULL ? mapping->description : "");
+      g_ptr_array_remove (self->held, step->held);
+      return;
+    }
+
   mapping->reused = FALSE;
   portier_mapping_free (step->held->mapping);
   step->held->mapping = portier_mapping_copy (mapping);

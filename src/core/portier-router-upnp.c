@@ -566,6 +566,18 @@ add_mapping_job (GTask *task)
       return;
     }
 
+  /* Another program on this computer forwards this port here already (a game, a torrent
+   * client): that is the way in, and it stays exactly as it is. */
+  if (existing != NULL &&
+      portier_mapping_get_owner (existing, self->lan_address) ==
+        PORTIER_MAPPING_OWNER_THIS_COMPUTER)
+    {
+      existing->reused = TRUE;
+      g_task_return_pointer (task, g_steal_pointer (&existing),
+                             (GDestroyNotify) portier_mapping_free);
+      return;
+    }
+
   r = add_port_mapping (self, request, external, client, &lease, &permanent);
   if (r == UPNPCOMMAND_SUCCESS)
     {
@@ -651,12 +663,18 @@ remove_mapping_job (GTask *task)
       return;
     }
 
-  /* Never another device's mapping, even when it took the port over meanwhile. */
-  if (g_strcmp0 (entry->internal_client, mapping->internal_client) != 0)
+  /* Read back right before deleting: only Portier's own forward to the same address,
+   * port and protocol goes. Never another device's or another program's, even when it
+   * took the port over meanwhile (after this computer got a new address, too). */
+  if (entry->internal_port != mapping->internal_port ||
+      portier_mapping_get_owner (entry, mapping->internal_client) !=
+        PORTIER_MAPPING_OWNER_PORTIER)
     {
       g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND,
-                               "%u/%s now points at %s: left alone", mapping->external_port,
-                               proto_name (mapping->protocol), entry->internal_client);
+                               "%u/%s is now %s:%u (%s): left alone", mapping->external_port,
+                               proto_name (mapping->protocol), entry->internal_client,
+                               entry->internal_port,
+                               entry->description != NULL ? entry->description : "");
       return;
     }
 

@@ -86,12 +86,75 @@ portier_mapping_free (PortierMapping *self)
   g_free (self);
 }
 
+/* Whether @description carries Portier's tag, and, where it names a port (Portier writes
+ * the port spec last), whether that is @port/@protocol. */
+static gboolean
+description_is_portiers (const char      *description,
+                         guint16          port,
+                         PortierProtocol  protocol)
+{
+  gsize tag = strlen (PORTIER_ROUTER_TAG);
+  const char *last;
+  g_autoptr(PortierPortSpec) spec = NULL;
+
+  if (description == NULL || !g_str_has_prefix (description, PORTIER_ROUTER_TAG) ||
+      (description[tag] != '\0' && description[tag] != ' '))
+    return FALSE;
+
+  last = strrchr (description, ' ');
+  if (last == NULL || (spec = portier_port_spec_parse (last + 1, NULL)) == NULL)
+    return TRUE;   /* the tag alone (a trial forward): no port named */
+  return port != 0 && portier_port_spec_contains (spec, port, protocol);
+}
+
+/**
+ * portier_mapping_get_owner:
+ * @lan_address: (nullable): this computer's address toward the router
+ *
+ * Returns: who the forward belongs to. Portier's own carry its tag, point at
+ *   @lan_address and name the port they forward to; one that points at @lan_address
+ *   without that is another program's on this computer; anything else is another
+ *   device's (also when this computer's address is not known).
+ */
+PortierMappingOwner
+portier_mapping_get_owner (const PortierMapping *self,
+                           const char           *lan_address)
+{
+  g_return_val_if_fail (self != NULL, PORTIER_MAPPING_OWNER_OTHER_DEVICE);
+
+  if (lan_address == NULL || g_strcmp0 (self->internal_client, lan_address) != 0)
+    return PORTIER_MAPPING_OWNER_OTHER_DEVICE;
+  if (description_is_portiers (self->description, self->internal_port, self->protocol))
+    return PORTIER_MAPPING_OWNER_PORTIER;
+  return PORTIER_MAPPING_OWNER_THIS_COMPUTER;
+}
+
+/**
+ * portier_mapping_owner_to_string:
+ *
+ * Returns: the word portierctl's JSON uses: `portier`, `this-computer` or `other-device`
+ */
+const char *
+portier_mapping_owner_to_string (PortierMappingOwner owner)
+{
+  switch (owner)
+    {
+    case PORTIER_MAPPING_OWNER_PORTIER:
+      return "portier";
+    case PORTIER_MAPPING_OWNER_THIS_COMPUTER:
+      return "this-computer";
+    case PORTIER_MAPPING_OWNER_OTHER_DEVICE:
+    default:
+      return "other-device";
+    }
+}
+
 /**
  * portier_mapping_is_ours:
  * @lan_address: this computer's address toward the router
  *
- * Returns: whether Portier made @self for this computer: the description carries the
- *   tag and the mapping points at @lan_address. Nothing else is ever removed.
+ * Returns: whether Portier made @self for this computer (see
+ *   portier_mapping_get_owner()). Nothing else is ever changed or removed.
  */
 gboolean
 portier_mapping_is_ours (const PortierMapping *self,
@@ -99,12 +162,7 @@ portier_mapping_is_ours (const PortierMapping *self,
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  return lan_address != NULL &&
-         g_strcmp0 (self->internal_client, lan_address) == 0 &&
-         self->description != NULL &&
-         g_str_has_prefix (self->description, PORTIER_ROUTER_TAG) &&
-         (self->description[strlen (PORTIER_ROUTER_TAG)] == '\0' ||
-          self->description[strlen (PORTIER_ROUTER_TAG)] == ' ');
+  return portier_mapping_get_owner (self, lan_address) == PORTIER_MAPPING_OWNER_PORTIER;
 }
 
 PortierPinhole *

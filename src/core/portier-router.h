@@ -63,6 +63,22 @@ typedef enum
 } PortierMappingFlags;
 
 /**
+ * PortierMappingOwner:
+ * @PORTIER_MAPPING_OWNER_PORTIER: Portier made it for this computer: its tag, this
+ *   computer's address, and the port its description names
+ * @PORTIER_MAPPING_OWNER_THIS_COMPUTER: it points at this computer, but another program
+ *   made it (games, torrent clients and media servers make their own): Portier never
+ *   changes or removes it
+ * @PORTIER_MAPPING_OWNER_OTHER_DEVICE: it points at another device
+ */
+typedef enum
+{
+  PORTIER_MAPPING_OWNER_PORTIER,
+  PORTIER_MAPPING_OWNER_THIS_COMPUTER,
+  PORTIER_MAPPING_OWNER_OTHER_DEVICE,
+} PortierMappingOwner;
+
+/**
  * PortierRouterInfo:
  *
  * What is known about the router. All strings may be %NULL when unknown.
@@ -111,7 +127,9 @@ typedef struct
   guint                lease;            /* granted or remaining seconds; 0: permanent */
   gboolean             permanent;        /* the router only accepts permanent leases */
   gint64               expires;          /* wall clock, seconds; 0: never */
-  gboolean             reused;           /* it already existed and pointed at us */
+  gboolean             reused;           /* it already existed and pointed at us (Portier's,
+                                          * or another program's on this computer: see
+                                          * portier_mapping_get_owner()) */
   gboolean             moved;            /* external port differs from what was asked */
   gboolean             enabled;
 } PortierMapping;
@@ -151,6 +169,9 @@ PortierMapping     *portier_mapping_copy             (const PortierMapping    *s
 void                portier_mapping_free             (PortierMapping          *self);
 gboolean            portier_mapping_is_ours          (const PortierMapping    *self,
                                                       const char              *lan_address);
+PortierMappingOwner portier_mapping_get_owner        (const PortierMapping    *self,
+                                                      const char              *lan_address);
+const char         *portier_mapping_owner_to_string  (PortierMappingOwner      owner);
 
 GType               portier_pinhole_get_type         (void) G_GNUC_CONST;
 PortierPinhole     *portier_pinhole_copy             (const PortierPinhole    *self);

@@ -151,6 +151,85 @@ def closing_without_the_local_record_removes_only_ours():
         assert net.reaches(27015, "udp", listener_node="lan2")
 
 
+def router_entry(net, port, protocol):
+    """The router's entry for port/protocol, read back by an independent client."""
+    found = ours(net, port, protocol)
+    assert len(found) == 1, net.router_mappings()
+    return found[0]
+
+
+def unchanged(before, after, seconds=120):
+    """The same forward: everything equal, the lease only counted down (a router may cap
+    a permanent lease, as miniupnpd does, and then counts it down too)."""
+    assert {k: v for k, v in after.items() if k != "lease"} \
+        == {k: v for k, v in before.items() if k != "lease"}, (before, after)
+    if before["lease"] == 0:
+        assert after["lease"] == 0, (before, after)
+    else:
+        assert before["lease"] - seconds <= after["lease"] <= before["lease"], (before, after)
+
+
+def ledger(portier):
+    path = os.path.join(portier.env["XDG_STATE_HOME"], "portier", "openings.json")
+    with open(path) as f:
+        return json.load(f)["openings"]
+
+
+@test
+def another_programs_forward_to_this_computer_is_left_exactly_as_it_is():
+    # A game server on this computer made its own permanent forward.
+    with Network() as net, Portier(net) as portier:
+        net.upnpc("-e", "Some App", "-a", net["LAN_IP"], "25565", "25565", "TCP")
+        before = router_entry(net, 25565, "tcp")
+        assert before["description"] == "Some App", before
+        # Not the lease Portier would ask for.
+        assert before["lease"] == 0 or before["lease"] > 86400, before
+
+        doc = portier.open("25565")
+        router = doc["router"]
+        assert router["status"] == "already-forwarded", doc
+        assert router["forwarded_by"] == "Some App", router
+        assert [m["owner"] for m in router["mappings"]] == ["this-computer"], router
+        unchanged(before, router_entry(net, 25565, "tcp"))
+
+        # Recorded as found: there is nothing of Portier's to remove.
+        entry = [o for o in ledger(portier) if o["id"] == doc["id"]]
+        assert len(entry) == 1, ledger(portier)
+        assert [m["kept_by"] for m in entry[0]["router_mappings"]] == ["Some App"], entry
+
+        listing = portier.json("list")
+        seen = [m for m in listing["router_mappings"] if m["external_port"] == 25565]
+        assert [(m["owner"], m["ours"]) for m in seen] == [("this-computer", False)], seen
+
+        closed = portier.json("close", "25565")
+        assert closed["router"]["closed"] == [], closed
+        unchanged(before, router_entry(net, 25565, "tcp"))
+        portier.open("25565")
+        portier.json("close", "--all")
+        unchanged(before, router_entry(net, 25565, "tcp"))
+        assert net.reaches(25565)
+
+
+@test
+def removal_after_an_address_change_leaves_the_other_devices_forward():
+    with Network() as net, Portier(net) as portier:
+        old = net["LAN_IP"]
+        portier.open("25565")
+        assert router_entry(net, 25565, "tcp")["internal_client"] == old
+        # DHCP gives this computer a new address; Portier's forward runs out, and another
+        # device, now at the old address, forwards the same port to itself.
+        new = old.rsplit(".", 1)[0] + ".12"
+        net.run("lan", "ip", "addr", "flush", "dev", "eth0")
+        net.run("lan", "ip", "addr", "add", new + "/24", "dev", "eth0")
+        net.run("lan", "ip", "route", "add", "default", "via", net["ROUTER_LAN_IP"])
+        net.upnpc("-d", "25565", "TCP")
+        net.upnpc("-e", "Other Device", "-a", old, "25565", "25565", "TCP")
+        before = router_entry(net, 25565, "tcp")
+
+        portier.json("close", "25565")
+        unchanged(before, router_entry(net, 25565, "tcp"))
+
+
 @test
 def another_devices_port_is_not_taken_and_an_alternative_offered():
     with Network("--other-host-mapping", "25565/tcp") as net, Portier(net) as portier:

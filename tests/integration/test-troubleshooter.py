@@ -350,6 +350,38 @@ def probe_server_down():
 
 
 @test
+def forward_made_by_another_program():
+    # A game server on this computer made its own forward: that is the way in, not
+    # another device's.
+    with Home() as net:
+        net.app()
+        net.upnpc("-e", "Some App", "-a", net["LAN_IP"], "25565", "25565", "TCP")
+        report = net.diagnose()
+        assert report["verdict"] == "reachable", report
+        assert "mapping-other-host" not in report["codes"], report["codes"]
+        present = next(f for f in report["findings"] if f["code"] == "mapping-present")
+        assert present["status"] == "ok", present
+        assert "“Some App”" in present["summary"], present
+        assert net["LAN2_IP"] not in present["summary"], present
+        # Nothing is offered as the problem to fix first.
+        assert report["problems"] == [], report["codes"]
+        assert report["findings"][0]["status"] != "problem", report["findings"][0]
+
+
+@test
+def probe_down_with_a_forward_in_place():
+    with Home(probe=False) as net:
+        net.app()
+        net.upnpc("-e", "Some App", "-a", net["LAN_IP"], "25565", "25565", "TCP")
+        report = net.diagnose()
+        assert report["verdict"] == "unknown", report
+        assert report["codes"][0] == "probe-unavailable", report["codes"]
+        # What the layers found is still said.
+        for code in ("listening", "mapping-present"):
+            assert code in report["codes"], report["codes"]
+
+
+@test
 def router_refuses():
     with Home() as net:
         report = net.diagnose("80/tcp")

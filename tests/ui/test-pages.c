@@ -676,6 +676,19 @@ test_openings (Fixture       *fixture,
       minecraft = g_ptr_array_index (openings, i);
   g_assert_nonnull (minecraft);
 
+  /* A router forward another program keeps is shown as kept open by that program. */
+  {
+    g_autoptr(PortierOpening) kept = portier_opening_copy (minecraft);
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+    g_autofree char *own_state = portier_opening_describe_state (minecraft, now);
+    g_autofree char *kept_state = NULL;
+
+    ((PortierLedgerMapping *) kept->mappings->pdata[0])->kept_by = g_strdup ("Some App");
+    kept_state = portier_opening_describe_state (kept, now);
+    g_assert_nonnull (strstr (kept_state, "Kept open by “Some App”"));
+    g_assert_null (strstr (own_state, "Kept open"));
+  }
+
   /* The window would close it with the opener, which talks to the router: that runs in
    * the simulated home network only (test-e2e). Here, the request is what is checked. */
   g_signal_handlers_block_matched (page, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,

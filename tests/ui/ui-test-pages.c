@@ -332,8 +332,7 @@ ui_test_report_new (const char * const *codes)
       g_assert_nonnull (finding);
       g_ptr_array_add (report->findings, finding);
     }
-  portier_findings_sort (report->findings);
-  report->verdict = portier_findings_verdict (report->findings);
+  report->verdict = portier_findings_order (report->findings);
   return report;
 }
 
