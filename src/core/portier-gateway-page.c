@@ -193,7 +193,8 @@ finish_page (GTask *task)
       g_task_return_pointer (task, g_steal_pointer (&title), g_free);
       return;
     }
-  html = g_strndup ((const char *) data->body->data, data->body->len);
+  html = data->body->len > 0 ? g_strndup ((const char *) data->body->data, data->body->len)
+                             : g_strdup ("");
   refresh = find_meta_refresh (html);
   if (refresh != NULL)
     {

@@ -433,7 +433,12 @@ add_open_settings (PortierGuide *self)
   if (family_url != NULL && self->router->admin_url != NULL
       && g_str_equal (family_url, self->router->admin_url))
     {
-      g_autofree char *fallback = g_strdup_printf ("http://%s/", self->facts->gateway_address);
+      g_autofree char *fallback = NULL;
+
+      if (strchr (self->facts->gateway_address, ':') != NULL)
+        fallback = g_strdup_printf ("http://[%s]/", self->facts->gateway_address);
+      else
+        fallback = g_strdup_printf ("http://%s/", self->facts->gateway_address);
 
       /* TRANSLATORS: the name of a value to type: the settings page's address when the
        * router's own name for it does not work */

@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "portier-core-resources.h"
 #include "portier-error.h"
 #include "portier-router-family.h"
 
@@ -233,7 +234,9 @@ load_families (GError **error)
   JsonArray *array;
   gboolean have_generic = FALSE;
 
-  bytes = g_resources_lookup_data (ROUTERS_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  /* Through the resource itself, so static linking always keeps it. */
+  bytes = g_resource_lookup_data (portier_core_get_resource (), ROUTERS_RESOURCE,
+                                  G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (bytes == NULL)
     return NULL;
   if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),

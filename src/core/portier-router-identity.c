@@ -566,6 +566,7 @@ arp_cb (GObject      *source,
   g_autofree char *contents = NULL;
   g_autofree char *mac = NULL;
   PortierRouterIdentity *found = NULL;
+  GCancellable *cancellable;
 
   if (g_file_load_contents_finish (G_FILE (source), result, &contents, NULL, NULL, &error))
     mac = portier_arp_table_find (contents, data->gateway, &error);
@@ -580,8 +581,8 @@ arp_cb (GObject      *source,
       return_best (task, found);
       return;
     }
-  portier_gateway_page_title_async (data->gateway, data->http_port,
-                                    g_task_get_cancellable (task), title_cb,
+  cancellable = g_task_get_cancellable (task);
+  portier_gateway_page_title_async (data->gateway, data->http_port, cancellable, title_cb,
                                     g_steal_pointer (&task));
 }
 
