@@ -466,8 +466,8 @@ add_reserve (PortierGuide *self)
                    /* TRANSLATORS: how the guide checks a step; %s is an address */
                    g_strdup_printf (_("Portier checks that this computer still has the "
                                       "address %s."), self->facts->local_address));
-  step_add_value (step, text_of (self, PORTIER_ROUTER_TEXT_FIELD_ADDRESS),
-                  self->facts->local_address);
+  /* TRANSLATORS: the name of a value: this computer's address in the home network */
+  step_add_value (step, _("This computer"), self->facts->local_address);
   g_ptr_array_add (self->steps, step);
 }
 
@@ -561,8 +561,8 @@ add_forward (PortierGuide *self)
 
       text = g_strdup_printf (
         /* TRANSLATORS: the first %s is where the router keeps its port forwards (a menu
-         * path); the second how to add one; the third how to save it */
-        _("Go to %s. %s Type in the values below, then save: %s"),
+         * path); the second says how to add one, the third how to save it (sentences) */
+        _("Go to %s. %s Type in the values below. %s"),
         text_of (self, PORTIER_ROUTER_TEXT_WHERE), text_of (self, PORTIER_ROUTER_TEXT_ADD),
         text_of (self, PORTIER_ROUTER_TEXT_SAVE));
       step = step_new (PORTIER_GUIDE_STEP_FORWARD,
@@ -586,9 +586,11 @@ static void
 build_no_router_support (PortierGuide *self,
                          gboolean      refused)
 {
+  /* The easiest way first: with UPnP on, Portier forwards (and follows this computer's
+   * address) itself, and the rest is not needed. */
   add_open_settings (self);
-  add_reserve (self);
   add_enable_upnp (self, refused);
+  add_reserve (self);
   add_forward (self);
 }
 
@@ -850,10 +852,10 @@ build_stale (PortierGuide *self)
                    g_strdup_printf (
                      /* TRANSLATORS: the first %s is where the router keeps its port
                       * forwards (a menu path); then the port (25565/tcp), the old address,
-                      * and how to save */
+                      * and a sentence that says how to save */
                      _("Go to %s and find the forward for port %s, which leads to %s. "
                        "Change it to the values below (or delete it and add a new one with "
-                       "them), then save: %s"),
+                       "them). %s"),
                      text_of (self, PORTIER_ROUTER_TEXT_WHERE), spec, facts->old_address,
                      text_of (self, PORTIER_ROUTER_TEXT_SAVE)),
                    PORTIER_GUIDE_CHECK_REACHABLE_IPV4, check_reachable_text (self, FALSE));
