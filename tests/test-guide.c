@@ -213,6 +213,7 @@ test_html_title (void)
     { "title-mikrotik.html", "RouterOS router configuration page", "mikrotik" },
     { "title-technicolor.html", "Technicolor & Vantiva DGA4134 Login", "technicolor" },
     { "title-unknown.html", "Login", NULL },
+    { "title-harris.html", "Harris Broadcast Login", NULL },    /* not ARRIS */
     { "title-openwrt-index.html", NULL, NULL },
     { "title-none.html", NULL, NULL },
   };

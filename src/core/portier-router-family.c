@@ -340,6 +340,7 @@ portier_router_family_generic (void)
   return portier_router_family_lookup (GENERIC_ID);
 }
 
+/* Whether @needle is in @haystack at the start of a word ("arris" is not in "Harris"). */
 static gboolean
 contains_word (const char *haystack,
                const char *needle)
@@ -347,10 +348,14 @@ contains_word (const char *haystack,
   g_autofree char *h = g_utf8_casefold (haystack, -1);
   g_autofree char *n = g_utf8_casefold (needle, -1);
 
-  return strstr (h, n) != NULL;
+  for (const char *found = strstr (h, n); found != NULL; found = strstr (found + 1, n))
+    if (found == h || !g_ascii_isalnum (found[-1]))
+      return TRUE;
+  return FALSE;
 }
 
-/* The first family one of whose names is in @text (case does not matter), or NULL. */
+/* The first family one of whose names begins a word of @text (case does not matter), or
+ * NULL. */
 const PortierRouterFamily *
 portier_router_family_match (PortierRouterMatch  kind,
                              const char         *text)
