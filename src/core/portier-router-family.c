@@ -288,11 +288,14 @@ load_families (GError **error)
 gboolean
 portier_router_families_load (GError **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&families_lock);
+  gboolean loaded;
 
+  g_mutex_lock (&families_lock);
   if (families == NULL)
     families = load_families (error);
-  return families != NULL;
+  loaded = families != NULL;
+  g_mutex_unlock (&families_lock);
+  return loaded;
 }
 
 static GPtrArray *
