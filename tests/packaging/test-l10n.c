@@ -4,7 +4,8 @@
  *
  * With the catalogs compiled into the build folder, every note and every port purpose of
  * the app catalog (data/apps.json, translated at run time with g_dgettext) comes out in
- * LANGUAGE, not in English; so do the messages of the core and the port specs.
+ * LANGUAGE, not in English; so do the messages of the core and the port specs, and the
+ * step-by-step guide with every router family's sentences (data/guide/routers.json).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "portier-catalog.h"
+#include "portier-guide.h"
 
 static const char *language;
 
@@ -92,6 +94,55 @@ test_messages (void)
     assert_translated (english[i], g_dgettext (GETTEXT_PACKAGE, english[i]), "a message");
 }
 
+static void
+test_guide (void)
+{
+  static const struct { const char *member; PortierRouterText text; } sentences[] = {
+    { "add", PORTIER_ROUTER_TEXT_ADD },
+    { "upnp", PORTIER_ROUTER_TEXT_UPNP },
+    { "reserve", PORTIER_ROUTER_TEXT_RESERVE },
+    { "ipv6", PORTIER_ROUTER_TEXT_IPV6 },
+  };
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "guide",
+                                                 "routers.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierPortSpec) port = portier_port_spec_parse ("25565/tcp", NULL);
+  g_autoptr(PortierGuideFacts) facts = NULL;
+  g_autoptr(PortierGuide) guide = NULL;
+  JsonArray *families;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  families = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "families");
+  g_assert_cmpuint (json_array_get_length (families), >, 0);
+  for (guint i = 0; i < json_array_get_length (families); i++)
+    {
+      JsonObject *family_json = json_array_get_object_element (families, i);
+      const char *id = json_object_get_string_member (family_json, "id");
+      const PortierRouterFamily *family = portier_router_family_lookup (id);
+
+      g_assert_nonnull (family);
+      /* Menu paths and field names may stay as the router shows them; sentences never. */
+      for (guint j = 0; j < G_N_ELEMENTS (sentences); j++)
+        {
+          g_autofree char *what = g_strdup_printf ("the “%s” of router family %s",
+                                                   sentences[j].member, id);
+
+          assert_translated (json_object_get_string_member (family_json, sentences[j].member),
+                             portier_router_family_get_text (family, sentences[j].text), what);
+        }
+    }
+
+  facts = portier_guide_facts_new (PORTIER_GUIDE_PROBLEM_NO_ROUTER_SUPPORT, port,
+                                   "192.168.1.20", "192.168.1.1");
+  guide = portier_guide_new (facts, NULL, &error);
+  g_assert_no_error (error);
+  assert_translated ("Open your router's settings", portier_guide_get_step (guide, 0)->title,
+                     "the guide's first step");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -109,6 +160,7 @@ main (int    argc,
 
   g_test_add_func ("/l10n/catalog", test_catalog);
   g_test_add_func ("/l10n/messages", test_messages);
+  g_test_add_func ("/l10n/guide", test_guide);
 
   return g_test_run ();
 }

@@ -59,7 +59,8 @@ SKIP_DIRS = {'.git', 'po', 'tests', 'tools', 'flatpak', 'subprojects', '.flatpak
              'docs'}
 
 # Files xgettext cannot read, and the generated file POTFILES.in lists in their place.
-STAND_INS = {'data/apps.json': 'data/apps-catalog-strings.c'}
+STAND_INS = {'data/apps.json': 'data/apps-catalog-strings.c',
+             'data/guide/routers.json': 'data/guide-router-strings.c'}
 
 C_CALL = re.compile(r'(?<![\w.>])(?:_|N_|C_|NC_|Q_|g_dgettext|g_dcgettext|g_dngettext|'
                     r'g_dpgettext2?|ngettext|dgettext|gettext)\s*\(')
@@ -177,6 +178,11 @@ def msgids(pot):
     return set(re.findall(r'^msgid "(.*)"$', output, re.M))
 
 
+def po_escape(text):
+    """@text as msgcat --no-wrap writes it between the quotes of a msgid."""
+    return text.replace('\\', '\\\\').replace('"', '\\"')
+
+
 def check_catalog_in_template(source_root, pot, tap):
     with open(os.path.join(source_root, 'data', 'apps.json'), encoding='utf-8') as f:
         catalog = json.load(f)
@@ -185,9 +191,70 @@ def check_catalog_in_template(source_root, pot, tap):
         wanted |= {app['name'], app['note']}
         wanted |= {p['purpose'] for p in app.get('ports', []) + app.get('lan_only', [])}
     have = msgids(pot)
-    escaped = {w.replace('\\', '\\\\').replace('"', '\\"') for w in wanted}
+    escaped = {po_escape(w) for w in wanted}
     tap.check('the catalog\'s names, notes and purposes are in the template',
               [f'missing: {w}' for w in sorted(escaped - have)])
+
+
+# What every router family of the guide must have (src/core/portier-router-family.c reads
+# the same), and which of its texts are translated.
+ROUTER_REQUIRED = ('where', 'add', 'save', 'upnp', 'reserve', 'ipv6')
+ROUTER_OPTIONAL = ('admin_app', 'protocol_both')
+ROUTER_FIELDS_REQUIRED = ('address', 'internal_port', 'external_port', 'protocol')
+ROUTER_FAMILIES = ('fritzbox', 'tp-link', 'netgear', 'asus', 'linksys', 'unifi', 'openwrt',
+                   'mikrotik', 'huawei', 'zte', 'sagemcom', 'technicolor', 'arris', 'google',
+                   'eero', 'generic')
+
+
+def router_texts(source_root):
+    """{family id: [its translatable texts]}, and the problems of the data."""
+    with open(os.path.join(source_root, 'data', 'guide', 'routers.json'), encoding='utf-8') as f:
+        families = json.load(f)['families']
+    texts, problems = {}, []
+    for family in families:
+        fid = family.get('id', '?')
+        wanted = []
+        for key in ROUTER_REQUIRED:
+            if not family.get(key):
+                problems.append(f'{fid}: no “{key}”')
+            else:
+                wanted.append(family[key])
+        wanted += [family[key] for key in ROUTER_OPTIONAL if family.get(key)]
+        fields = family.get('fields') or {}
+        for key in ROUTER_FIELDS_REQUIRED:
+            if not fields.get(key):
+                problems.append(f'{fid}: no field “{key}”')
+            else:
+                wanted.append(fields[key])
+        if fields.get('name'):
+            wanted.append(fields['name'])
+        # The settings page is admin_url, else the gateway's address; or a phone app.
+        if family.get('admin_url') and family.get('admin_app'):
+            problems.append(f'{fid}: both a settings page and an app')
+        texts[fid] = wanted
+    problems += [f'no family “{fid}”' for fid in ROUTER_FAMILIES if fid not in texts]
+    return texts, problems
+
+
+def check_guide_families(source_root, pot, langs, tap):
+    texts, problems = router_texts(source_root)
+    tap.check('every router family of the guide has all its texts and fields', problems)
+    if pot is None:
+        return
+    have = msgids(pot)
+    tap.check('every router family\'s texts are in the template',
+              [f'{fid}: missing: {w}' for fid, words in sorted(texts.items())
+               for w in words if po_escape(w) not in have])
+    for lang in langs:
+        po = os.path.join(source_root, 'po', lang + '.po')
+        translated = set()
+        if os.path.isfile(po):
+            status, output = run(['msgattrib', '--no-wrap', '--translated', '--no-fuzzy',
+                                  '--no-obsolete', po])
+            translated = set(re.findall(r'^msgid "(.+)"$', output, re.M))
+        tap.check(f'{lang}: every router family of the guide is translated',
+                  [f'{fid}: not translated: {w}' for fid, words in sorted(texts.items())
+                   for w in words if po_escape(w) not in translated])
 
 
 def statistics(po):
@@ -266,6 +333,7 @@ def main(argv):
 
         langs = read_list(os.path.join(source_root, 'po', 'LINGUAS'))
         tap.check('po/LINGUAS names at least one language', [] if langs else ['empty'])
+        check_guide_families(source_root, pot, langs, tap)
         for lang in langs:
             check_language(source_root, lang, pot, tmp, tap)
     return tap.finish()

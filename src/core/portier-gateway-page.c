@@ -1,0 +1,385 @@
+/* portier-gateway-page.c: the title of the router's own web page
+ *
+ * The last way to tell which router this is. One GET to the gateway's address, never
+ * to a name and never through a proxy; at most PORTIER_GATEWAY_PAGE_MAX_BYTES read and
+ * PORTIER_GATEWAY_PAGE_TIMEOUT_MS spent, all hops together. Redirects (HTTP or a meta
+ * refresh) are followed only while they stay on the gateway (a few hops); one that leads
+ * anywhere else ends the look without a request there. A page that asks for a password
+ * (401) names itself in its realm, which stands in for the title.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "portier-gateway-page"
+
+#include "config.h"
+
+#include <string.h>
+#include <libsoup/soup.h>
+
+#include "portier-error.h"
+#include "portier-gateway-page.h"
+#include "portier-router-identity.h"
+
+#define MAX_HOPS 3
+#define READ_CHUNK 8192
+
+typedef struct
+{
+  char         *gateway;        /* the address as GInetAddress prints it */
+  guint         port;
+  GUri         *uri;
+  guint         hops;
+  SoupSession  *session;
+  SoupMessage  *message;
+  GInputStream *stream;
+  GByteArray   *body;
+  GCancellable *cancellable;    /* ours: cancelled by the caller's or by the timer */
+  GCancellable *caller_cancellable;
+  gulong        caller_handler;
+  GSource      *timer;
+  gboolean      timed_out;
+} PageData;
+
+static void
+page_data_free (PageData *data)
+{
+  if (data->caller_handler != 0)
+    g_cancellable_disconnect (data->caller_cancellable, data->caller_handler);
+  g_clear_object (&data->caller_cancellable);
+  if (data->timer != NULL)
+    {
+      g_source_destroy (data->timer);
+      g_source_unref (data->timer);
+    }
+  g_free (data->gateway);
+  g_clear_pointer (&data->uri, g_uri_unref);
+  g_clear_object (&data->stream);
+  g_clear_object (&data->message);
+  g_clear_object (&data->session);
+  g_clear_pointer (&data->body, g_byte_array_unref);
+  g_clear_object (&data->cancellable);
+  g_free (data);
+}
+
+static void send_request (GTask *task);
+
+/* Ends the task; the timer's and the caller's cancellations become their own errors. */
+static void
+return_error (GTask  *task,
+              GError *error)
+{
+  PageData *data = g_task_get_task_data (task);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (data->timed_out)
+        {
+          g_error_free (error);
+          g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_TIMED_OUT,
+                                   "The router's page did not answer within %d ms",
+                                   PORTIER_GATEWAY_PAGE_TIMEOUT_MS);
+          return;
+        }
+      if (g_cancellable_is_cancelled (data->caller_cancellable))
+        {
+          g_error_free (error);
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                   "Operation was cancelled");
+          return;
+        }
+    }
+  g_task_return_error (task, error);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  PageData *data = user_data;
+
+  data->timed_out = TRUE;
+  g_cancellable_cancel (data->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+caller_cancelled_cb (GCancellable *caller,
+                     gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+/* Whether @target is the gateway itself (same address and port). */
+static gboolean
+stays_on_gateway (PageData *data,
+                  GUri     *target)
+{
+  g_autoptr(GInetAddress) address = NULL;
+  g_autofree char *text = NULL;
+  const char *host = g_uri_get_host (target);
+  int port = g_uri_get_port (target);
+
+  if (g_strcmp0 (g_uri_get_scheme (target), "http") != 0 || host == NULL)
+    return FALSE;
+  address = g_inet_address_new_from_string (host);
+  if (address == NULL)
+    return FALSE;
+  text = g_inet_address_to_string (address);
+  return g_str_equal (text, data->gateway) && (port == -1 ? 80u : (guint) port) == data->port;
+}
+
+/* Follows a redirect to @location (relative to the page), or ends the task. */
+static void
+follow (GTask      *task,
+        const char *location)
+{
+  PageData *data = g_task_get_task_data (task);
+  g_autoptr(GUri) target = NULL;
+  g_autoptr(GError) error = NULL;
+
+  target = g_uri_parse_relative (data->uri, location, G_URI_FLAGS_NONE, &error);
+  if (target == NULL)
+    {
+      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_NOT_SUPPORTED,
+                               "The router's page sends to an address that is not one: %s",
+                               error->message);
+      return;
+    }
+  if (!stays_on_gateway (data, target))
+    {
+      g_autofree char *shown = g_uri_to_string (target);
+
+      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_NOT_SUPPORTED,
+                               "The router's page sends elsewhere (%s); not followed", shown);
+      return;
+    }
+  if (++data->hops > MAX_HOPS)
+    {
+      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_NOT_SUPPORTED,
+                               "The router's page sends on more than %d times", MAX_HOPS);
+      return;
+    }
+  g_clear_pointer (&data->uri, g_uri_unref);
+  data->uri = g_steal_pointer (&target);
+  send_request (g_object_ref (task));
+}
+
+/* The URL of <meta http-equiv="refresh" content="0; URL=..."> in @html, or NULL. */
+static char *
+find_meta_refresh (const char *html)
+{
+  g_autoptr(GRegex) regex = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+
+  regex = g_regex_new ("<meta[^>]+http-equiv\\s*=\\s*[\"']?refresh[\"']?[^>]*"
+                       "content\\s*=\\s*[\"']\\s*\\d*\\s*;\\s*url\\s*=\\s*([^\"'>\\s]+)",
+                       G_REGEX_CASELESS | G_REGEX_RAW, 0, NULL);
+  g_assert (regex != NULL);
+  if (!g_regex_match (regex, html, 0, &match))
+    return NULL;
+  return g_match_info_fetch (match, 1);
+}
+
+static void
+finish_page (GTask *task)
+{
+  PageData *data = g_task_get_task_data (task);
+  g_autofree char *title = NULL;
+  g_autofree char *refresh = NULL;
+  g_autofree char *html = NULL;
+
+  title = portier_html_find_title ((const char *) data->body->data, data->body->len);
+  if (title != NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&title), g_free);
+      return;
+    }
+  html = data->body->len > 0 ? g_strndup ((const char *) data->body->data, data->body->len)
+                             : g_strdup ("");
+  refresh = find_meta_refresh (html);
+  if (refresh != NULL)
+    {
+      g_clear_object (&data->stream);
+      follow (task, refresh);
+      return;
+    }
+  /* A page without a title is an answer too: nothing to recognize it by. */
+  g_task_return_pointer (task, NULL, NULL);
+}
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PageData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+  gsize room;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (bytes == NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+  room = PORTIER_GATEWAY_PAGE_MAX_BYTES - data->body->len;
+  g_byte_array_append (data->body, g_bytes_get_data (bytes, NULL),
+                       MIN (g_bytes_get_size (bytes), room));
+  if (g_bytes_get_size (bytes) == 0 || data->body->len >= PORTIER_GATEWAY_PAGE_MAX_BYTES)
+    {
+      finish_page (task);
+      return;
+    }
+  g_input_stream_read_bytes_async (data->stream,
+                                   MIN (READ_CHUNK,
+                                        PORTIER_GATEWAY_PAGE_MAX_BYTES - data->body->len),
+                                   G_PRIORITY_DEFAULT, data->cancellable, read_cb,
+                                   g_steal_pointer (&task));
+}
+
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PageData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  guint status;
+
+  data->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (data->stream == NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+  status = soup_message_get_status (data->message);
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    {
+      const char *location = soup_message_headers_get_one (
+        soup_message_get_response_headers (data->message), "Location");
+
+      if (location == NULL)
+        {
+          g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_NOT_SUPPORTED,
+                                   "The router's page sends on without saying where");
+          return;
+        }
+      g_clear_object (&data->stream);
+      follow (task, location);
+      return;
+    }
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      GHashTable *params = NULL;
+      const char *challenge = soup_message_headers_get_one (
+        soup_message_get_response_headers (data->message), "WWW-Authenticate");
+      const char *space = challenge != NULL ? strchr (challenge, ' ') : NULL;
+      char *realm = NULL;
+
+      if (space != NULL)
+        {
+          params = soup_header_parse_param_list (space + 1);
+          realm = g_strdup (g_hash_table_lookup (params, "realm"));
+          soup_header_free_param_list (params);
+        }
+      if (realm != NULL && *realm != '\0')
+        {
+          g_task_return_pointer (task, realm, g_free);
+          return;
+        }
+      g_free (realm);
+    }
+  g_input_stream_read_bytes_async (data->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   data->cancellable, read_cb, g_steal_pointer (&task));
+}
+
+static void
+send_request (GTask *task)
+{
+  PageData *data = g_task_get_task_data (task);
+
+  g_clear_object (&data->message);
+  g_byte_array_set_size (data->body, 0);
+  data->message = soup_message_new_from_uri (SOUP_METHOD_GET, data->uri);
+  soup_message_add_flags (data->message, SOUP_MESSAGE_NO_REDIRECT);
+  soup_session_send_async (data->session, data->message, G_PRIORITY_DEFAULT,
+                           data->cancellable, send_cb, task);
+}
+
+/**
+ * portier_gateway_page_title_async:
+ * @gateway: the gateway's IP address (never a name)
+ * @port: the web server's port; 0 for 80
+ *
+ * Reads the title of http://GATEWAY/. The result is NULL without an error when the page
+ * has no title.
+ */
+void
+portier_gateway_page_title_async (const char          *gateway,
+                                  guint16              port,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  g_autofree char *uri = NULL;
+  PageData *data;
+
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, portier_gateway_page_title_async);
+
+  address = gateway != NULL ? g_inet_address_new_from_string (gateway) : NULL;
+  if (address == NULL)
+    {
+      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT,
+                               "“%s” is not a gateway address", gateway ? gateway : "");
+      return;
+    }
+
+  data = g_new0 (PageData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) page_data_free);
+  data->gateway = g_inet_address_to_string (address);
+  data->port = port != 0 ? port : 80;
+  data->body = g_byte_array_new ();
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    uri = g_strdup_printf ("http://[%s]:%u/", data->gateway, data->port);
+  else
+    uri = g_strdup_printf ("http://%s:%u/", data->gateway, data->port);
+  data->uri = g_uri_parse (uri, G_URI_FLAGS_NONE, NULL);
+  g_assert (data->uri != NULL);
+
+  /* No proxy: the request goes to the router on this network, nowhere else. */
+  data->session = soup_session_new_with_options ("proxy-resolver", NULL,
+                                                 "user-agent", PACKAGE_NAME,
+                                                 NULL);
+  data->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      data->caller_cancellable = g_object_ref (cancellable);
+      data->caller_handler = g_cancellable_connect (cancellable,
+                                                    G_CALLBACK (caller_cancelled_cb),
+                                                    g_object_ref (data->cancellable),
+                                                    g_object_unref);
+    }
+  data->timer = g_timeout_source_new (PORTIER_GATEWAY_PAGE_TIMEOUT_MS);
+  g_source_set_callback (data->timer, timeout_cb, data, NULL);
+  g_source_attach (data->timer, g_main_context_get_thread_default ());
+
+  send_request (g_steal_pointer (&task));
+}
+
+char *
+portier_gateway_page_title_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == portier_gateway_page_title_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
