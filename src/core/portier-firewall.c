@@ -914,9 +914,11 @@ query_cb (GObject      *source,
   /* both: open only when both are; blocked when either is */
   if (data->tcp != NULL && !g_str_equal (data->tcp->status, query->status))
     {
+      gboolean blocked = g_str_equal (data->tcp->status, "blocked") ||
+                         g_str_equal (query->status, "blocked");
+
       g_free (query->status);
-      query->status = g_strdup (g_str_equal (data->tcp->status, "blocked") ||
-                                g_str_equal (query->status, "blocked") ? "blocked" : "unknown");
+      query->status = g_strdup (blocked ? "blocked" : "unknown");
     }
   g_task_return_pointer (task, g_steal_pointer (&query),
                          (GDestroyNotify) portier_firewall_query_free);
