@@ -123,7 +123,6 @@ portier_firewall_query_free (PortierFirewallQuery *self)
   g_free (self);
 }
 
-
 /* ---------------------------------------------------------------------------------- */
 /* What the ways share                                                                 */
 
