@@ -468,6 +468,57 @@ own_name (GDBusConnection *bus,
 }
 
 static void
+close_bus (GDBusConnection **bus)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (*bus == NULL)
+    return;
+  if (!g_dbus_connection_is_closed (*bus))
+    g_dbus_connection_close_sync (*bus, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (bus);
+}
+
+typedef struct
+{
+  GDBusConnection *bus;
+  const char      *name;
+} NameQuery;
+
+static gboolean
+has_no_owner (gconstpointer data)
+{
+  const NameQuery *query = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = TRUE;
+
+  reply = g_dbus_connection_call_sync (query->bus, "org.freedesktop.DBus",
+                                       "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                       "NameHasOwner", g_variant_new ("(s)", query->name),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                       NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(b)", &owned);
+  return !owned;
+}
+
+/* A fake goes away, as a service does when it exits: its connection closes, and the
+ * bus no longer knows its name. (Until the bus has seen it go, a call may still be
+ * routed to it and end in NoReply; that is not what these tests are about.) */
+static void
+disconnect_service (Fixture          *f,
+                    GDBusConnection **bus,
+                    const char       *name)
+{
+  NameQuery query = { f->client_bus, name };
+
+  close_bus (bus);
+  wait_until (has_no_owner, &query);
+}
+
+static void
 write_helper_service (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
@@ -562,19 +613,6 @@ fixture_set_up (Fixture       *f,
   if (setup->firewalld)
     export_firewalld (f);
   f->firewall = make_firewall (f);
-}
-
-static void
-close_bus (GDBusConnection **bus)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (*bus == NULL)
-    return;
-  if (!g_dbus_connection_is_closed (*bus))
-    g_dbus_connection_close_sync (*bus, NULL, &error);
-  g_assert_no_error (error);
-  g_clear_object (bus);
 }
 
 static void
@@ -954,7 +992,7 @@ test_helper_gone (Fixture       *f,
   g_autoptr(PortierFirewallQuery) query = NULL;
 
   /* The helper goes away after the client chose it (it crashed, or was removed). */
-  close_bus (&f->helper_bus);
+  disconnect_service (f, &f->helper_bus, HELPER_BUS_NAME);
 
   opened = open_ports (f, "25565/tcp", "Game", 0, PORTIER_FIREWALL_FLAGS_NONE, &error);
   g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_FIREWALL_UNAVAILABLE);
@@ -1259,7 +1297,7 @@ test_firewalld_gone (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(PortierFirewallResult) opened = NULL;
 
-  close_bus (&f->firewalld_bus);
+  disconnect_service (f, &f->firewalld_bus, FIREWALLD_NAME);
   f->firewalld_id[0] = f->firewalld_id[1] = 0;
 
   opened = open_ports (f, "9000/tcp", "Web", 0, PORTIER_FIREWALL_FLAGS_NONE, &error);
