@@ -1,15 +1,17 @@
 /* portier-firewall.c: this computer's firewall, seen from the user's side
  *
- * Three ways to let a port in, chosen once when the object is made:
+ * Three ways to let a port in, chosen once when the object is made, each in its own file
+ * behind the small interface of portier-firewall-private.h:
  *
- * - portier-helper, when its name is owned or activatable on the system bus: it checks
- *   with polkit, changes whatever firewall the computer uses, and keeps a record of the
- *   rules it made (so closing works from that record alone);
- * - firewalld's own D-Bus API, when there is no helper but firewalld runs (a Flatpak
- *   cannot install a system helper): firewalld asks polkit itself. Rule ids then name the
- *   zone, ports and protocol, and only the ports that were not open yet are added;
+ * - portier-helper, when its name is owned or activatable on the system bus
+ *   (portier-firewall-helper.c);
+ * - firewalld's own D-Bus API, when there is no helper but firewalld runs: a Flatpak
+ *   cannot install a system helper (portier-firewall-firewalld.c);
  * - otherwise nothing can be changed from here, and portier_firewall_manual_command()
- *   gives the exact command for the person to run.
+ *   gives the exact command for the person to run (portier-firewall-manual.c).
+ *
+ * This file chooses the way, and does what is the same for every way: "both" protocols
+ * as tcp then udp (taking tcp back when udp fails), and one answer for both.
  *
  * Errors carry PORTIER_ERROR codes whatever the way; the helper's arrive with their code
  * over D-Bus. The raw messages of other programs go to the debug log.
@@ -20,30 +22,20 @@
 
 #include "config.h"
 
-#include <string.h>
-#include <glib/gi18n-lib.h>
-
 #include "portier-error.h"
-#include "portier-firewall.h"
-#include "portier-helper1-generated.h"
-#include "portier-network.h"
+#include "portier-firewall-private.h"
 
 #define FIREWALLD_NAME "org.fedoraproject.FirewallD1"
-#define FIREWALLD_PATH "/org/fedoraproject/FirewallD1"
-#define FIREWALLD_INTERFACE "org.fedoraproject.FirewallD1"
-#define FIREWALLD_ZONE_INTERFACE "org.fedoraproject.FirewallD1.zone"
-#define FIREWALLD_ID_PREFIX "firewalld:"
 #define DBUS_NAME "org.freedesktop.DBus"
 #define DBUS_PATH "/org/freedesktop/DBus"
-/* A password dialog can stay open for a while: no timeout on calls that may show one. */
-#define NO_TIMEOUT G_MAXINT
 
 struct _PortierFirewall
 {
   GObject              parent_instance;
 
   GDBusConnection     *bus;
-  PortierDBusHelper1  *helper;
+  PortierFirewallWay  *way;
+  PortierFirewallWay  *firewalld;   /* for closing firewalld's rules in another way */
   PortierFirewallMode  mode;
 };
 
@@ -132,22 +124,26 @@ portier_firewall_query_free (PortierFirewallQuery *self)
 }
 
 /* ---------------------------------------------------------------------------------- */
-/* Errors                                                                              */
+/* What the ways share                                                                 */
 
 /* A PORTIER_ERROR with the usual sentence for @code. */
-static GError *
-new_error (PortierError code)
+GError *
+portier_firewall_error_new (PortierError code)
 {
   return g_error_new_literal (PORTIER_ERROR, code, portier_error_describe (code));
 }
 
-/* Turns what came back over D-Bus into a PORTIER_ERROR, keeping the raw text for the
- * debug log. */
-static GError *
-convert_error (GError *error)
+/**
+ * portier_firewall_error_from_dbus:
+ * @error: (transfer full): what came back over D-Bus
+ *
+ * Returns: (transfer full): a PORTIER_ERROR for what the bus said (the helper's errors
+ *   keep their code; cancelling stays G_IO_ERROR_CANCELLED). The raw text goes to the
+ *   debug log.
+ */
+GError *
+portier_firewall_error_from_dbus (GError *error)
 {
-  g_autofree char *remote = g_dbus_error_get_remote_error (error);
-  GError *converted;
   PortierError code;
 
   g_debug ("%s", error->message);
@@ -160,11 +156,8 @@ convert_error (GError *error)
     }
 
   if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED) ||
-      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_AUTH_FAILED) ||
-      (remote != NULL && strstr (remote, "NotAuthorized") != NULL))
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_AUTH_FAILED))
     code = PORTIER_ERROR_NOT_AUTHORIZED;
-  else if (strstr (error->message, "PANIC_MODE") != NULL)
-    code = PORTIER_ERROR_FIREWALL_PANIC_MODE;
   else if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
            g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
            g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_FAILED) ||
@@ -176,21 +169,145 @@ convert_error (GError *error)
            g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY) ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     code = PORTIER_ERROR_TIMED_OUT;
-  else if (remote != NULL && g_str_has_prefix (remote, "org.fedoraproject.FirewallD1"))
-    code = PORTIER_ERROR_FIREWALL_FAILED;
   else
     code = PORTIER_ERROR_FAILED;
 
-  converted = new_error (code);
   g_error_free (error);
-  return converted;
+  return portier_firewall_error_new (code);
 }
 
-static void
-return_dbus_error (GTask  *task,
-                   GError *error)
+GDBusCallFlags
+portier_firewall_call_flags (PortierFirewallFlags flags)
 {
-  g_task_return_error (task, convert_error (error));
+  return (flags & PORTIER_FIREWALL_FLAGS_INTERACTIVE) != 0
+         ? G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
+         : G_DBUS_CALL_FLAGS_NONE;
+}
+
+/* "8080" or "8000-8010", as firewalld and nft write a range */
+char *
+portier_firewall_format_range (guint first,
+                               guint last)
+{
+  if (first == last)
+    return g_strdup_printf ("%u", first);
+  return g_strdup_printf ("%u-%u", first, last);
+}
+
+/* An empty list of PortierFirewallRule. */
+GPtrArray *
+portier_firewall_rules_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) portier_firewall_rule_free);
+}
+
+/* What a way that cannot read the firewall answers: "unknown". */
+PortierFirewallQuery *
+portier_firewall_query_new_unknown (const char *backend)
+{
+  PortierFirewallQuery *query = g_new0 (PortierFirewallQuery, 1);
+
+  query->status = g_strdup ("unknown");
+  query->backend = g_strdup (backend);
+  query->zone = g_strdup ("");
+  return query;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* The interface                                                                       */
+
+G_DEFINE_INTERFACE (PortierFirewallWay, portier_firewall_way, G_TYPE_OBJECT)
+
+static void
+portier_firewall_way_default_init (PortierFirewallWayInterface *iface)
+{
+}
+
+void
+portier_firewall_way_open_async (PortierFirewallWay    *self,
+                                 const PortierPortSpec *spec,
+                                 const char            *label,
+                                 guint                  timeout,
+                                 PortierFirewallFlags   flags,
+                                 GCancellable          *cancellable,
+                                 GAsyncReadyCallback    callback,
+                                 gpointer               user_data)
+{
+  g_return_if_fail (spec->protocol == PORTIER_PROTOCOL_TCP ||
+                    spec->protocol == PORTIER_PROTOCOL_UDP);
+  PORTIER_FIREWALL_WAY_GET_IFACE (self)->open_async (self, spec, label, timeout, flags,
+                                                     cancellable, callback, user_data);
+}
+
+PortierFirewallResult *
+portier_firewall_way_open_finish (PortierFirewallWay  *self,
+                                  GAsyncResult        *result,
+                                  GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+portier_firewall_way_close_async (PortierFirewallWay   *self,
+                                  const char           *rule_id,
+                                  PortierFirewallFlags  flags,
+                                  GCancellable         *cancellable,
+                                  GAsyncReadyCallback   callback,
+                                  gpointer              user_data)
+{
+  PORTIER_FIREWALL_WAY_GET_IFACE (self)->close_async (self, rule_id, flags, cancellable,
+                                                      callback, user_data);
+}
+
+gboolean
+portier_firewall_way_close_finish (PortierFirewallWay  *self,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+portier_firewall_way_list_rules_async (PortierFirewallWay  *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  PORTIER_FIREWALL_WAY_GET_IFACE (self)->list_rules_async (self, cancellable, callback,
+                                                           user_data);
+}
+
+GPtrArray *
+portier_firewall_way_list_rules_finish (PortierFirewallWay  *self,
+                                        GAsyncResult        *result,
+                                        GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+portier_firewall_way_query_async (PortierFirewallWay    *self,
+                                  const PortierPortSpec *spec,
+                                  GCancellable          *cancellable,
+                                  GAsyncReadyCallback    callback,
+                                  gpointer               user_data)
+{
+  g_return_if_fail (spec->protocol == PORTIER_PROTOCOL_TCP ||
+                    spec->protocol == PORTIER_PROTOCOL_UDP);
+  PORTIER_FIREWALL_WAY_GET_IFACE (self)->query_async (self, spec, cancellable, callback,
+                                                      user_data);
+}
+
+PortierFirewallQuery *
+portier_firewall_way_query_finish (PortierFirewallWay  *self,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -206,7 +323,8 @@ portier_firewall_finalize (GObject *object)
 {
   PortierFirewall *self = PORTIER_FIREWALL (object);
 
-  g_clear_object (&self->helper);
+  g_clear_object (&self->way);
+  g_clear_object (&self->firewalld);
   g_clear_object (&self->bus);
   G_OBJECT_CLASS (portier_firewall_parent_class)->finalize (object);
 }
@@ -226,25 +344,36 @@ portier_firewall_init (PortierFirewall *self)
   self->mode = PORTIER_FIREWALL_MODE_MANUAL;
 }
 
+/* Takes @way and answers @task with the firewall. */
 static void
-helper_proxy_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+use_way (GTask               *task,
+         PortierFirewallMode  mode,
+         PortierFirewallWay  *way)
+{
+  PortierFirewall *self = g_task_get_source_object (task);
+
+  self->mode = mode;
+  g_clear_object (&self->way);
+  self->way = way;
+  g_task_return_pointer (task, g_object_ref (self), g_object_unref);
+}
+
+static void
+helper_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  PortierFirewall *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
+  PortierFirewallWay *helper = portier_firewall_helper_new_finish (result, &error);
 
-  self->helper = portier_dbus_helper1_proxy_new_finish (result, &error);
-  if (self->helper == NULL)
+  if (helper == NULL)
     {
       g_debug ("No proxy for the helper: %s", error->message);
-      self->mode = PORTIER_FIREWALL_MODE_MANUAL;
+      use_way (task, PORTIER_FIREWALL_MODE_MANUAL, portier_firewall_manual_new ());
+      return;
     }
-  else
-    self->mode = PORTIER_FIREWALL_MODE_HELPER;
-
-  g_task_return_pointer (task, g_object_ref (self), g_object_unref);
+  use_way (task, PORTIER_FIREWALL_MODE_HELPER, helper);
 }
 
 static void
@@ -263,19 +392,10 @@ firewalld_owner_cb (GObject      *source,
   else
     g_debug ("NameHasOwner: %s", error->message);
 
-  self->mode = running ? PORTIER_FIREWALL_MODE_FIREWALLD : PORTIER_FIREWALL_MODE_MANUAL;
-  g_task_return_pointer (task, g_object_ref (self), g_object_unref);
-}
-
-static void
-use_helper (GTask *task)
-{
-  PortierFirewall *self = g_task_get_source_object (task);
-
-  portier_dbus_helper1_proxy_new (self->bus,
-                                  G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES,
-                                  HELPER_BUS_NAME, HELPER_OBJECT_PATH,
-                                  g_task_get_cancellable (task), helper_proxy_cb, task);
+  if (running)
+    use_way (task, PORTIER_FIREWALL_MODE_FIREWALLD, portier_firewall_firewalld_new (self->bus));
+  else
+    use_way (task, PORTIER_FIREWALL_MODE_MANUAL, portier_firewall_manual_new ());
 }
 
 static void
@@ -296,7 +416,8 @@ helper_owner_cb (GObject      *source,
 
   if (owned || data->helper_activatable)
     {
-      use_helper (g_steal_pointer (&task));
+      portier_firewall_helper_new_async (self->bus, cancellable, helper_cb,
+                                         g_steal_pointer (&task));
       return;
     }
 
@@ -334,13 +455,23 @@ activatable_cb (GObject      *source,
                           helper_owner_cb, g_steal_pointer (&task));
 }
 
+/* Which way, on @task's firewall's bus: the helper, firewalld, or by hand. */
+static void
+choose_way (GTask *task)
+{
+  PortierFirewall *self = g_task_get_source_object (task);
+
+  g_dbus_connection_call (self->bus, DBUS_NAME, DBUS_PATH, DBUS_NAME, "ListActivatableNames",
+                          NULL, G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                          g_task_get_cancellable (task), activatable_cb, task);
+}
+
 static void
 bus_cb (GObject      *source,
         GAsyncResult *result,
         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
   PortierFirewall *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
@@ -353,15 +484,24 @@ bus_cb (GObject      *source,
           return;
         }
       g_debug ("No system bus: %s", error->message);
-      self->mode = PORTIER_FIREWALL_MODE_MANUAL;
-      g_task_return_pointer (task, g_object_ref (self), g_object_unref);
+      use_way (task, PORTIER_FIREWALL_MODE_MANUAL, portier_firewall_manual_new ());
       return;
     }
 
-  g_dbus_connection_call (self->bus, DBUS_NAME, DBUS_PATH, DBUS_NAME, "ListActivatableNames",
-                          NULL, G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, -1,
-                          cancellable, activatable_cb,
-                          g_steal_pointer (&task));
+  choose_way (g_steal_pointer (&task));
+}
+
+static GTask *
+new_task (GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  g_autoptr(PortierFirewall) self = g_object_new (PORTIER_TYPE_FIREWALL, NULL);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, portier_firewall_new_async);
+  g_task_set_task_data (task, g_new0 (NewData, 1), g_free);
+  return task;
 }
 
 /**
@@ -374,12 +514,30 @@ portier_firewall_new_async (GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(PortierFirewall) self = g_object_new (PORTIER_TYPE_FIREWALL, NULL);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = new_task (cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, portier_firewall_new_async);
-  g_task_set_task_data (task, g_new0 (NewData, 1), g_free);
-  g_bus_get (G_BUS_TYPE_SYSTEM, cancellable, bus_cb, g_steal_pointer (&task));
+  g_bus_get (G_BUS_TYPE_SYSTEM, cancellable, bus_cb, task);
+}
+
+/**
+ * portier_firewall_new_for_bus_async:
+ * @bus: the bus to find the helper or firewalld on
+ *
+ * As portier_firewall_new_async(), on @bus instead of the system bus. Finish with
+ * portier_firewall_new_finish().
+ */
+void
+portier_firewall_new_for_bus_async (GDBusConnection     *bus,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task = new_task (cancellable, callback, user_data);
+  PortierFirewall *self = g_task_get_source_object (task);
+
+  g_return_if_fail (G_IS_DBUS_CONNECTION (bus));
+  self->bus = g_object_ref (bus);
+  choose_way (task);
 }
 
 PortierFirewall *
@@ -414,433 +572,6 @@ portier_firewall_mode_to_string (PortierFirewallMode mode)
 }
 
 /* ---------------------------------------------------------------------------------- */
-/* Opening one protocol                                                                */
-
-typedef struct
-{
-  guint16               first;
-  guint16               last;
-  PortierProtocol       protocol;   /* one of tcp, udp */
-  char                 *label;
-  guint                 timeout;
-  PortierFirewallFlags  flags;
-
-  /* firewalld directly */
-  char                 *zone;
-  GStrv                 todo;       /* ranges still to add */
-  guint                 next;
-  GStrvBuilder         *added;
-  gboolean              by_target;
-} OpenOne;
-
-static void
-open_one_free (OpenOne *data)
-{
-  g_free (data->label);
-  g_free (data->zone);
-  g_strfreev (data->todo);
-  g_clear_pointer (&data->added, g_strv_builder_unref);
-  g_free (data);
-}
-
-static GDBusCallFlags
-call_flags (PortierFirewallFlags flags)
-{
-  return (flags & PORTIER_FIREWALL_FLAGS_INTERACTIVE) != 0
-         ? G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
-         : G_DBUS_CALL_FLAGS_NONE;
-}
-
-static char *
-format_range (guint first,
-              guint last)
-{
-  if (first == last)
-    return g_strdup_printf ("%u", first);
-  return g_strdup_printf ("%u-%u", first, last);
-}
-
-static void
-helper_open_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
-  g_autoptr(GVariant) info = NULL;
-  g_autoptr(PortierFirewallResult) opened = g_new0 (PortierFirewallResult, 1);
-  const char *rule_id;
-  const char *text;
-
-  if (reply == NULL)
-    {
-      return_dbus_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_variant_get (reply, "(&s@a{sv})", &rule_id, &info);
-  opened->status = g_strdup (g_variant_lookup (info, "status", "&s", &text) ? text : "opened");
-  opened->backend = g_strdup (g_variant_lookup (info, "backend", "&s", &text) ? text : "");
-  opened->zone = g_strdup (g_variant_lookup (info, "zone", "&s", &text) ? text : "");
-  if (rule_id[0] != '\0')
-    {
-      const char *ids[] = { rule_id, NULL };
-
-      opened->rule_ids = g_strdupv ((char **) ids);
-    }
-  else
-    opened->rule_ids = g_new0 (char *, 1);
-
-  g_task_return_pointer (task, g_steal_pointer (&opened),
-                         (GDestroyNotify) portier_firewall_result_free);
-}
-
-/* firewalld directly: zone → panic mode → what is open → add the rest */
-
-static void firewalld_add_next (GTask *task);
-
-static void
-firewalld_added_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  OpenOne *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
-                                                             &error);
-
-  if (reply == NULL)
-    {
-      PortierFirewall *self = g_task_get_source_object (task);
-      g_auto(GStrv) added = g_strv_builder_end (data->added);
-      const char *protocol = portier_protocol_to_string (data->protocol);
-
-      /* take back what was added before the failure */
-      for (guint i = 0; added[i] != NULL; i++)
-        g_dbus_connection_call (self->bus, FIREWALLD_NAME, FIREWALLD_PATH,
-                                FIREWALLD_ZONE_INTERFACE, "removePort",
-                                g_variant_new ("(sss)", data->zone, added[i], protocol), NULL,
-                                G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
-      return_dbus_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_strv_builder_add (data->added, data->todo[data->next]);
-  data->next++;
-  firewalld_add_next (g_steal_pointer (&task));
-}
-
-static void
-firewalld_add_next (GTask *task)
-{
-  PortierFirewall *self = g_task_get_source_object (task);
-  OpenOne *data = g_task_get_task_data (task);
-  g_autoptr(PortierFirewallResult) opened = NULL;
-  g_auto(GStrv) added = NULL;
-  g_autoptr(GStrvBuilder) ids = NULL;
-  const char *protocol = portier_protocol_to_string (data->protocol);
-
-  if (g_task_return_error_if_cancelled (task))
-    {
-      g_object_unref (task);
-      return;
-    }
-
-  if (data->todo[data->next] != NULL)
-    {
-      g_dbus_connection_call (self->bus, FIREWALLD_NAME, FIREWALLD_PATH,
-                              FIREWALLD_ZONE_INTERFACE, "addPort",
-                              g_variant_new ("(sssi)", data->zone, data->todo[data->next],
-                                             protocol, (gint32) MIN (data->timeout, G_MAXINT32)),
-                              G_VARIANT_TYPE ("(s)"), call_flags (data->flags), NO_TIMEOUT,
-                              g_task_get_cancellable (task), firewalld_added_cb, task);
-      return;
-    }
-
-  added = g_strv_builder_end (data->added);
-  ids = g_strv_builder_new ();
-  for (guint i = 0; added[i] != NULL; i++)
-    {
-      g_autofree char *id = g_strdup_printf (FIREWALLD_ID_PREFIX "%s:%s:%s", data->zone, added[i],
-                                             protocol);
-      g_strv_builder_add (ids, id);
-    }
-
-  opened = g_new0 (PortierFirewallResult, 1);
-  opened->backend = g_strdup ("firewalld");
-  opened->zone = g_strdup (data->zone);
-  opened->rule_ids = g_strv_builder_end (ids);
-  if (added[0] != NULL)
-    opened->status = g_strdup ("opened");
-  else
-    opened->status = g_strdup (data->by_target ? "not-needed" : "already-open");
-  g_task_return_pointer (task, g_steal_pointer (&opened),
-                         (GDestroyNotify) portier_firewall_result_free);
-  g_object_unref (task);
-}
-
-static void
-firewalld_settings_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  OpenOne *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
-                                                             &error);
-  g_autoptr(GVariant) settings = NULL;
-  g_autoptr(GVariant) ports = NULL;
-  g_autofree gboolean *covered = NULL;
-  g_autoptr(GStrvBuilder) todo = g_strv_builder_new ();
-  const char *protocol = portier_protocol_to_string (data->protocol);
-  const char *target;
-  guint count = data->last - data->first + 1;
-
-  if (reply == NULL)
-    {
-      return_dbus_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  covered = g_new0 (gboolean, count);
-  settings = g_variant_get_child_value (reply, 0);
-  if (g_variant_lookup (settings, "target", "&s", &target) && g_str_equal (target, "ACCEPT"))
-    {
-      data->by_target = TRUE;
-      for (guint p = 0; p < count; p++)
-        covered[p] = TRUE;
-    }
-
-  ports = g_variant_lookup_value (settings, "ports", G_VARIANT_TYPE ("a(ss)"));
-  if (ports != NULL)
-    {
-      GVariantIter iter;
-      const char *port, *proto;
-
-      g_variant_iter_init (&iter, ports);
-      while (g_variant_iter_next (&iter, "(&s&s)", &port, &proto))
-        {
-          g_autoptr(PortierPortSpec) spec = NULL;
-
-          if (!g_str_equal (proto, protocol))
-            continue;
-          spec = portier_port_spec_parse (port, NULL);
-          if (spec == NULL)
-            continue;
-          for (guint p = MAX (spec->first, data->first); p <= MIN (spec->last, data->last); p++)
-            covered[p - data->first] = TRUE;
-        }
-    }
-
-  /* Only the ports that are not open yet are added — and later removed. */
-  for (guint p = 0; p < count; p++)
-    {
-      guint start = p;
-      g_autofree char *range = NULL;
-
-      if (covered[p])
-        continue;
-      while (p + 1 < count && !covered[p + 1])
-        p++;
-      range = format_range (data->first + start, data->first + p);
-      g_strv_builder_add (todo, range);
-    }
-
-  data->todo = g_strv_builder_end (todo);
-  data->added = g_strv_builder_new ();
-  firewalld_add_next (g_steal_pointer (&task));
-}
-
-static void
-firewalld_panic_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  OpenOne *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
-                                                             &error);
-  gboolean panic = FALSE;
-
-  if (reply == NULL)
-    {
-      return_dbus_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_variant_get (reply, "(b)", &panic);
-  if (panic)
-    {
-      g_task_return_error (task, new_error (PORTIER_ERROR_FIREWALL_PANIC_MODE));
-      return;
-    }
-
-  g_dbus_connection_call (G_DBUS_CONNECTION (source), FIREWALLD_NAME, FIREWALLD_PATH,
-                          FIREWALLD_ZONE_INTERFACE, "getZoneSettings2",
-                          g_variant_new ("(s)", data->zone), G_VARIANT_TYPE ("(a{sv})"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
-                          firewalld_settings_cb, g_steal_pointer (&task));
-}
-
-static void
-firewalld_zone_ready (GTask *task)
-{
-  PortierFirewall *self = g_task_get_source_object (task);
-
-  g_dbus_connection_call (self->bus, FIREWALLD_NAME, FIREWALLD_PATH, FIREWALLD_INTERFACE,
-                          "queryPanicMode", NULL, G_VARIANT_TYPE ("(b)"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, g_task_get_cancellable (task),
-                          firewalld_panic_cb, task);
-}
-
-static void
-firewalld_default_zone_cb (GObject      *source,
-                           GAsyncResult *result,
-                           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  OpenOne *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
-                                                             &error);
-
-  if (reply == NULL)
-    {
-      return_dbus_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_variant_get (reply, "(s)", &data->zone);
-  firewalld_zone_ready (g_steal_pointer (&task));
-}
-
-static void
-firewalld_get_default_zone (GTask *task)
-{
-  PortierFirewall *self = g_task_get_source_object (task);
-
-  g_dbus_connection_call (self->bus, FIREWALLD_NAME, FIREWALLD_PATH, FIREWALLD_INTERFACE,
-                          "getDefaultZone", NULL, G_VARIANT_TYPE ("(s)"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, g_task_get_cancellable (task),
-                          firewalld_default_zone_cb, task);
-}
-
-static void
-firewalld_interface_zone_cb (GObject      *source,
-                             GAsyncResult *result,
-                             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  OpenOne *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
-                                                             &error);
-
-  if (reply != NULL)
-    {
-      g_variant_get (reply, "(s)", &data->zone);
-      if (data->zone[0] != '\0')
-        {
-          firewalld_zone_ready (g_steal_pointer (&task));
-          return;
-        }
-      g_clear_pointer (&data->zone, g_free);
-    }
-  else
-    g_debug ("getZoneOfInterface: %s", error->message);
-
-  firewalld_get_default_zone (g_steal_pointer (&task));
-}
-
-/* The interface of the default route, from /proc/net/route. */
-static char *
-default_route_interface (void)
-{
-  g_autofree char *route = NULL;
-  g_autofree char *interface = NULL;
-  g_autofree char *gateway = NULL;
-
-  if (!g_file_get_contents ("/proc/net/route", &route, NULL, NULL))
-    return NULL;
-  portier_network_parse_route (route, &interface, &gateway);
-  return g_steal_pointer (&interface);
-}
-
-static void
-open_one_async (PortierFirewall      *self,
-                guint16               first,
-                guint16               last,
-                PortierProtocol       protocol,
-                const char           *label,
-                guint                 timeout,
-                PortierFirewallFlags  flags,
-                GCancellable         *cancellable,
-                GAsyncReadyCallback   callback,
-                gpointer              user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  OpenOne *data = g_new0 (OpenOne, 1);
-  g_autofree char *interface = NULL;
-
-  g_task_set_source_tag (task, open_one_async);
-  data->first = first;
-  data->last = last;
-  data->protocol = protocol;
-  data->label = g_strdup (label);
-  data->timeout = timeout;
-  data->flags = flags;
-  g_task_set_task_data (task, data, (GDestroyNotify) open_one_free);
-
-  switch (self->mode)
-    {
-    case PORTIER_FIREWALL_MODE_HELPER:
-      g_dbus_proxy_call (G_DBUS_PROXY (self->helper), "OpenPort",
-                         g_variant_new ("(qqssubsb)", first, last,
-                                        portier_protocol_to_string (protocol), "",
-                                        (guint32) timeout,
-                                        (flags & PORTIER_FIREWALL_FLAGS_PERMANENT) != 0,
-                                        label,
-                                        (flags & PORTIER_FIREWALL_FLAGS_INTERACTIVE) != 0),
-                         call_flags (flags), NO_TIMEOUT, cancellable, helper_open_cb,
-                         g_steal_pointer (&task));
-      return;
-
-    case PORTIER_FIREWALL_MODE_FIREWALLD:
-      if ((flags & PORTIER_FIREWALL_FLAGS_PERMANENT) != 0)
-        {
-          g_task_return_error (task, new_error (PORTIER_ERROR_NOT_SUPPORTED));
-          return;
-        }
-      interface = default_route_interface ();
-      if (interface != NULL)
-        g_dbus_connection_call (self->bus, FIREWALLD_NAME, FIREWALLD_PATH,
-                                FIREWALLD_ZONE_INTERFACE, "getZoneOfInterface",
-                                g_variant_new ("(s)", interface), G_VARIANT_TYPE ("(s)"),
-                                G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
-                                firewalld_interface_zone_cb, g_steal_pointer (&task));
-      else
-        firewalld_get_default_zone (g_steal_pointer (&task));
-      return;
-
-    case PORTIER_FIREWALL_MODE_MANUAL:
-    default:
-      g_task_return_error (task, new_error (PORTIER_ERROR_FIREWALL_UNAVAILABLE));
-      return;
-    }
-}
-
-static PortierFirewallResult *
-open_one_finish (PortierFirewall  *self,
-                 GAsyncResult     *result,
-                 GError          **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ---------------------------------------------------------------------------------- */
 /* Opening: tcp, udp or both                                                           */
 
 typedef struct
@@ -861,6 +592,20 @@ open_data_free (OpenData *data)
 }
 
 static void
+open_one (GTask               *task,
+          PortierProtocol      protocol,
+          GAsyncReadyCallback  callback)
+{
+  PortierFirewall *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  PortierPortSpec one = { .first = data->spec.first, .last = data->spec.last,
+                          .protocol = protocol };
+
+  portier_firewall_way_open_async (self->way, &one, data->label, data->timeout, data->flags,
+                                   g_task_get_cancellable (task), callback, task);
+}
+
+static void
 rollback_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -877,13 +622,14 @@ open_udp_cb (GObject      *source,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  PortierFirewall *self = PORTIER_FIREWALL (source);
+  PortierFirewall *self = g_task_get_source_object (task);
   OpenData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(PortierFirewallResult) udp = open_one_finish (self, result, &error);
+  g_autoptr(PortierFirewallResult) udp = NULL;
   g_autoptr(GStrvBuilder) ids = NULL;
   PortierFirewallResult *both;
 
+  udp = portier_firewall_way_open_finish (PORTIER_FIREWALL_WAY (source), result, &error);
   if (udp == NULL)
     {
       /* Nothing half-open: take back what tcp opened. */
@@ -914,12 +660,10 @@ open_tcp_cb (GObject      *source,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  PortierFirewall *self = PORTIER_FIREWALL (source);
   OpenData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  data->tcp = open_one_finish (self, result, &error);
+  data->tcp = portier_firewall_way_open_finish (PORTIER_FIREWALL_WAY (source), result, &error);
   if (data->tcp == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -933,9 +677,7 @@ open_tcp_cb (GObject      *source,
       return;
     }
 
-  open_one_async (self, data->spec.first, data->spec.last, PORTIER_PROTOCOL_UDP, data->label,
-                  data->timeout, data->flags, cancellable, open_udp_cb,
-                  g_steal_pointer (&task));
+  open_one (g_steal_pointer (&task), PORTIER_PROTOCOL_UDP, open_udp_cb);
 }
 
 /**
@@ -972,15 +714,13 @@ portier_firewall_open_async (PortierFirewall       *self,
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
 
   if ((spec->protocol & PORTIER_PROTOCOL_TCP) != 0)
-    open_one_async (self, spec->first, spec->last, PORTIER_PROTOCOL_TCP, data->label, timeout,
-                    flags, cancellable, open_tcp_cb, g_steal_pointer (&task));
+    open_one (g_steal_pointer (&task), PORTIER_PROTOCOL_TCP, open_tcp_cb);
   else
     {
       data->tcp = g_new0 (PortierFirewallResult, 1);
       data->tcp->status = g_strdup ("not-needed");
       data->tcp->rule_ids = g_new0 (char *, 1);
-      open_one_async (self, spec->first, spec->last, PORTIER_PROTOCOL_UDP, data->label, timeout,
-                      flags, cancellable, open_udp_cb, g_steal_pointer (&task));
+      open_one (g_steal_pointer (&task), PORTIER_PROTOCOL_UDP, open_udp_cb);
     }
 }
 
@@ -1010,58 +750,21 @@ close_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
 
-  if (G_IS_DBUS_PROXY (source))
-    reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
-  else
-    reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-
-  if (reply == NULL)
+  if (!portier_firewall_way_close_finish (PORTIER_FIREWALL_WAY (source), result, &error))
     {
-      /* firewalld: already closed is closed */
-      if (!G_IS_DBUS_PROXY (source) && strstr (error->message, "NOT_ENABLED") != NULL)
-        {
-          g_task_return_boolean (task, TRUE);
-          return;
-        }
-      return_dbus_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   g_task_return_boolean (task, TRUE);
-}
-
-/* "firewalld:ZONE:RANGE:PROTOCOL", as firewalld mode hands out */
-static gboolean
-parse_firewalld_id (const char  *rule_id,
-                    char       **zone,
-                    char       **range,
-                    char       **protocol)
-{
-  g_auto(GStrv) parts = NULL;
-  g_autoptr(PortierPortSpec) spec = NULL;
-
-  if (!g_str_has_prefix (rule_id, FIREWALLD_ID_PREFIX))
-    return FALSE;
-  parts = g_strsplit (rule_id + strlen (FIREWALLD_ID_PREFIX), ":", -1);
-  if (g_strv_length (parts) != 3 || parts[0][0] == '\0' ||
-      (!g_str_equal (parts[2], "tcp") && !g_str_equal (parts[2], "udp")))
-    return FALSE;
-  spec = portier_port_spec_parse (parts[1], NULL);
-  if (spec == NULL)
-    return FALSE;
-
-  *zone = g_strdup (parts[0]);
-  *range = g_strdup (parts[1]);
-  *protocol = g_strdup (parts[2]);
-  return TRUE;
 }
 
 /**
  * portier_firewall_close_async:
  * @rule_id: an id from portier_firewall_open_finish() or the list of rules
  *
- * Removes the rule. Rules made outside Portier cannot be named, so they stay.
+ * Removes the rule. Rules made outside Portier cannot be named, so they stay. A rule
+ * made through firewalld directly is closed there whichever way is used now.
  */
 void
 portier_firewall_close_async (PortierFirewall      *self,
@@ -1072,42 +775,31 @@ portier_firewall_close_async (PortierFirewall      *self,
                               gpointer              user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *zone = NULL;
-  g_autofree char *range = NULL;
-  g_autofree char *protocol = NULL;
+  PortierFirewallWay *way;
 
   g_return_if_fail (PORTIER_IS_FIREWALL (self));
   g_return_if_fail (rule_id != NULL);
 
+  way = self->way;
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, portier_firewall_close_async);
 
-  if (parse_firewalld_id (rule_id, &zone, &range, &protocol))
+  if (portier_firewall_firewalld_owns_id (rule_id) &&
+      self->mode != PORTIER_FIREWALL_MODE_FIREWALLD)
     {
       if (self->bus == NULL)
         {
-          g_task_return_error (task, new_error (PORTIER_ERROR_FIREWALL_UNAVAILABLE));
+          g_task_return_error (task,
+                               portier_firewall_error_new (PORTIER_ERROR_FIREWALL_UNAVAILABLE));
           return;
         }
-      g_dbus_connection_call (self->bus, FIREWALLD_NAME, FIREWALLD_PATH,
-                              FIREWALLD_ZONE_INTERFACE, "removePort",
-                              g_variant_new ("(sss)", zone, range, protocol),
-                              G_VARIANT_TYPE ("(s)"), call_flags (flags), NO_TIMEOUT,
-                              cancellable, close_cb, g_steal_pointer (&task));
-      return;
+      if (self->firewalld == NULL)
+        self->firewalld = portier_firewall_firewalld_new (self->bus);
+      way = self->firewalld;
     }
 
-  if (self->mode != PORTIER_FIREWALL_MODE_HELPER)
-    {
-      g_task_return_error (task, new_error (PORTIER_ERROR_NOT_FOUND));
-      return;
-    }
-
-  g_dbus_proxy_call (G_DBUS_PROXY (self->helper), "ClosePort",
-                     g_variant_new ("(sb)", rule_id,
-                                    (flags & PORTIER_FIREWALL_FLAGS_INTERACTIVE) != 0),
-                     call_flags (flags), NO_TIMEOUT, cancellable, close_cb,
-                     g_steal_pointer (&task));
+  portier_firewall_way_close_async (way, rule_id, flags, cancellable, close_cb,
+                                    g_steal_pointer (&task));
 }
 
 gboolean
@@ -1129,49 +821,15 @@ list_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) rules = NULL;
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) portier_firewall_rule_free);
-  GVariantIter iter;
-  GVariant *entry;
+  GPtrArray *rules = portier_firewall_way_list_rules_finish (PORTIER_FIREWALL_WAY (source),
+                                                             result, &error);
 
-  if (!portier_dbus_helper1_call_list_rules_finish (PORTIER_DBUS_HELPER1 (source), &rules,
-                                                    result, &error))
+  if (rules == NULL)
     {
-      return_dbus_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-
-  g_variant_iter_init (&iter, rules);
-  while ((entry = g_variant_iter_next_value (&iter)) != NULL)
-    {
-      g_autoptr(GVariant) owned = entry;
-      g_autoptr(PortierFirewallRule) rule = g_new0 (PortierFirewallRule, 1);
-      const char *text = NULL;
-      guint16 first = 0, last = 0;
-
-      if (!g_variant_lookup (owned, "id", "s", &rule->id) ||
-          !g_variant_lookup (owned, "first", "q", &first) ||
-          !g_variant_lookup (owned, "last", "q", &last) ||
-          !g_variant_lookup (owned, "protocol", "&s", &text) ||
-          !portier_protocol_from_string (text, &rule->spec.protocol))
-        continue;
-      rule->spec.first = first;
-      rule->spec.last = last;
-      if (!g_variant_lookup (owned, "backend", "s", &rule->backend))
-        rule->backend = g_strdup ("");
-      if (!g_variant_lookup (owned, "zone", "s", &rule->zone))
-        rule->zone = g_strdup ("");
-      if (!g_variant_lookup (owned, "label", "s", &rule->label))
-        rule->label = g_strdup ("");
-      g_variant_lookup (owned, "permanent", "b", &rule->permanent);
-      g_variant_lookup (owned, "created", "x", &rule->created);
-      g_variant_lookup (owned, "expires", "x", &rule->expires);
-      g_variant_lookup (owned, "uid", "u", &rule->uid);
-      g_ptr_array_add (list, g_steal_pointer (&rule));
-    }
-
-  g_task_return_pointer (task, g_steal_pointer (&list), (GDestroyNotify) g_ptr_array_unref);
+  g_task_return_pointer (task, rules, (GDestroyNotify) g_ptr_array_unref);
 }
 
 /**
@@ -1192,18 +850,8 @@ portier_firewall_list_rules_async (PortierFirewall     *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, portier_firewall_list_rules_async);
-
-  if (self->mode != PORTIER_FIREWALL_MODE_HELPER)
-    {
-      g_task_return_pointer (task,
-                             g_ptr_array_new_with_free_func (
-                               (GDestroyNotify) portier_firewall_rule_free),
-                             (GDestroyNotify) g_ptr_array_unref);
-      return;
-    }
-
-  portier_dbus_helper1_call_list_rules (self->helper, cancellable, list_cb,
-                                        g_steal_pointer (&task));
+  portier_firewall_way_list_rules_async (self->way, cancellable, list_cb,
+                                         g_steal_pointer (&task));
 }
 
 /**
@@ -1221,7 +869,7 @@ portier_firewall_list_rules_finish (PortierFirewall  *self,
 }
 
 /* ---------------------------------------------------------------------------------- */
-/* Querying                                                                            */
+/* Querying: tcp, udp or both                                                          */
 
 typedef struct
 {
@@ -1238,21 +886,6 @@ query_data_free (QueryData *data)
 
 static void query_one (GTask *task, PortierProtocol protocol);
 
-static PortierFirewallQuery *
-query_from_variant (GVariant *answer)
-{
-  PortierFirewallQuery *query = g_new0 (PortierFirewallQuery, 1);
-  const char *text;
-
-  query->status = g_strdup (g_variant_lookup (answer, "status", "&s", &text) ? text : "unknown");
-  query->backend = g_strdup (g_variant_lookup (answer, "backend", "&s", &text) ? text : "");
-  query->zone = g_strdup (g_variant_lookup (answer, "zone", "&s", &text) ? text : "");
-  g_variant_lookup (answer, "panic-mode", "b", &query->panic_mode);
-  if (g_variant_lookup (answer, "rule-id", "&s", &text))
-    query->rule_id = g_strdup (text);
-  return query;
-}
-
 static void
 query_cb (GObject      *source,
           GAsyncResult *result,
@@ -1261,16 +894,14 @@ query_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   QueryData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) answer = NULL;
   g_autoptr(PortierFirewallQuery) query = NULL;
 
-  if (!portier_dbus_helper1_call_query_port_finish (PORTIER_DBUS_HELPER1 (source), &answer,
-                                                    result, &error))
+  query = portier_firewall_way_query_finish (PORTIER_FIREWALL_WAY (source), result, &error);
+  if (query == NULL)
     {
-      return_dbus_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  query = query_from_variant (answer);
 
   if (data->tcp == NULL && data->spec.protocol == PORTIER_PROTOCOL_BOTH)
     {
@@ -1282,9 +913,11 @@ query_cb (GObject      *source,
   /* both: open only when both are; blocked when either is */
   if (data->tcp != NULL && !g_str_equal (data->tcp->status, query->status))
     {
+      gboolean blocked = g_str_equal (data->tcp->status, "blocked") ||
+                         g_str_equal (query->status, "blocked");
+
       g_free (query->status);
-      query->status = g_strdup (g_str_equal (data->tcp->status, "blocked") ||
-                                g_str_equal (query->status, "blocked") ? "blocked" : "unknown");
+      query->status = g_strdup (blocked ? "blocked" : "unknown");
     }
   g_task_return_pointer (task, g_steal_pointer (&query),
                          (GDestroyNotify) portier_firewall_query_free);
@@ -1296,10 +929,11 @@ query_one (GTask           *task,
 {
   PortierFirewall *self = g_task_get_source_object (task);
   QueryData *data = g_task_get_task_data (task);
+  PortierPortSpec one = { .first = data->spec.first, .last = data->spec.last,
+                          .protocol = protocol };
 
-  portier_dbus_helper1_call_query_port (self->helper, data->spec.first, data->spec.last,
-                                        portier_protocol_to_string (protocol),
-                                        g_task_get_cancellable (task), query_cb, task);
+  portier_firewall_way_query_async (self->way, &one, g_task_get_cancellable (task), query_cb,
+                                    task);
 }
 
 /**
@@ -1326,18 +960,6 @@ portier_firewall_query_async (PortierFirewall       *self,
   data->spec = *spec;
   g_task_set_task_data (task, data, (GDestroyNotify) query_data_free);
 
-  if (self->mode != PORTIER_FIREWALL_MODE_HELPER)
-    {
-      PortierFirewallQuery *query = g_new0 (PortierFirewallQuery, 1);
-
-      query->status = g_strdup ("unknown");
-      query->backend = g_strdup (self->mode == PORTIER_FIREWALL_MODE_FIREWALLD ? "firewalld"
-                                                                               : "");
-      query->zone = g_strdup ("");
-      g_task_return_pointer (task, query, (GDestroyNotify) portier_firewall_query_free);
-      return;
-    }
-
   query_one (g_steal_pointer (&task),
              spec->protocol == PORTIER_PROTOCOL_UDP ? PORTIER_PROTOCOL_UDP
                                                     : PORTIER_PROTOCOL_TCP);
@@ -1355,73 +977,4 @@ portier_firewall_query_finish (PortierFirewall  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ---------------------------------------------------------------------------------- */
-/* By hand                                                                             */
-
-/**
- * portier_firewall_guess_backend:
- *
- * Returns: (transfer full): "firewalld", "ufw" or "nftables": the firewall whose
- *   command this computer has, for portier_firewall_manual_command()
- */
-char *
-portier_firewall_guess_backend (void)
-{
-  const char *dirs[] = { "/usr/sbin", "/sbin", "/usr/bin", "/run/host/usr/sbin",
-                         "/run/host/usr/bin" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      g_autofree char *firewall_cmd = g_build_filename (dirs[i], "firewall-cmd", NULL);
-      g_autofree char *ufw = g_build_filename (dirs[i], "ufw", NULL);
-
-      if (g_file_test (firewall_cmd, G_FILE_TEST_EXISTS))
-        return g_strdup ("firewalld");
-      if (g_file_test (ufw, G_FILE_TEST_EXISTS))
-        return g_strdup ("ufw");
-    }
-  return g_strdup ("nftables");
-}
-
-/**
- * portier_firewall_manual_command:
- * @backend: "firewalld", "ufw" or "nftables"
- *
- * Returns: (transfer full): the command (one line a protocol) that lets @spec in with
- *   @backend, for a person to run when Portier cannot change the firewall itself
- */
-char *
-portier_firewall_manual_command (const PortierPortSpec *spec,
-                                 const char            *backend)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  for (PortierProtocol protocol = PORTIER_PROTOCOL_TCP; protocol <= PORTIER_PROTOCOL_UDP;
-       protocol <<= 1)
-    {
-      const char *name = portier_protocol_to_string (protocol);
-      g_autofree char *dashed = format_range (spec->first, spec->last);
-
-      if ((spec->protocol & protocol) == 0)
-        continue;
-      if (text->len > 0)
-        g_string_append_c (text, '\n');
-
-      if (g_strcmp0 (backend, "firewalld") == 0)
-        g_string_append_printf (text, "sudo firewall-cmd --add-port=%s/%s", dashed, name);
-      else if (g_strcmp0 (backend, "ufw") == 0)
-        {
-          if (spec->first == spec->last)
-            g_string_append_printf (text, "sudo ufw allow %u/%s", spec->first, name);
-          else
-            g_string_append_printf (text, "sudo ufw allow %u:%u/%s", spec->first, spec->last,
-                                    name);
-        }
-      else
-        g_string_append_printf (text, "sudo nft insert rule inet filter input %s dport %s accept",
-                                name, dashed);
-    }
-  return g_string_free (g_steal_pointer (&text), FALSE);
 }
