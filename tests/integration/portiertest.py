@@ -387,6 +387,22 @@ class World:
             if status != 0:
                 raise AssertionError(f"the helper exited with {status}:\n{output[-4000:]}")
 
+    def kill_helper(self):
+        """Ends the helper the way a crash or a power cut would: SIGKILL, nothing cleaned."""
+        if self.helper is not None:
+            self.helper.kill()
+            self.helper.wait(timeout=30)
+            self.helper = None
+            wait_for(lambda: not self.has_owner(HELPER_NAME), "the helper to go")
+
+    def boot_reconcile(self):
+        """Runs what the boot unit runs (portier-helper --reconcile) on this record."""
+        proc = run(self.helper_path, "--reconcile", "--state-directory", self.state_dir,
+                   "--verbose", check=False)
+        with open(self.helper_log, "a") as f:
+            f.write(proc.stdout + proc.stderr)
+        return proc
+
     def helper_output(self):
         with open(self.helper_log) as f:
             return f.read()
@@ -496,3 +512,32 @@ def call(method, signature, *args, user=None, name=HELPER_NAME, path=HELPER_PATH
 
 def error_name(code):
     return "io.github.portier_app.Portier.Error." + code
+
+
+# ----------------------------------------------------------------------------------------
+# Shared cases
+
+
+def check_boot_after_a_crash(world, net, ctl, ended_port, live_port):
+    """A rule for 5 s and one for an hour; the helper dies with SIGKILL (a crash, or the
+    power going) and the computer "starts again" past the first one's end: what the boot
+    unit runs removes that one and keeps the other. Returns the live opening's document."""
+    ended = ctl("open", str(ended_port), "--no-router", "--no-verify", "--lease", "5",
+                "--json", check_status=0)
+    live = ctl("open", str(live_port), "--no-router", "--no-verify", "--lease", "3600",
+               "--json", check_status=0)
+    assert ended["firewall"]["status"] == "opened", ended
+    assert live["firewall"]["status"] == "opened", live
+    ended_id = ended["firewall"]["rules"][0]
+    live_id = live["firewall"]["rules"][0]
+    world.kill_helper()
+    time.sleep(7)
+
+    proc = world.boot_reconcile()
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not net.reaches(ended_port), "the rule whose time is over is gone"
+    assert net.reaches(live_port), "the rule still within its time is kept"
+    record = world.record()
+    assert ended_id not in record and live_id in record, record
+    world.start_helper()
+    return live

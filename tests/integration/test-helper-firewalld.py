@@ -208,6 +208,14 @@ def after_a_restart_of_the_computer_the_administrators_port_is_left_alone(ctx):
 
 
 @tap.test
+def after_a_crash_the_boot_command_removes_only_what_ended(ctx):
+    before = state()
+    live = pt.check_boot_after_a_crash(ctx.world, ctx.net, ctl, 5252, 5353)
+    ctl("close", live["id"], "--json", check_status=0)
+    pt.assert_same(before, state())
+
+
+@tap.test
 def the_helper_exits_cleanly(ctx):
     ctx.world.stop_helper()
 

@@ -160,6 +160,14 @@ def query_port_follows_ufw(ctx):
 
 
 @tap.test
+def after_a_crash_the_boot_command_removes_only_what_ended(ctx):
+    before = ufw_state()
+    live = pt.check_boot_after_a_crash(ctx.world, ctx.net, ctl, 5252, 5353)
+    ctl("close", live["id"], "--json", check_status=0)
+    pt.assert_same(before, ufw_state())
+
+
+@tap.test
 def the_helper_exits_cleanly(ctx):
     ctx.world.stop_helper()
 
