@@ -769,6 +769,8 @@ default_route_interface (void)
   return g_steal_pointer (&interface);
 }
 
+static GDBusConnection *while_running_bus;
+
 static void
 open_one_async (PortierFirewall      *self,
                 guint16               first,
@@ -797,6 +799,12 @@ open_one_async (PortierFirewall      *self,
   switch (self->mode)
     {
     case PORTIER_FIREWALL_MODE_HELPER:
+      /* A rule that is neither timed nor permanent lasts while this process's
+       * connection to the system bus does: the helper closes it when the connection
+       * goes. Keep the connection for as long as the process runs. */
+      if (timeout == 0 && (flags & PORTIER_FIREWALL_FLAGS_PERMANENT) == 0 &&
+          while_running_bus == NULL)
+        while_running_bus = g_object_ref (self->bus);
       g_dbus_proxy_call (G_DBUS_PROXY (self->helper), "OpenPort",
                          g_variant_new ("(qqssubsb)", first, last,
                                         portier_protocol_to_string (protocol), "",
