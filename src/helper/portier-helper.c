@@ -137,6 +137,7 @@ typedef struct
   PortierPortStatus  port_status;
   PortierOpenStatus  open_status;
   GPtrArray         *gone;        /* reconcile: ids of rules that no longer exist */
+  GPtrArray         *updated;     /* reapply: rules with fewer runtime ranges now */
 } Job;
 
 static void
@@ -150,6 +151,7 @@ job_free (Job *job)
   g_free (job->backend_name);
   g_free (job->result_zone);
   g_clear_pointer (&job->gone, g_ptr_array_unref);
+  g_clear_pointer (&job->updated, g_ptr_array_unref);
   g_free (job);
 }
 
@@ -411,10 +413,13 @@ job_reapply (Job     *job,
   g_autoptr(PortierBackendFirewalld) firewalld = portier_backend_firewalld_new (job->bus);
   gint64 now = now_seconds ();
 
+  job->updated = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_rule_free);
+
   for (guint i = 0; i < job->rules->len; i++)
     {
       const PortierRule *rule = g_ptr_array_index (job->rules, i);
       g_autoptr(GError) local_error = NULL;
+      g_auto(GStrv) ours = NULL;
       guint32 left = 0;
 
       if (!is_firewalld_runtime (rule))
@@ -425,9 +430,20 @@ job_reapply (Job     *job,
             continue;
           left = (guint32) MIN (rule->expires - now, G_MAXINT32);
         }
-      if (!portier_backend_firewalld_reapply (firewalld, rule, left, &local_error))
-        g_warning ("Could not add rule %s again after firewalld reloaded: %s", rule->id,
-                   local_error->message);
+      if (!portier_backend_firewalld_reapply (firewalld, rule, left, &ours, &local_error))
+        {
+          g_warning ("Could not add rule %s again after firewalld reloaded: %s", rule->id,
+                     local_error->message);
+          continue;
+        }
+      if (g_strv_length (ours) != g_strv_length (rule->runtime_ranges))
+        {
+          PortierRule *copy = portier_rule_copy (rule);
+
+          g_strfreev (copy->runtime_ranges);
+          copy->runtime_ranges = g_steal_pointer (&ours);
+          g_ptr_array_add (job->updated, copy);
+        }
       else
         g_message ("firewalld reloaded and forgot rule %s (%u-%u/%s), which has not ended: "
                    "added it again", rule->id, rule->first, rule->last,
@@ -829,12 +845,49 @@ log_job_cb (GObject      *source,
 }
 
 static void
+reapply_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  PortierHelper *self = PORTIER_HELPER (source);
+  g_autoptr(GError) error = NULL;
+  Job *job = job_finish (self, result, &error);
+  gboolean changed = FALSE;
+
+  if (job == NULL)
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  /* What firewalld's own configuration now holds is not Portier's to remove. */
+  for (guint i = 0; i < job->updated->len; i++)
+    {
+      const PortierRule *rule = g_ptr_array_index (job->updated, i);
+
+      if (portier_rule_store_lookup (self->store, rule->id) == NULL ||
+          g_hash_table_contains (self->closing, rule->id))
+        continue;
+      portier_rule_store_remove (self->store, rule->id);
+      portier_rule_store_add (self->store, portier_rule_copy (rule), NULL);
+      changed = TRUE;
+    }
+  if (changed)
+    save_store (self);
+}
+
+static void
 reapply (PortierHelper *self)
 {
   Job *job = job_new (self, JOB_REAPPLY);
+  g_autoptr(GPtrArray) rules = portier_rule_store_dup_rules (self->store);
 
-  job->rules = portier_rule_store_dup_rules (self->store);
-  job_run (self, job, log_job_cb, NULL);
+  /* Only rules that have not ended (nor are being closed) are added again. */
+  job->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_rule_free);
+  for (guint i = 0; i < rules->len; i++)
+    if (!g_hash_table_contains (self->closing,
+                                ((PortierRule *) g_ptr_array_index (rules, i))->id))
+      g_ptr_array_add (job->rules, portier_rule_copy (g_ptr_array_index (rules, i)));
+  job_run (self, job, reapply_cb, NULL);
 }
 
 static void
