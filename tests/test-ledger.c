@@ -269,11 +269,16 @@ test_limit (Fixture       *fixture,
   json_object_set_string_member (entry, "label", label);
   for (guint i = 1; i < PORTIER_LEDGER_MAX_OPENINGS; i++)
     {
-      JsonNode *copy = json_node_copy (json_array_get_element (openings, 0));
+      /* json_node_copy() would share the object: copy it member by member. */
+      g_autoptr(GList) members = json_object_get_members (entry);
       g_autofree char *id = g_strdup_printf ("copy-%u", i);
+      JsonObject *copy = json_object_new ();
 
-      json_object_set_string_member (json_node_get_object (copy), "id", id);
-      json_array_add_element (openings, copy);
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (copy, l->data,
+                                json_node_copy (json_object_get_member (entry, l->data)));
+      json_object_set_string_member (copy, "id", id);
+      json_array_add_object_element (openings, copy);
     }
   json_generator_set_root (generator, json_parser_get_root (parser));
   text = json_generator_to_data (generator, NULL);
