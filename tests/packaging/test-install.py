@@ -194,11 +194,21 @@ def check_systemd(destdir, path):
     problems += _program_installed(destdir, parser.get('Service', 'ExecStart', fallback=''))
     if problems or shutil.which('systemd-analyze') is None:
         return problems
-    # The unit as systemd reads it, with its program looked up inside DESTDIR.
-    status, output = validate._run(['systemd-analyze', 'verify', '--man=no',
-                                    f'--root={destdir}', destdir + path])
-    if status != 0:
-        problems.append(f'systemd-analyze verify: {output}')
+    # The unit as systemd reads it, its program pointed into DESTDIR (with --root, the
+    # system's own units, which it names, would be missing).
+    folder = tempfile.mkdtemp(prefix='portier-unit-')
+    try:
+        program = parser.get('Service', 'ExecStart').split()[0].lstrip('-@:+!')
+        with open(destdir + path) as f:
+            text = f.read().replace(program, destdir + program)
+        copy = os.path.join(folder, os.path.basename(path))
+        with open(copy, 'w') as f:
+            f.write(text)
+        status, output = validate._run(['systemd-analyze', 'verify', '--man=no', copy])
+        if status != 0 or output:
+            problems.append(f'systemd-analyze verify: {output or status}')
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return problems
 
 
