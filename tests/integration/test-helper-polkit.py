@@ -102,6 +102,7 @@ def a_rule_grants_exactly_the_port_it_names(ctx):
     doc = ctl("open", "8080", "--no-router", "--no-verify", "--json", user=pt.NOBODY,
               check_status=0)
     assert doc["firewall"]["status"] == "opened", doc
+    rule_id = doc["firewall"]["rules"][0]
     assert ctx.net.reaches(8080)
     status, rules = pt.call("ListRules", None)
     assert status == "ok" and rules[0][0]["uid"] == pt.NOBODY, rules
@@ -113,7 +114,6 @@ def a_rule_grants_exactly_the_port_it_names(ctx):
         assert pt.error_code(doc["firewall"]) == "NotAuthorized", (spec, doc)
 
     # Closing someone else's rule is a separate action: not granted to another user.
-    rule_id = doc["firewall"]["rules"][0]
     answer = pt.call("ClosePort", "(sb)", rule_id, False, user=DAEMON)
     assert answer == ("error", pt.error_name("NotAuthorized")), answer
     assert ctx.net.reaches(8080), "a refused close changes nothing"
