@@ -541,3 +541,94 @@ def check_boot_after_a_crash(world, net, ctl, ended_port, live_port):
     assert ended_id not in record and live_id in record, record
     world.start_helper()
     return live
+
+
+# Calls from one user, 100 of them in flight at any time until stdin closes (at most
+# 20 s): QueryPort, and OpenPort that polkit refuses. Prints one JSON document.
+FLOOD_SCRIPT = r"""
+import json, sys, time
+from gi.repository import Gio, GLib
+address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SYSTEM, None)
+flags = (Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+         Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
+conns = [Gio.DBusConnection.new_for_address_sync(address, flags, None, None)
+         for _ in range(25)]
+loop = GLib.MainLoop()
+counts = {}
+deadline = time.monotonic() + 20
+stop = [False]
+
+def send(conn, n):
+    if stop[0] or time.monotonic() > deadline:
+        return
+    if n % 2:
+        method, args = "QueryPort", GLib.Variant("(qqs)", (8000 + n % 50, 8000 + n % 50, "tcp"))
+    else:
+        method, args = "OpenPort", GLib.Variant("(qqssubsb)", (9000, 9000, "tcp", "", 600,
+                                                               False, "", False))
+    conn.call("io.github.portier_app.Portier.Helper1", "/io/github/portier_app/Portier/Helper1",
+              "io.github.portier_app.Portier.Helper1", method, args, None,
+              Gio.DBusCallFlags.NONE, 30000, None, done, (conn, n))
+
+def done(conn, result, data):
+    try:
+        conn.call_finish(result)
+        key = "ok"
+    except GLib.Error as error:
+        key = Gio.DBusError.get_remote_error(error) or error.message
+    counts[key] = counts.get(key, 0) + 1
+    GLib.timeout_add(5, lambda: send(*data) and False)
+
+def stdin_closed(channel, condition):
+    stop[0] = True
+    GLib.timeout_add(3000, loop.quit)
+    return False
+
+for i, conn in enumerate(conns):
+    for j in range(4):
+        send(conn, i * 4 + j)
+print("sent", flush=True)
+GLib.io_add_watch(GLib.IOChannel.unix_new(0), GLib.PRIORITY_DEFAULT,
+                  GLib.IOCondition.IN | GLib.IOCondition.HUP, stdin_closed)
+GLib.timeout_add(21000, loop.quit)
+loop.run()
+print(json.dumps(counts), flush=True)
+"""
+
+TIMED_CALL = r"""
+import json, sys, time
+from gi.repository import Gio, GLib
+bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+started = time.monotonic()
+try:
+    bus.call_sync("io.github.portier_app.Portier.Helper1",
+                  "/io/github/portier_app/Portier/Helper1",
+                  "io.github.portier_app.Portier.Helper1", "ClosePort",
+                  GLib.Variant("(sb)", (sys.argv[1], False)), None,
+                  Gio.DBusCallFlags.NONE, 60000, None)
+    result = "ok"
+except GLib.Error as error:
+    result = Gio.DBusError.get_remote_error(error) or error.message
+print(json.dumps({"result": result, "seconds": time.monotonic() - started}))
+"""
+
+
+
+def close_during_a_flood(rule_id, flooder, owner):
+    """@owner closes @rule_id while @flooder keeps 100 calls in flight (QueryPort, and
+    OpenPort that polkit refuses). Returns the close's {"result", "seconds"} and the
+    flood's answers counted by kind."""
+    env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=BUS_ADDRESS)
+    flood = subprocess.Popen(["/usr/bin/python3", "-c", FLOOD_SCRIPT], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True, env=env, user=flooder,
+                             group=flooder, extra_groups=[])
+    try:
+        assert flood.stdout.readline().strip() == "sent"
+        time.sleep(1)    # the flood is in full swing
+        proc = run("/usr/bin/python3", "-c", TIMED_CALL, rule_id, env=env, user=owner)
+        closed = json.loads(proc.stdout)
+    finally:
+        flood.stdin.close()
+    counts = json.loads(flood.stdout.readline())
+    flood.wait(timeout=30)
+    return closed, counts
