@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "portier-error.h"
 #include "portier-ledger.h"
@@ -281,6 +282,73 @@ test_concurrent_writers (Fixture       *fixture,
   g_assert_cmpuint (portier_ledger_get_openings (ledger)->len, ==, 2 * per_child);
 }
 
+/* A full ledger — bigger than the 4 MiB that used to set it aside whole — loads whole,
+ * refuses a new entry with a plain error, and still takes changes to the ones it has. */
+static void
+test_limit (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(PortierLedger) ledger = portier_ledger_new (fixture->dir);
+  g_autoptr(PortierOpening) first = make_opening ("25565/tcp");
+  g_autoptr(PortierOpening) extra = make_opening ("25566/tcp");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "openings.json", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *label = g_strnfill (900, 'x');
+  JsonArray *openings;
+  JsonObject *entry;
+  GStatBuf st;
+
+  /* One entry written by the ledger, copied to the limit (with a long label each). */
+  g_assert_true (portier_ledger_put (ledger, first, &error));
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  openings = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "openings");
+  entry = json_array_get_object_element (openings, 0);
+  json_object_set_string_member (entry, "label", label);
+  for (guint i = 1; i < PORTIER_LEDGER_MAX_OPENINGS; i++)
+    {
+      /* json_node_copy() would share the object: copy it member by member. */
+      g_autoptr(GList) members = json_object_get_members (entry);
+      g_autofree char *id = g_strdup_printf ("copy-%u", i);
+      JsonObject *copy = json_object_new ();
+
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (copy, l->data,
+                                json_node_copy (json_object_get_member (entry, l->data)));
+      json_object_set_string_member (copy, "id", id);
+      json_array_add_object_element (openings, copy);
+    }
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  text = json_generator_to_data (generator, NULL);
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 4 * 1024 * 1024);
+
+  g_assert_true (portier_ledger_load (ledger, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (portier_ledger_get_openings (ledger)->len, ==, PORTIER_LEDGER_MAX_OPENINGS);
+
+  g_assert_false (portier_ledger_put (ledger, extra, &error));
+  g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_LIMIT_REACHED);
+  g_clear_error (&error);
+  g_assert_null (portier_ledger_lookup (ledger, extra->id));
+
+  /* Changing one it holds, or removing one, still works. */
+  first->state = PORTIER_OPENING_STATE_CLOSING;
+  g_assert_true (portier_ledger_put (ledger, first, &error));
+  g_assert_no_error (error);
+  g_assert_true (portier_ledger_remove (ledger, "copy-1", &error));
+  g_assert_no_error (error);
+  g_assert_true (portier_ledger_put (ledger, extra, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (portier_ledger_get_openings (ledger)->len, ==, PORTIER_LEDGER_MAX_OPENINGS);
+}
+
 static void
 test_stale (Fixture       *fixture,
             gconstpointer  data)
@@ -371,6 +439,7 @@ main (int    argc,
   g_test_add ("/ledger/concurrent", Fixture, NULL, fixture_setup, test_concurrent_writers,
               fixture_teardown);
   g_test_add ("/ledger/stale", Fixture, NULL, fixture_setup, test_stale, fixture_teardown);
+  g_test_add ("/ledger/limit", Fixture, NULL, fixture_setup, test_limit, fixture_teardown);
   g_test_add_func ("/ledger/default-dir", test_default_dir);
 
   return g_test_run ();

@@ -137,8 +137,10 @@ test_round_trip (Fixture       *fixture,
 
   g_assert_true (portier_rule_store_load (store, &error));   /* no file yet: empty */
   g_assert_no_error (error);
-  portier_rule_store_add (store, nft);
-  portier_rule_store_add (store, firewalld);
+  nft->owner = g_strdup (":1.42");
+  g_assert_true (portier_rule_store_add (store, nft, &error));
+  g_assert_true (portier_rule_store_add (store, firewalld, &error));
+  g_assert_no_error (error);
   g_assert_true (portier_rule_store_save (store, &error));
   g_assert_no_error (error);
 
@@ -161,7 +163,10 @@ test_round_trip (Fixture       *fixture,
   g_assert_cmpuint (loaded->uid, ==, 1000);
   g_assert_cmpstrv (loaded->nft_handles, handles);
 
+  g_assert_cmpstr (loaded->owner, ==, ":1.42");
+
   loaded = portier_rule_store_lookup (again, "00000000000000bb");
+  g_assert_null (loaded->owner);
   g_assert_cmpstr (loaded->zone, ==, "home");
   g_assert_true (loaded->permanent);
   g_assert_cmpstrv (loaded->runtime_ranges, ranges);
@@ -226,6 +231,65 @@ test_damaged_file_is_moved_aside (Fixture       *fixture,
   g_assert_false (g_file_test (portier_rule_store_get_path (store), G_FILE_TEST_EXISTS));
 }
 
+static char *
+rule_id (guint n)
+{
+  return g_strdup_printf ("%016x", n + 1);
+}
+
+/* The record refuses the rule past its limit with a plain error, and a record that holds
+ * more than that (written by hand) keeps the rules up to the limit, not none. */
+static void
+test_limits (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(PortierRuleStore) store = portier_rule_store_new (fixture->dir);
+  g_autoptr(PortierRuleStore) again = portier_rule_store_new (fixture->dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *last = rule_id (PORTIER_RULE_STORE_MAX_RULES - 1);
+
+  for (guint i = 0; i < PORTIER_RULE_STORE_MAX_RULES; i++)
+    {
+      g_autofree char *id = rule_id (i);
+
+      g_assert_true (portier_rule_store_add (store, make_rule (id, "ufw"), &error));
+      g_assert_no_error (error);
+    }
+  g_assert_false (portier_rule_store_has_room (store, &error));
+  g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_LIMIT_REACHED);
+  g_clear_error (&error);
+  g_assert_false (portier_rule_store_add (store, make_rule ("ffffffffffffffff", "ufw"),
+                                          &error));
+  g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_LIMIT_REACHED);
+  g_assert_cmpuint (portier_rule_store_get_count (store), ==, PORTIER_RULE_STORE_MAX_RULES);
+  g_assert_null (portier_rule_store_lookup (store, "ffffffffffffffff"));
+  g_clear_error (&error);
+
+  /* Full, it still saves and loads whole. */
+  g_assert_true (portier_rule_store_save (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (portier_rule_store_load (again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (portier_rule_store_get_count (again), ==, PORTIER_RULE_STORE_MAX_RULES);
+
+  /* Ten more than the limit, by hand: the first 4096 are kept, the rest named. */
+  for (guint i = 0; i < PORTIER_RULE_STORE_MAX_RULES + 10; i++)
+    {
+      g_autofree char *id = rule_id (i);
+
+      g_string_append_printf (text, "[rule %s]\nbackend=ufw\nfirst=80\nlast=80\n"
+                              "protocol=tcp\n", id);
+    }
+  write_file (fixture, text->str);
+  g_ptr_array_set_size (warnings, 0);
+  g_assert_true (portier_rule_store_load (again, &error));
+  g_assert_no_error (error);
+  assert_warnings ("holds", 10);
+  g_assert_cmpuint (portier_rule_store_get_count (again), ==, PORTIER_RULE_STORE_MAX_RULES);
+  g_assert_nonnull (portier_rule_store_lookup (again, last));
+}
+
 static void
 test_nft_handles (void)
 {
@@ -259,6 +323,8 @@ main (int    argc,
               test_damaged_entries_are_dropped, fixture_tear_down);
   g_test_add ("/rule-store/damaged-file", Fixture, NULL, fixture_set_up,
               test_damaged_file_is_moved_aside, fixture_tear_down);
+  g_test_add ("/rule-store/limits", Fixture, NULL, fixture_set_up, test_limits,
+              fixture_tear_down);
   g_test_add_func ("/rule-store/nft-handles", test_nft_handles);
 
   status = g_test_run ();

@@ -167,6 +167,21 @@ background_cb (GObject      *source,
   g_application_send_notification (G_APPLICATION (self), NOTIFICATION_ID, notification);
 }
 
+/* At login, Portier starts as a service: it cleans up what ended while the person was
+ * away (its startup reconciles the ledger) and, when something is still open for some
+ * hours, keeps it in the background. */
+static const char * const login_command[] = { "portier", "--gapplication-service", NULL };
+
+/* Whether one of @kept lasts past logging out: open for some hours. */
+static gboolean
+outlives_session (GPtrArray *kept)
+{
+  for (guint i = 0; i < kept->len; i++)
+    if (((PortierOpening *) g_ptr_array_index (kept, i))->duration == PORTIER_DURATION_UNTIL)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 enter_background (PortierApplication *self,
                   GPtrArray          *kept)
@@ -194,7 +209,8 @@ enter_background (PortierApplication *self,
     portier_background_request_async (
       g_application_get_dbus_connection (G_APPLICATION (self)),
       _("Portier keeps the ports you opened open, and closes them in time."),
-      NULL, background_cb, g_object_ref (self));
+      outlives_session (kept) ? login_command : NULL, NULL, background_cb,
+      g_object_ref (self));
 }
 
 static void
@@ -435,10 +451,19 @@ reconcile_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
+  g_autoptr(PortierApplication) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
 
   if (!portier_opener_reconcile_finish (PORTIER_OPENER (source), result, &error))
     g_debug ("Cleaning up after an earlier run: %s", error->message);
+
+  /* Started at login (as a service, with no window): what is still open for some
+   * hours is kept in the background; with nothing to keep, the service ends. */
+  if ((g_application_get_flags (G_APPLICATION (self)) & G_APPLICATION_IS_SERVICE) != 0 &&
+      gtk_application_get_active_window (GTK_APPLICATION (self)) == NULL &&
+      (kept = portier_application_list_kept (self))->len > 0)
+    enter_background (self, kept);
 }
 
 static void
@@ -465,7 +490,7 @@ portier_application_startup (GApplication *app)
 
   /* Whatever an earlier run left behind (it crashed, or was stopped) is closed, and what
    * stays open has its router leases renewed while Portier runs. */
-  portier_opener_reconcile_async (self->opener, NULL, reconcile_cb, NULL);
+  portier_opener_reconcile_async (self->opener, NULL, reconcile_cb, g_object_ref (self));
   portier_opener_hold (self->opener);
 }
 

@@ -4,7 +4,9 @@
  * whether a sandboxed app may go on running when its last window closes; without its
  * word the desktop may stop the app, and with it the renewal of the router's leases.
  * The request is one D-Bus call; the answer comes as the Response signal of a request
- * object whose path is known in advance from the handle token.
+ * object whose path is known in advance from the handle token. The same request asks,
+ * or stops asking, to be started at login: then Portier cleans up what ended while the
+ * person was away and keeps what is still open.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -119,6 +121,8 @@ call_cb (GObject      *source,
  * portier_background_request_async:
  * @bus: the session bus
  * @reason: why, in a sentence the portal may show
+ * @autostart: (nullable) (array zero-terminated=1): the command to start at login, or
+ *   %NULL for none (which also takes back an earlier one)
  *
  * Asks the Background portal to let Portier run on without a window. Finishes with
  * %PORTIER_ERROR_NOT_AUTHORIZED when the person or the desktop says no.
@@ -126,6 +130,7 @@ call_cb (GObject      *source,
 void
 portier_background_request_async (GDBusConnection     *bus,
                                   const char          *reason,
+                                  const char * const  *autostart,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
@@ -154,7 +159,11 @@ portier_background_request_async (GDBusConnection     *bus,
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&options, "{sv}", "handle_token", g_variant_new_string (token));
   g_variant_builder_add (&options, "{sv}", "reason", g_variant_new_string (reason));
-  g_variant_builder_add (&options, "{sv}", "autostart", g_variant_new_boolean (FALSE));
+  g_variant_builder_add (&options, "{sv}", "autostart",
+                         g_variant_new_boolean (autostart != NULL));
+  if (autostart != NULL)
+    g_variant_builder_add (&options, "{sv}", "commandline",
+                           g_variant_new_strv (autostart, -1));
   g_variant_builder_add (&options, "{sv}", "dbus-activatable", g_variant_new_boolean (FALSE));
 
   g_dbus_connection_call (bus, PORTAL_BUS_NAME, PORTAL_OBJECT_PATH, PORTAL_BACKGROUND,

@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 
 void     portier_background_request_async  (GDBusConnection     *bus,
                                             const char          *reason,
+                                            const char * const  *autostart,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);

@@ -44,16 +44,20 @@ portier_duration_describe (PortierDuration duration,
     {
     case PORTIER_DURATION_UNTIL:
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "It stays open for %u hour, then closes by itself.",
-                                           "It stays open for %u hours, then closes by itself.",
+                                           "It stays open for %u hour, then closes by itself, "
+                                           "even if the computer sleeps or restarts meanwhile.",
+                                           "It stays open for %u hours, then closes by itself, "
+                                           "even if the computer sleeps or restarts meanwhile.",
                                            hours),
                               hours);
     case PORTIER_DURATION_UNTIL_CLOSED:
-      return g_strdup (_("It stays open until you close it, even after you quit Portier."));
+      return g_strdup (_("It stays open until you close it, even after you quit Portier, "
+                         "log out or restart the computer."));
     case PORTIER_DURATION_WHILE_RUNNING:
     default:
-      return g_strdup (_("It stays open while Portier is running, and closes when you "
-                         "quit Portier."));
+      return g_strdup (_("It stays open while Portier is running, also while the computer "
+                         "sleeps. It closes when you quit Portier, when you log out, and "
+                         "when the computer restarts."));
     }
 }
 

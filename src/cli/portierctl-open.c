@@ -446,6 +446,9 @@ portierctl_open (int    argc,
       options->probe_server = g_strdup (probe_server);
       if (permanent)
         options->duration = PORTIER_DURATION_UNTIL_CLOSED;
+      else if (hold && lease == -1 && !json)
+        /* Open while this command runs: its end (a crash too) closes it. */
+        options->duration = PORTIER_DURATION_WHILE_RUNNING;
       else
         {
           options->duration = PORTIER_DURATION_UNTIL;

@@ -39,6 +39,7 @@ static const GDBusErrorEntry error_entries[] = {
   { PORTIER_ERROR_ROUTER_CARRIER_NAT, DBUS_PREFIX "RouterCarrierNat" },
   { PORTIER_ERROR_ROUTER_DOUBLE_NAT, DBUS_PREFIX "RouterDoubleNat" },
   { PORTIER_ERROR_ROUTER_NO_PUBLIC_ADDRESS, DBUS_PREFIX "RouterNoPublicAddress" },
+  { PORTIER_ERROR_LIMIT_REACHED, DBUS_PREFIX "LimitReached" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (error_entries) == PORTIER_ERROR_N_ERRORS);
@@ -127,6 +128,9 @@ portier_error_describe (PortierError code)
       return _("The test server is busy. Wait a minute and test again.");
     case PORTIER_ERROR_STATE_CORRUPT:
       return _("Portier’s record of what it opened was damaged. It started a fresh one.");
+    case PORTIER_ERROR_LIMIT_REACHED:
+      return _("Portier keeps too many openings already. Close some you no longer need, "
+               "then try again.");
     case PORTIER_ERROR_ROUTER_CARRIER_NAT:
       return _("Your internet provider shares one internet address among many homes "
                "(carrier-grade NAT), so no setting in your router can let others reach this "

@@ -79,6 +79,11 @@ open_cb (GObject      *source,
                          (GDestroyNotify) portier_firewall_result_free);
 }
 
+/* A rule that is neither timed nor permanent lasts while this process's connection to
+ * the system bus does: the helper closes it when the connection goes. GLib drops the
+ * shared connection when its last user lets go, so it is kept for the process's life. */
+static GDBusConnection *while_running_bus;
+
 static void
 helper_open_async (PortierFirewallWay    *way,
                    const PortierPortSpec *spec,
@@ -93,6 +98,9 @@ helper_open_async (PortierFirewallWay    *way,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, helper_open_async);
+  if (timeout == 0 && (flags & PORTIER_FIREWALL_FLAGS_PERMANENT) == 0 &&
+      while_running_bus == NULL)
+    while_running_bus = g_object_ref (g_dbus_proxy_get_connection (G_DBUS_PROXY (self->proxy)));
   /* The helper picks the zone (""): the interface toward the gateway, else the default. */
   portier_dbus_helper1_call_open_port (self->proxy, spec->first, spec->last,
                                        portier_protocol_to_string (spec->protocol), "",

@@ -27,7 +27,8 @@
 #define LEDGER_FILE "openings.json"
 #define LOCK_FILE "openings.lock"
 #define LEDGER_VERSION 1
-#define MAX_LEDGER_SIZE (4 * 1024 * 1024)
+/* Far above what PORTIER_LEDGER_MAX_OPENINGS entries take: a larger file is not ours. */
+#define MAX_LEDGER_SIZE (64 * 1024 * 1024)
 
 G_DEFINE_BOXED_TYPE (PortierOpening, portier_opening, portier_opening_copy, portier_opening_free)
 
@@ -798,7 +799,7 @@ portier_ledger_load (PortierLedger  *self,
   return ok;
 }
 
-typedef gboolean (*Mutation) (PortierLedger *self, gconstpointer data);
+typedef gboolean (*Mutation) (PortierLedger *self, gconstpointer data, GError **error);
 
 static gboolean
 mutate (PortierLedger  *self,
@@ -823,7 +824,7 @@ mutate (PortierLedger  *self,
       return FALSE;
     }
 
-  ok = mutation (self, data) && write_file (self, error);
+  ok = mutation (self, data, error) && write_file (self, error);
   unlock_ledger (fd);
   return ok;
 }
@@ -839,12 +840,20 @@ index_of (PortierLedger *self,
 }
 
 static gboolean
-put_mutation (PortierLedger *self,
-              gconstpointer  data)
+put_mutation (PortierLedger  *self,
+              gconstpointer   data,
+              GError        **error)
 {
   const PortierOpening *opening = data;
   guint index = index_of (self, opening->id);
 
+  /* A new entry past the limit is refused; the ledger keeps every one it has. */
+  if (index == G_MAXUINT && self->openings->len >= PORTIER_LEDGER_MAX_OPENINGS)
+    {
+      g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_LIMIT_REACHED,
+                   "the ledger holds %u openings already", PORTIER_LEDGER_MAX_OPENINGS);
+      return FALSE;
+    }
   if (index != G_MAXUINT)
     g_ptr_array_remove_index (self->openings, index);
   g_ptr_array_add (self->openings, portier_opening_copy (opening));
@@ -852,8 +861,9 @@ put_mutation (PortierLedger *self,
 }
 
 static gboolean
-remove_mutation (PortierLedger *self,
-                 gconstpointer  data)
+remove_mutation (PortierLedger  *self,
+                 gconstpointer   data,
+                 GError        **error)
 {
   guint index = index_of (self, data);
 
@@ -865,7 +875,8 @@ remove_mutation (PortierLedger *self,
 /**
  * portier_ledger_put:
  *
- * Adds @opening, or replaces the entry with its id, and writes the ledger.
+ * Adds @opening, or replaces the entry with its id, and writes the ledger. A new entry
+ * past %PORTIER_LEDGER_MAX_OPENINGS is refused with %PORTIER_ERROR_LIMIT_REACHED.
  */
 gboolean
 portier_ledger_put (PortierLedger         *self,

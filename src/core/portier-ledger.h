@@ -115,6 +115,9 @@ gboolean          portier_duration_from_string   (const char            *text,
 guint64           portier_process_start_time     (const char            *proc_root,
                                                   int                    pid);
 
+/* The most openings the ledger holds; a new one past it is refused. */
+#define PORTIER_LEDGER_MAX_OPENINGS 4096
+
 #define PORTIER_TYPE_LEDGER (portier_ledger_get_type ())
 G_DECLARE_FINAL_TYPE (PortierLedger, portier_ledger, PORTIER, LEDGER, GObject)
 

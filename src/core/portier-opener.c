@@ -354,7 +354,7 @@ lease_for (const PortierOpenOptions *options)
       return CLAMP (seconds, 1, PORTIER_ROUTER_MAX_LEASE);
     case PORTIER_DURATION_WHILE_RUNNING:
     default:
-      return PORTIER_ROUTER_DEFAULT_LEASE;
+      return PORTIER_ROUTER_WHILE_RUNNING_LEASE;
     }
 }
 

@@ -15,6 +15,9 @@ G_BEGIN_DECLS
  * find its own mappings on the router again (together with this computer's address). */
 #define PORTIER_ROUTER_TAG "Portier"
 #define PORTIER_ROUTER_DEFAULT_LEASE 3600
+/* Forwards that last while Portier runs: short, renewed at half, so that a crash
+ * leaves one open for minutes, not an hour. */
+#define PORTIER_ROUTER_WHILE_RUNNING_LEASE 300
 #define PORTIER_ROUTER_MAX_LEASE 604800
 /* At most this many single mappings (port × protocol) in one operation. */
 #define PORTIER_ROUTER_MAX_MAPPINGS 256

@@ -699,23 +699,59 @@ exists (PortierBackend     *backend,
 /**
  * portier_backend_firewalld_reapply:
  * @timeout: seconds left, or 0
+ * @out_ours: (out) (transfer full): the ranges that are still Portier's
  *
  * Adds @rule's runtime ports again after firewalld forgot them (a reload or a restart).
+ * A range firewalld has again by itself came from its configuration — someone put it
+ * there since — so it is not Portier's any more: it is left out of @out_ours, and
+ * closing the rule leaves it alone.
  */
 gboolean
 portier_backend_firewalld_reapply (PortierBackendFirewalld  *self,
                                    const PortierRule        *rule,
                                    guint32                   timeout,
+                                   GStrv                    *out_ours,
                                    GError                  **error)
 {
   const char *protocol = portier_protocol_to_string (rule->protocol);
+  g_autoptr(GStrvBuilder) ours = g_strv_builder_new ();
 
   for (guint i = 0; rule->runtime_ranges != NULL && rule->runtime_ranges[i] != NULL; i++)
-    if (!call_ignoring (self, PORTIER_FIREWALLD_PATH, ZONE_INTERFACE, "addPort",
-                        g_variant_new ("(sssi)", rule->zone, rule->runtime_ranges[i],
-                                       protocol, (gint32) MIN (timeout, G_MAXINT32)),
-                        "ALREADY_ENABLED", error))
-      return FALSE;
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GVariant) reply = NULL;
+
+      reply = call (self, PORTIER_FIREWALLD_PATH, ZONE_INTERFACE, "addPort",
+                    g_variant_new ("(sssi)", rule->zone, rule->runtime_ranges[i], protocol,
+                                   (gint32) MIN (timeout, G_MAXINT32)),
+                    NULL, &local_error);
+      if (reply == NULL && !firewalld_error_is (local_error, "ALREADY_ENABLED"))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (reply == NULL)
+        {
+          /* Already there: added again before (two signals for one reload), or put in
+           * the permanent configuration by someone since. */
+          char *range[] = { rule->runtime_ranges[i], NULL };
+          gboolean configured = FALSE;
+
+          if (!ranges_present (self, rule, TRUE, range, &configured, error))
+            return FALSE;
+          if (configured && (rule->permanent_ranges == NULL ||
+                             !g_strv_contains ((const char * const *) rule->permanent_ranges,
+                                               rule->runtime_ranges[i])))
+            {
+              g_message ("After the reload, firewalld lets %s/%s into zone %s by its own "
+                         "configuration: it is not Portier's any more",
+                         rule->runtime_ranges[i], protocol, rule->zone);
+              continue;
+            }
+        }
+      g_strv_builder_add (ours, rule->runtime_ranges[i]);
+    }
+  *out_ours = g_strv_builder_end (ours);
   return TRUE;
 }
 

@@ -28,6 +28,7 @@ char                    *portier_backend_firewalld_get_zone   (PortierBackendFir
 gboolean                 portier_backend_firewalld_reapply    (PortierBackendFirewalld  *self,
                                                                const PortierRule        *rule,
                                                                guint32                   timeout,
+                                                               GStrv                    *out_ours,
                                                                GError                  **error);
 
 char                    *portier_default_route_interface      (const char               *route,

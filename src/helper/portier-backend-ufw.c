@@ -327,7 +327,10 @@ portier_backend_ufw_new (void)
 /**
  * portier_backend_ufw_is_active:
  *
- * Returns: whether ufw is installed and switched on
+ * Returns: whether ufw is installed and switched on. %FALSE without an error when it is
+ *   not installed or says it is inactive; an installed ufw that fails (it cannot take
+ *   its lock, say) is an error — never "inactive", which would let another backend
+ *   change tables ufw owns.
  */
 gboolean
 portier_backend_ufw_is_active (GError **error)
@@ -335,11 +338,22 @@ portier_backend_ufw_is_active (GError **error)
   const char * const argv[] = { "ufw", "status", NULL };
   g_autofree char *ufw = portier_helper_find_program ("ufw");
   g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *said = NULL;
   int status;
 
   if (ufw == NULL)
     return FALSE;
-  if (!portier_helper_run (argv, NULL, &out, NULL, &status, error))
+  if (!portier_helper_run (argv, NULL, &out, &err, &status, error))
     return FALSE;
-  return status == 0 && out != NULL && g_str_has_prefix (out, "Status: active");
+  if (status == 0 && out != NULL && g_str_has_prefix (out, "Status: active"))
+    return TRUE;
+  if (status == 0 && out != NULL && g_str_has_prefix (out, "Status: inactive"))
+    return FALSE;
+
+  said = err != NULL && err[0] != '\0' ? g_steal_pointer (&err) : g_steal_pointer (&out);
+  g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_FIREWALL_FAILED,
+               "ufw is installed but does not work (ufw status exited with %d: %s)", status,
+               said != NULL ? g_strstrip (said) : "");
+  return FALSE;
 }

@@ -120,7 +120,8 @@ iptables_legacy_in_use (void)
  * @out_name: (out): "firewalld", "ufw", "nftables", "iptables-legacy" or "none"
  *
  * Finds the firewall in charge now: firewalld when it runs, else ufw when it is active,
- * else nftables when a base chain filters incoming connections.
+ * else nftables when a base chain filters incoming connections. An installed ufw that
+ * fails is an error: the helper never guesses past it.
  *
  * Returns: (transfer full) (nullable): the backend, or %NULL for "iptables-legacy" (which
  *   the helper does not change) and "none" (nothing filters incoming connections)
@@ -145,8 +146,10 @@ portier_backend_detect (GDBusConnection  *system_bus,
       return PORTIER_BACKEND (portier_backend_ufw_new ());
     }
   if (local_error != NULL)
-    g_debug ("ufw: %s", local_error->message);
-  g_clear_error (&local_error);
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
 
   backend = PORTIER_BACKEND (portier_backend_nftables_new ());
   if (portier_backend_nftables_filters_input (PORTIER_BACKEND_NFTABLES (backend),

@@ -7,9 +7,25 @@
  * of the rules the helper made (portier-rule-store.c) is only touched on the main
  * thread, when a job is done.
  *
+ * An opening ends when Portier says it ends. A rule with a timeout ends at its end time,
+ * an absolute UTC time watched with a timerfd on CLOCK_REALTIME (which, unlike the
+ * monotonic clock, goes on during suspend), and looked at again when logind says the
+ * computer woke up. A rule that is neither timed nor permanent lasts while the program
+ * that asked for it runs: the helper watches the caller's unique bus name and closes
+ * the rule when it leaves the bus (a crash included), the way logind ties an inhibitor
+ * lock to a connection. What ended while no helper ran is removed when one starts, and
+ * at boot (`portier-helper --reconcile`, from portier-helper-reconcile.service).
+ *
+ * Each rule records the uid that asked for it. Its owner closes it without a password;
+ * closing anyone else's needs the close-port action; a caller who is not an
+ * administrator sees only their own rules. Calls are limited per uid, reads (GetInfo,
+ * QueryPort) are answered from a short cache and run one at a time, and firewall work
+ * that changes something (opening, closing, expiry) goes before any read that waits.
+ *
  * The helper exits when it has been idle for a while — unless it holds rules that need
- * it: rules with a timeout (it closes them when the time is up) and firewalld runtime
- * rules (firewalld forgets them when it reloads, and the helper adds them again).
+ * it: rules with a timeout (it closes them when the time is up), while-running rules
+ * (it watches their owners) and firewalld runtime rules (firewalld forgets them when it
+ * reloads, and the helper adds them again).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,7 +33,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/timerfd.h>
+#include <glib-unix.h>
 
 #include "portier-authority.h"
 #include "portier-backend.h"
@@ -28,8 +48,24 @@
 #include "portier-helper1-generated.h"
 #include "portier-rule-store.h"
 
-#define MAX_PENDING_PER_SENDER 4
-#define MAX_PENDING 32
+/* Calls in progress, for each kind of call: per uid, and for everyone. */
+#define MAX_PENDING_PER_UID 8
+#define MAX_PENDING 64
+/* How long a QueryPort or GetInfo answer is given again to the same uid, in µs. */
+#define ANSWER_CACHE_USEC (2 * G_USEC_PER_SEC)
+#define MAX_CACHED_ANSWERS 256
+#define MAX_KNOWN_SENDERS 1024
+
+#define LOGIND_BUS_NAME "org.freedesktop.login1"
+#define LOGIND_PATH "/org/freedesktop/login1"
+#define LOGIND_MANAGER_INTERFACE "org.freedesktop.login1.Manager"
+
+typedef enum
+{
+  CALL_READ,      /* GetInfo, QueryPort, ListRules */
+  CALL_CHANGE,    /* OpenPort, ClosePort */
+  N_CALL_KINDS
+} CallKind;
 
 struct _PortierHelper
 {
@@ -42,13 +78,20 @@ struct _PortierHelper
   char               *boot_id;
   guint               idle_seconds;
 
-  GHashTable         *pending;        /* sender → count of calls in progress */
-  guint               n_pending;
+  GHashTable         *pending[N_CALL_KINDS];   /* uid → count of calls in progress */
+  guint               n_pending[N_CALL_KINDS];
+  GHashTable         *sender_uids;    /* unique bus name → uid */
+  GHashTable         *answers;        /* "uid method args" → Answer */
   GHashTable         *closing;        /* rule ids being closed */
+  GHashTable         *owner_watches;  /* unique bus name → watch id */
   guint               jobs_running;
+  GQueue              reads;          /* read jobs waiting for the one that runs */
+  gboolean            read_running;
 
   guint               idle_source;
-  guint               expiry_source;
+  int                 timer_fd;       /* CLOCK_REALTIME, armed at the next end time */
+  guint               timer_source;
+  guint               sleep_subscription;
   gint64              expiry_retry_after;
   guint               reloaded_subscription;
   guint               firewalld_watch;
@@ -94,6 +137,7 @@ typedef struct
   PortierPortStatus  port_status;
   PortierOpenStatus  open_status;
   GPtrArray         *gone;        /* reconcile: ids of rules that no longer exist */
+  GPtrArray         *updated;     /* reapply: rules with fewer runtime ranges now */
 } Job;
 
 static void
@@ -107,13 +151,47 @@ job_free (Job *job)
   g_free (job->backend_name);
   g_free (job->result_zone);
   g_clear_pointer (&job->gone, g_ptr_array_unref);
+  g_clear_pointer (&job->updated, g_ptr_array_unref);
   g_free (job);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
 
-/* One job at a time changes or reads the firewall. */
-static GMutex firewall_lock;
+/* One job at a time changes or reads the firewall, and a job that changes it (open,
+ * close, expiry, reconcile) goes before a read that waits. */
+static GMutex firewall_mutex;
+static GCond firewall_cond;
+static gboolean firewall_busy;
+static guint firewall_urgent_waiting;
+
+static gboolean
+job_is_read (const Job *job)
+{
+  return job->kind == JOB_INFO || job->kind == JOB_QUERY;
+}
+
+static void
+firewall_acquire (gboolean urgent)
+{
+  g_mutex_lock (&firewall_mutex);
+  if (urgent)
+    firewall_urgent_waiting++;
+  while (firewall_busy || (!urgent && firewall_urgent_waiting > 0))
+    g_cond_wait (&firewall_cond, &firewall_mutex);
+  if (urgent)
+    firewall_urgent_waiting--;
+  firewall_busy = TRUE;
+  g_mutex_unlock (&firewall_mutex);
+}
+
+static void
+firewall_release (void)
+{
+  g_mutex_lock (&firewall_mutex);
+  firewall_busy = FALSE;
+  g_cond_broadcast (&firewall_cond);
+  g_mutex_unlock (&firewall_mutex);
+}
 
 static gint64
 now_seconds (void)
@@ -238,6 +316,26 @@ job_close (Job     *job,
   return portier_backend_close (backend, job->rule, error);
 }
 
+/* Whether the program with the unique bus name @owner is still on the bus. */
+static gboolean
+owner_present (GDBusConnection *bus,
+               const char      *owner)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean present = TRUE;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", owner), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  if (reply == NULL)
+    g_warning ("Cannot tell whether %s is still there: %s", owner, error->message);
+  else
+    g_variant_get (reply, "(b)", &present);
+  return present;
+}
+
 /* At start: what the record says against what the firewall holds. */
 static gboolean
 job_reconcile (Job     *job,
@@ -277,7 +375,8 @@ job_reconcile (Job     *job,
       /* A rule that was not permanent ends with the boot it was made in, and a rule
        * with a timeout ends then; ufw would keep both, so they are removed (nftables
        * and ufw remove only what still carries the rule's mark). */
-      if ((other_boot && !rule->permanent) || (rule->expires != 0 && rule->expires <= now))
+      if ((other_boot && !rule->permanent) || (rule->expires != 0 && rule->expires <= now) ||
+          (rule->owner != NULL && !owner_present (job->bus, rule->owner)))
         {
           if (!portier_backend_close (backend, rule, &local_error))
             {
@@ -314,10 +413,13 @@ job_reapply (Job     *job,
   g_autoptr(PortierBackendFirewalld) firewalld = portier_backend_firewalld_new (job->bus);
   gint64 now = now_seconds ();
 
+  job->updated = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_rule_free);
+
   for (guint i = 0; i < job->rules->len; i++)
     {
       const PortierRule *rule = g_ptr_array_index (job->rules, i);
       g_autoptr(GError) local_error = NULL;
+      g_auto(GStrv) ours = NULL;
       guint32 left = 0;
 
       if (!is_firewalld_runtime (rule))
@@ -328,11 +430,24 @@ job_reapply (Job     *job,
             continue;
           left = (guint32) MIN (rule->expires - now, G_MAXINT32);
         }
-      if (!portier_backend_firewalld_reapply (firewalld, rule, left, &local_error))
-        g_warning ("Could not add rule %s again after firewalld reloaded: %s", rule->id,
-                   local_error->message);
+      if (!portier_backend_firewalld_reapply (firewalld, rule, left, &ours, &local_error))
+        {
+          g_warning ("Could not add rule %s again after firewalld reloaded: %s", rule->id,
+                     local_error->message);
+          continue;
+        }
+      if (g_strv_length (ours) != g_strv_length (rule->runtime_ranges))
+        {
+          PortierRule *copy = portier_rule_copy (rule);
+
+          g_strfreev (copy->runtime_ranges);
+          copy->runtime_ranges = g_steal_pointer (&ours);
+          g_ptr_array_add (job->updated, copy);
+        }
       else
-        g_debug ("Added rule %s again after firewalld reloaded", rule->id);
+        g_message ("firewalld reloaded and forgot rule %s (%u-%u/%s), which has not ended: "
+                   "added it again", rule->id, rule->first, rule->last,
+                   portier_protocol_to_string (rule->protocol));
     }
   return TRUE;
 }
@@ -347,7 +462,7 @@ job_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   gboolean ok = FALSE;
 
-  g_mutex_lock (&firewall_lock);
+  firewall_acquire (!job_is_read (job));
   switch (job->kind)
     {
     case JOB_INFO:
@@ -371,7 +486,7 @@ job_thread (GTask        *task,
     default:
       g_assert_not_reached ();
     }
-  g_mutex_unlock (&firewall_lock);
+  firewall_release ();
 
   if (!ok)
     {
@@ -396,6 +511,24 @@ job_new (PortierHelper *self,
   return job;
 }
 
+/* Reads run one at a time: however many wait, they hold at most one worker thread, and
+ * the threads stay free for the jobs that change the firewall. */
+static void
+job_start (PortierHelper *self,
+           GTask         *task)
+{
+  if (job_is_read (g_task_get_task_data (task)))
+    {
+      if (self->read_running)
+        {
+          g_queue_push_tail (&self->reads, g_object_ref (task));
+          return;
+        }
+      self->read_running = TRUE;
+    }
+  g_task_run_in_thread (task, job_thread);
+}
+
 static void
 job_run (PortierHelper       *self,
          Job                 *job,
@@ -407,7 +540,7 @@ job_run (PortierHelper       *self,
   g_task_set_source_tag (task, job_run);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   self->jobs_running++;
-  g_task_run_in_thread (task, job_thread);
+  job_start (self, task);
 }
 
 /* Removes @rule (copied) from the firewall on the worker thread. */
@@ -431,6 +564,14 @@ job_finish (PortierHelper  *self,
   Job *job = g_task_get_task_data (G_TASK (result));
 
   self->jobs_running--;
+  if (job_is_read (job))
+    {
+      g_autoptr(GTask) next = g_queue_pop_head (&self->reads);
+
+      self->read_running = FALSE;
+      if (next != NULL)
+        job_start (self, next);
+    }
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return NULL;
   return job;
@@ -451,7 +592,7 @@ needs_to_stay (PortierHelper *self)
     {
       const PortierRule *rule = g_ptr_array_index (rules, i);
 
-      if (rule->expires != 0)
+      if (rule->expires != 0 || rule->owner != NULL)
         return TRUE;
       if (is_firewalld_runtime (rule))
         return TRUE;
@@ -465,7 +606,8 @@ idle_cb (gpointer user_data)
   PortierHelper *self = user_data;
 
   self->idle_source = 0;
-  if (self->n_pending > 0 || self->jobs_running > 0 || needs_to_stay (self))
+  if (self->n_pending[CALL_READ] > 0 || self->n_pending[CALL_CHANGE] > 0 ||
+      self->jobs_running > 0 || needs_to_stay (self))
     {
       schedule_idle (self);
       return G_SOURCE_REMOVE;
@@ -495,59 +637,200 @@ save_store (PortierHelper *self)
                   portier_rule_store_get_path (self->store), error->message);
       return FALSE;
     }
+  g_hash_table_remove_all (self->answers);
   portier_dbus_helper1_emit_rules_changed (self->skeleton);
   update_watches (self);
   return TRUE;
 }
 
+typedef struct
+{
+  char       *id;
+  const char *reason;   /* static */
+} Ending;
+
 static void
-expire_close_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+ending_free (Ending *ending)
+{
+  g_free (ending->id);
+  g_free (ending);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Ending, ending_free)
+
+static void
+end_close_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   PortierHelper *self = PORTIER_HELPER (source);
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = user_data;
+  g_autoptr(Ending) ending = user_data;
   Job *job = job_finish (self, result, &error);
 
-  g_hash_table_remove (self->closing, id);
+  g_hash_table_remove (self->closing, ending->id);
   if (job == NULL)
     {
       /* try again in a minute, not in a loop */
-      g_warning ("Could not close the expired rule %s: %s", id, error->message);
+      g_warning ("Could not close rule %s, which ended (%s): %s", ending->id, ending->reason,
+                 error->message);
       self->expiry_retry_after = now_seconds () + 60;
       update_watches (self);
       return;
     }
 
-  g_message ("Closed rule %s: its time was up", id);
+  g_message ("Closed rule %s: %s", ending->id, ending->reason);
   self->expiry_retry_after = 0;
-  portier_rule_store_remove (self->store, id);
+  portier_rule_store_remove (self->store, ending->id);
   save_store (self);
 }
 
-static gboolean
-expiry_cb (gpointer user_data)
+/* Closes @rule, which ended for @reason (a static string). */
+static void
+end_rule (PortierHelper     *self,
+          const PortierRule *rule,
+          const char        *reason)
 {
-  PortierHelper *self = user_data;
+  Ending *ending;
+
+  if (g_hash_table_contains (self->closing, rule->id))
+    return;
+  ending = g_new0 (Ending, 1);
+  ending->id = g_strdup (rule->id);
+  ending->reason = reason;
+  g_hash_table_add (self->closing, g_strdup (rule->id));
+  job_run_close (self, rule, end_close_cb, ending);
+}
+
+static void
+check_end_times (PortierHelper *self)
+{
   g_autoptr(GPtrArray) rules = portier_rule_store_dup_rules (self->store);
   gint64 now = now_seconds ();
 
-  self->expiry_source = 0;
+  if (now >= self->expiry_retry_after)
+    for (guint i = 0; i < rules->len; i++)
+      {
+        const PortierRule *rule = g_ptr_array_index (rules, i);
+
+        if (rule->expires != 0 && rule->expires <= now)
+          end_rule (self, rule, "its time was up");
+      }
+  update_watches (self);
+}
+
+static gboolean
+timer_cb (int          fd,
+          GIOCondition condition,
+          gpointer     user_data)
+{
+  guint64 expirations;
+
+  /* ECANCELED: the clock was set; look again all the same. */
+  if (read (fd, &expirations, sizeof expirations) < 0 && errno != EAGAIN &&
+      errno != ECANCELED)
+    g_warning ("Cannot read the timer: %s", g_strerror (errno));
+  check_end_times (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Arms the timer at @when (Unix time; 0 disarms it). */
+static void
+arm_timer (PortierHelper *self,
+           gint64         when)
+{
+  struct itimerspec spec = { { 0, 0 }, { 0, 0 } };
+
+  if (self->timer_fd < 0)
+    return;
+  spec.it_value.tv_sec = (time_t) when;
+  if (timerfd_settime (self->timer_fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &spec,
+                       NULL) != 0)
+    g_warning ("Cannot set the timer: %s", g_strerror (errno));
+}
+
+static void
+prepare_for_sleep_cb (GDBusConnection *connection,
+                      const char      *sender_name,
+                      const char      *object_path,
+                      const char      *interface_name,
+                      const char      *signal_name,
+                      GVariant        *parameters,
+                      gpointer         user_data)
+{
+  gboolean going_to_sleep = TRUE;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
+    return;
+  g_variant_get (parameters, "(b)", &going_to_sleep);
+  if (going_to_sleep)
+    return;
+  g_message ("The computer woke up; looking at the end times again");
+  check_end_times (PORTIER_HELPER (user_data));
+}
+
+static void
+owner_vanished_cb (GDBusConnection *connection,
+                   const char      *name,
+                   gpointer         user_data)
+{
+  PortierHelper *self = user_data;
+  g_autoptr(GPtrArray) rules = portier_rule_store_dup_rules (self->store);
+
   for (guint i = 0; i < rules->len; i++)
     {
       const PortierRule *rule = g_ptr_array_index (rules, i);
 
-      if (rule->expires == 0 || rule->expires > now ||
-          g_hash_table_contains (self->closing, rule->id))
-        continue;
+      if (g_strcmp0 (rule->owner, name) == 0)
+        end_rule (self, rule, "the program that opened it while it runs has stopped");
+    }
+  update_watches (self);
+}
 
-      g_hash_table_add (self->closing, g_strdup (rule->id));
-      job_run_close (self, rule, expire_close_cb, g_strdup (rule->id));
+/* Watches the owners of while-running rules, and only those. */
+static void
+update_owner_watches (PortierHelper *self,
+                      GPtrArray     *rules)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const PortierRule *rule = g_ptr_array_index (rules, i);
+
+      if (rule->owner != NULL && !g_hash_table_contains (self->closing, rule->id))
+        g_hash_table_add (wanted, rule->owner);
     }
 
-  update_watches (self);
-  return G_SOURCE_REMOVE;
+  g_hash_table_iter_init (&iter, self->owner_watches);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (wanted, key))
+      g_hash_table_iter_remove (&iter);
+
+  g_hash_table_iter_init (&iter, wanted);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (self->owner_watches, key))
+      g_ptr_array_add (added, key);
+
+  /* The vanished callback never runs from within g_bus_watch_name_on_connection(). */
+  for (guint i = 0; i < added->len; i++)
+    {
+      const char *name = g_ptr_array_index (added, i);
+      guint id = g_bus_watch_name_on_connection (self->bus, name,
+                                                 G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
+                                                 owner_vanished_cb, self, NULL);
+
+      g_hash_table_insert (self->owner_watches, g_strdup (name), GUINT_TO_POINTER (id));
+    }
+}
+
+static void
+unwatch_owner (gpointer data)
+{
+  g_bus_unwatch_name (GPOINTER_TO_UINT (data));
 }
 
 static void
@@ -562,12 +845,49 @@ log_job_cb (GObject      *source,
 }
 
 static void
+reapply_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  PortierHelper *self = PORTIER_HELPER (source);
+  g_autoptr(GError) error = NULL;
+  Job *job = job_finish (self, result, &error);
+  gboolean changed = FALSE;
+
+  if (job == NULL)
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  /* What firewalld's own configuration now holds is not Portier's to remove. */
+  for (guint i = 0; i < job->updated->len; i++)
+    {
+      const PortierRule *rule = g_ptr_array_index (job->updated, i);
+
+      if (portier_rule_store_lookup (self->store, rule->id) == NULL ||
+          g_hash_table_contains (self->closing, rule->id))
+        continue;
+      portier_rule_store_remove (self->store, rule->id);
+      portier_rule_store_add (self->store, portier_rule_copy (rule), NULL);
+      changed = TRUE;
+    }
+  if (changed)
+    save_store (self);
+}
+
+static void
 reapply (PortierHelper *self)
 {
   Job *job = job_new (self, JOB_REAPPLY);
+  g_autoptr(GPtrArray) rules = portier_rule_store_dup_rules (self->store);
 
-  job->rules = portier_rule_store_dup_rules (self->store);
-  job_run (self, job, log_job_cb, NULL);
+  /* Only rules that have not ended (nor are being closed) are added again. */
+  job->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_rule_free);
+  for (guint i = 0; i < rules->len; i++)
+    if (!g_hash_table_contains (self->closing,
+                                ((PortierRule *) g_ptr_array_index (rules, i))->id))
+      g_ptr_array_add (job->rules, portier_rule_copy (g_ptr_array_index (rules, i)));
+  job_run (self, job, reapply_cb, NULL);
 }
 
 static void
@@ -654,44 +974,41 @@ update_watches (PortierHelper *self)
       g_clear_pointer (&self->firewalld_owner, g_free);
     }
 
-  g_clear_handle_id (&self->expiry_source, g_source_remove);
-  if (next_expiry != 0)
-    {
-      gint64 wait = MAX (next_expiry, self->expiry_retry_after) - now_seconds ();
-
-      self->expiry_source = g_timeout_add_seconds ((guint) CLAMP (wait, 0, G_MAXINT32),
-                                                   expiry_cb, self);
-    }
+  update_owner_watches (self, rules);
+  arm_timer (self, next_expiry != 0 ? MAX (next_expiry, self->expiry_retry_after) : 0);
 }
 
 /* ---------------------------------------------------------------------------------- */
 /* Calls                                                                               */
 
-typedef struct
+typedef struct _Call Call;
+typedef void (*CallStep) (Call *call);
+
+struct _Call
 {
   PortierHelper         *self;
   GDBusMethodInvocation *invocation;
   char                  *sender;
-  PortierOpenRequest     open;
-  PortierRule           *rule;        /* close: a copy of the rule */
+  CallKind               kind;
+  gboolean               admitted;
   guint32                uid;
-} Call;
+  PortierOpenRequest     open;
+  PortierPortSpec        spec;        /* query */
+  PortierRule           *rule;        /* close: a copy of the rule */
+};
 
 static Call *
 call_new (PortierHelper         *self,
-          GDBusMethodInvocation *invocation)
+          GDBusMethodInvocation *invocation,
+          CallKind               kind)
 {
   Call *call = g_new0 (Call, 1);
   const char *sender = g_dbus_method_invocation_get_sender (invocation);
-  guint count;
 
   call->self = g_object_ref (self);
   call->invocation = g_object_ref (invocation);
   call->sender = g_strdup (sender != NULL ? sender : "");
-
-  count = GPOINTER_TO_UINT (g_hash_table_lookup (self->pending, call->sender));
-  g_hash_table_replace (self->pending, g_strdup (call->sender), GUINT_TO_POINTER (count + 1));
-  self->n_pending++;
+  call->kind = kind;
   g_clear_handle_id (&self->idle_source, g_source_remove);
   return call;
 }
@@ -700,14 +1017,20 @@ static void
 call_free (Call *call)
 {
   PortierHelper *self = call->self;
-  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->pending, call->sender));
 
-  if (count <= 1)
-    g_hash_table_remove (self->pending, call->sender);
-  else
-    g_hash_table_replace (self->pending, g_strdup (call->sender), GUINT_TO_POINTER (count - 1));
-  self->n_pending--;
-  if (self->n_pending == 0)
+  if (call->admitted)
+    {
+      GHashTable *pending = self->pending[call->kind];
+      gpointer key = GUINT_TO_POINTER (call->uid);
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (pending, key));
+
+      if (count <= 1)
+        g_hash_table_remove (pending, key);
+      else
+        g_hash_table_insert (pending, key, GUINT_TO_POINTER (count - 1));
+      self->n_pending[call->kind]--;
+    }
+  if (self->n_pending[CALL_READ] == 0 && self->n_pending[CALL_CHANGE] == 0)
     schedule_idle (self);
 
   portier_open_request_clear (&call->open);
@@ -735,7 +1058,8 @@ return_error (GDBusMethodInvocation *invocation,
        error->code == PORTIER_ERROR_NOT_AUTHORIZED ||
        error->code == PORTIER_ERROR_AUTHORIZATION_DISMISSED ||
        error->code == PORTIER_ERROR_FIREWALL_PANIC_MODE ||
-       error->code == PORTIER_ERROR_FIREWALL_UNAVAILABLE))
+       error->code == PORTIER_ERROR_FIREWALL_UNAVAILABLE ||
+       error->code == PORTIER_ERROR_LIMIT_REACHED))
     {
       g_debug ("%s: %s", method, error->message);
       g_dbus_method_invocation_return_gerror (invocation, error);
@@ -749,23 +1073,97 @@ return_error (GDBusMethodInvocation *invocation,
     "The firewall did not accept the change; the helper's log has the details");
 }
 
-/* Refuses a caller that already has too many calls in progress. */
+/* Counts the call against its uid; refuses it when that uid, or everyone together, has
+ * too many calls of its kind in progress. Reads and changes have separate budgets, so
+ * a flood of one never holds up the other, and one uid never uses up everyone's. */
 static gboolean
-admit (PortierHelper         *self,
-       GDBusMethodInvocation *invocation)
+admit (Call *call)
 {
-  const char *sender = g_dbus_method_invocation_get_sender (invocation);
-  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->pending,
-                                                       sender != NULL ? sender : ""));
+  PortierHelper *self = call->self;
+  GHashTable *pending = self->pending[call->kind];
+  gpointer key = GUINT_TO_POINTER (call->uid);
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (pending, key));
 
-  if (count >= MAX_PENDING_PER_SENDER || self->n_pending >= MAX_PENDING)
+  if (count >= MAX_PENDING_PER_UID || self->n_pending[call->kind] >= MAX_PENDING)
     {
-      g_dbus_method_invocation_return_error_literal (invocation, PORTIER_ERROR,
+      g_dbus_method_invocation_return_error_literal (call->invocation, PORTIER_ERROR,
                                                      PORTIER_ERROR_FAILED,
                                                      "Too many calls at once; try again");
       return FALSE;
     }
+  g_hash_table_insert (pending, key, GUINT_TO_POINTER (count + 1));
+  self->n_pending[call->kind]++;
+  call->admitted = TRUE;
   return TRUE;
+}
+
+typedef struct
+{
+  Call     *call;
+  CallStep  step;
+} UidLookup;
+
+static void
+uid_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  UidLookup *lookup = user_data;
+  g_autoptr(Call) call = lookup->call;
+  CallStep step = lookup->step;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  PortierHelper *self = call->self;
+
+  g_free (lookup);
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply == NULL)
+    {
+      g_debug ("Cannot tell who %s is: %s", call->sender, error->message);
+      g_dbus_method_invocation_return_error_literal (call->invocation, PORTIER_ERROR,
+                                                     PORTIER_ERROR_NOT_AUTHORIZED,
+                                                     "The caller went away");
+      return;
+    }
+  g_variant_get (reply, "(u)", &call->uid);
+
+  /* Unique names are never given out twice on a bus: the answer stays true. */
+  if (g_hash_table_size (self->sender_uids) >= MAX_KNOWN_SENDERS)
+    g_hash_table_remove_all (self->sender_uids);
+  g_hash_table_insert (self->sender_uids, g_strdup (call->sender),
+                       GUINT_TO_POINTER (call->uid));
+
+  if (admit (call))
+    step (g_steal_pointer (&call));
+}
+
+/* Finds out who the caller is (the uid from the bus), admits the call, and goes on
+ * with @step, which takes the call. */
+static void
+call_start (Call     *call,
+            CallStep  step)
+{
+  PortierHelper *self = call->self;
+  gpointer uid;
+  UidLookup *lookup;
+
+  if (g_hash_table_lookup_extended (self->sender_uids, call->sender, NULL, &uid))
+    {
+      call->uid = GPOINTER_TO_UINT (uid);
+      if (admit (call))
+        step (call);
+      else
+        call_free (call);
+      return;
+    }
+
+  lookup = g_new0 (UidLookup, 1);
+  lookup->call = call;
+  lookup->step = step;
+  g_dbus_connection_call (self->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "GetConnectionUnixUser",
+                          g_variant_new ("(s)", call->sender), G_VARIANT_TYPE ("(u)"),
+                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, uid_cb, lookup);
 }
 
 static gboolean
@@ -776,6 +1174,60 @@ allows_interaction (GDBusMethodInvocation *invocation,
 
   return asked && (g_dbus_message_get_flags (message) &
                    G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0;
+}
+
+/* Answers of GetInfo and QueryPort, for a moment: asking again does not run the
+ * firewall's programs again. Each uid has its own, and any change forgets them all. */
+
+typedef struct
+{
+  GVariant *value;
+  gint64    when;
+} Answer;
+
+static void
+answer_free (Answer *answer)
+{
+  g_variant_unref (answer->value);
+  g_free (answer);
+}
+
+static char *
+answer_key (Call *call)
+{
+  return g_strdup_printf ("%u %s %u %u %d", call->uid,
+                          g_dbus_method_invocation_get_method_name (call->invocation),
+                          call->spec.first, call->spec.last, (int) call->spec.protocol);
+}
+
+/* Returns whether a recent answer went back to the call. */
+static gboolean
+answer_from_cache (Call *call)
+{
+  g_autofree char *key = answer_key (call);
+  Answer *answer = g_hash_table_lookup (call->self->answers, key);
+
+  if (answer == NULL || g_get_monotonic_time () - answer->when > ANSWER_CACHE_USEC)
+    return FALSE;
+  g_dbus_method_invocation_return_value (call->invocation,
+                                         g_variant_new_tuple (&answer->value, 1));
+  return TRUE;
+}
+
+/* Sends @value (floating or not) back, and keeps it for a moment. */
+static void
+answer_and_cache (Call     *call,
+                  GVariant *value)
+{
+  Answer *answer = g_new0 (Answer, 1);
+
+  answer->value = g_variant_ref_sink (value);
+  answer->when = g_get_monotonic_time ();
+  if (g_hash_table_size (call->self->answers) >= MAX_CACHED_ANSWERS)
+    g_hash_table_remove_all (call->self->answers);
+  g_hash_table_insert (call->self->answers, answer_key (call), answer);
+  g_dbus_method_invocation_return_value (call->invocation,
+                                         g_variant_new_tuple (&answer->value, 1));
 }
 
 /* GetInfo */
@@ -802,10 +1254,20 @@ info_cb (GObject      *source,
   g_variant_builder_add (&info, "{sv}", "zone",
                          g_variant_new_string (job->result_zone != NULL ? job->result_zone : ""));
   g_variant_builder_add (&info, "{sv}", "panic-mode", g_variant_new_boolean (job->panic));
-  /* complete_*() and return_*() consume the reference GDBus handed to the handler;
-   * the Call keeps its own until call_free(). */
-  portier_dbus_helper1_complete_get_info (call->self->skeleton, call->invocation,
-                                          g_variant_builder_end (&info));
+  answer_and_cache (call, g_variant_builder_end (&info));
+}
+
+static void
+get_info (Call *call)
+{
+  PortierHelper *self = call->self;
+
+  if (answer_from_cache (call))
+    {
+      call_free (call);
+      return;
+    }
+  job_run (self, job_new (self, JOB_INFO), info_cb, call);
 }
 
 static gboolean
@@ -813,28 +1275,31 @@ handle_get_info_cb (PortierDBusHelper1    *skeleton,
                     GDBusMethodInvocation *invocation,
                     gpointer               user_data)
 {
-  PortierHelper *self = user_data;
-
-  if (!admit (self, invocation))
-    return G_DBUS_METHOD_INVOCATION_HANDLED;
-
-  job_run (self, job_new (self, JOB_INFO), info_cb, call_new (self, invocation));
+  call_start (call_new (user_data, invocation, CALL_READ), get_info);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 /* QueryPort */
 
+/* Whether @uid sees every rule, or only their own. */
+static gboolean
+sees_rule (guint32            uid,
+           const PortierRule *rule)
+{
+  return uid == 0 || rule->uid == uid;
+}
+
 static const PortierRule *
-find_covering_rule (PortierHelper         *self,
-                    const PortierPortSpec *spec,
-                    GPtrArray             *rules)
+find_covering_rule (const PortierPortSpec *spec,
+                    GPtrArray             *rules,
+                    guint32                uid)
 {
   for (guint i = 0; i < rules->len; i++)
     {
       const PortierRule *rule = g_ptr_array_index (rules, i);
 
       if (rule->protocol == spec->protocol && rule->first <= spec->first &&
-          rule->last >= spec->last)
+          rule->last >= spec->last && sees_rule (uid, rule))
         return rule;
     }
   return NULL;
@@ -858,8 +1323,9 @@ query_cb (GObject      *source,
       return;
     }
 
+  /* Only the caller's own rule is named (root's: any). */
   rules = portier_rule_store_dup_rules (call->self->store);
-  ours = find_covering_rule (call->self, &job->spec, rules);
+  ours = find_covering_rule (&job->spec, rules, call->uid);
 
   g_variant_builder_init (&answer, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&answer, "{sv}", "backend", g_variant_new_string (job->backend_name));
@@ -870,8 +1336,24 @@ query_cb (GObject      *source,
   g_variant_builder_add (&answer, "{sv}", "panic-mode", g_variant_new_boolean (job->panic));
   if (ours != NULL)
     g_variant_builder_add (&answer, "{sv}", "rule-id", g_variant_new_string (ours->id));
-  portier_dbus_helper1_complete_query_port (call->self->skeleton, call->invocation,
-                                            g_variant_builder_end (&answer));
+  answer_and_cache (call, g_variant_builder_end (&answer));
+}
+
+static void
+query_port (Call *call)
+{
+  PortierHelper *self = call->self;
+  Job *job;
+
+  if (answer_from_cache (call))
+    {
+      call_free (call);
+      return;
+    }
+  job = job_new (self, JOB_QUERY);
+  job->spec = call->spec;
+  job->zone = g_strdup ("");
+  job_run (self, job, query_cb, call);
 }
 
 static gboolean
@@ -885,7 +1367,7 @@ handle_query_port_cb (PortierDBusHelper1    *skeleton,
   PortierHelper *self = user_data;
   g_autoptr(GError) error = NULL;
   PortierPortSpec spec = { 0, };
-  Job *job;
+  Call *call;
 
   if (!portier_helper_parse_query_args (g_dbus_method_invocation_get_parameters (invocation),
                                         &spec, &error))
@@ -893,17 +1375,14 @@ handle_query_port_cb (PortierDBusHelper1    *skeleton,
       return_error (invocation, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  if (!admit (self, invocation))
-    return G_DBUS_METHOD_INVOCATION_HANDLED;
 
-  job = job_new (self, JOB_QUERY);
-  job->spec = spec;
-  job->zone = g_strdup ("");
-  job_run (self, job, query_cb, call_new (self, invocation));
+  call = call_new (self, invocation, CALL_READ);
+  call->spec = spec;
+  call_start (call, query_port);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-/* OpenPort: check → polkit → who is it → firewall → record */
+/* OpenPort: check → who is it → polkit → firewall → record */
 
 static void
 open_done_cb (GObject      *source,
@@ -925,23 +1404,28 @@ open_done_cb (GObject      *source,
 
   if (job->open_status == PORTIER_OPEN_OPENED)
     {
-      portier_rule_store_add (self->store, portier_rule_copy (job->rule));
-      if (!save_store (self))
+      if (!portier_rule_store_add (self->store, portier_rule_copy (job->rule), &error) ||
+          !save_store (self))
         {
           /* A rule the record does not hold could never be removed by the helper:
            * take it back. */
           portier_rule_store_remove (self->store, job->rule->id);
           job_run_close (self, job->rule, log_job_cb, NULL);
-          g_dbus_method_invocation_return_error_literal (call->invocation, PORTIER_ERROR,
-                                                         PORTIER_ERROR_FAILED,
-                                                         "The helper could not write its record");
+          if (error != NULL)
+            return_error (call->invocation, error);
+          else
+            g_dbus_method_invocation_return_error_literal (call->invocation, PORTIER_ERROR,
+                                                           PORTIER_ERROR_FAILED,
+                                                           "The helper could not write its "
+                                                           "record");
           return;
         }
       rule_id = job->rule->id;
-      g_message ("Opened %u-%u/%s as rule %s (%s%s%s) for uid %u", job->rule->first,
+      g_message ("Opened %u-%u/%s as rule %s (%s%s%s) for uid %u%s", job->rule->first,
                  job->rule->last, portier_protocol_to_string (job->rule->protocol), rule_id,
                  job->backend_name, job->rule->zone[0] != '\0' ? ", zone " : "",
-                 job->rule->zone, job->rule->uid);
+                 job->rule->zone, job->rule->uid,
+                 job->rule->owner != NULL ? ", while its program runs" : "");
     }
 
   g_variant_builder_init (&answer, G_VARIANT_TYPE_VARDICT);
@@ -955,24 +1439,20 @@ open_done_cb (GObject      *source,
 }
 
 static void
-open_uid_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+open_authorized_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
   g_autoptr(Call) call = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
   PortierHelper *self = call->self;
   PortierRule *rule;
   Job *job;
 
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  if (reply == NULL)
+  if (!portier_authority_check_finish (PORTIER_AUTHORITY (source), result, &error) ||
+      !portier_rule_store_has_room (self->store, &error))
     {
-      g_warning ("Cannot tell who %s is: %s", call->sender, error->message);
-      g_dbus_method_invocation_return_error_literal (call->invocation, PORTIER_ERROR,
-                                                     PORTIER_ERROR_NOT_AUTHORIZED,
-                                                     "The caller went away");
+      return_error (call->invocation, error);
       return;
     }
 
@@ -988,9 +1468,12 @@ open_uid_cb (GObject      *source,
   rule->permanent = call->open.permanent;
   rule->created = now_seconds ();
   rule->expires = call->open.timeout > 0 ? rule->created + call->open.timeout : 0;
-  g_variant_get (reply, "(u)", &rule->uid);
+  rule->uid = call->uid;
   g_free (rule->boot_id);
   rule->boot_id = g_strdup (self->boot_id);
+  /* Neither timed nor permanent: it lasts while the caller stays on the bus. */
+  if (portier_rule_is_while_running (rule))
+    rule->owner = g_strdup (call->sender);
 
   job = job_new (self, JOB_OPEN);
   job->rule = rule;
@@ -998,27 +1481,15 @@ open_uid_cb (GObject      *source,
 }
 
 static void
-open_authorized_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+open_port (Call *call)
 {
-  g_autoptr(Call) call = user_data;
-  g_autoptr(GError) error = NULL;
-  GDBusConnection *bus;
-  GVariant *sender;
+  g_autofree char *ports = portier_helper_format_ports (call->open.first, call->open.last);
 
-  if (!portier_authority_check_finish (PORTIER_AUTHORITY (source), result, &error))
-    {
-      return_error (call->invocation, error);
-      return;
-    }
-
-  bus = call->self->bus;
-  sender = g_variant_new ("(s)", call->sender);
-  g_dbus_connection_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                          "org.freedesktop.DBus", "GetConnectionUnixUser", sender,
-                          G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                          open_uid_cb, g_steal_pointer (&call));
+  portier_authority_check_async (call->self->authority, call->sender,
+                                 PORTIER_ACTION_OPEN_PORT, ports,
+                                 portier_protocol_to_string (call->open.protocol),
+                                 allows_interaction (call->invocation, call->open.interactive),
+                                 NULL, open_authorized_cb, call);
 }
 
 static gboolean
@@ -1036,7 +1507,6 @@ handle_open_port_cb (PortierDBusHelper1    *skeleton,
 {
   PortierHelper *self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *ports = NULL;
   PortierOpenRequest request;
   Call *call;
 
@@ -1046,23 +1516,15 @@ handle_open_port_cb (PortierDBusHelper1    *skeleton,
       return_error (invocation, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  if (!admit (self, invocation))
-    {
-      portier_open_request_clear (&request);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
 
-  call = call_new (self, invocation);
+  call = call_new (self, invocation, CALL_CHANGE);
   call->open = request;
-  ports = portier_helper_format_ports (request.first, request.last);
-  portier_authority_check_async (self->authority, call->sender, PORTIER_ACTION_OPEN_PORT,
-                                 ports, portier_protocol_to_string (request.protocol),
-                                 allows_interaction (invocation, request.interactive), NULL,
-                                 open_authorized_cb, call);
+  call_start (call, open_port);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-/* ClosePort: check → known rule → polkit → firewall → record */
+/* ClosePort: check → known rule → who is it → its owner, else polkit → firewall →
+ * record */
 
 static void
 close_done_cb (GObject      *source,
@@ -1084,26 +1546,17 @@ close_done_cb (GObject      *source,
 
   portier_rule_store_remove (self->store, call->rule->id);
   save_store (self);
-  g_message ("Closed rule %s (%u-%u/%s)", call->rule->id, call->rule->first, call->rule->last,
-             portier_protocol_to_string (call->rule->protocol));
+  g_message ("Closed rule %s (%u-%u/%s) for uid %u", call->rule->id, call->rule->first,
+             call->rule->last, portier_protocol_to_string (call->rule->protocol), call->uid);
   portier_dbus_helper1_complete_close_port (self->skeleton, call->invocation);
 }
 
 static void
-close_authorized_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+close_authorized (Call *call)
 {
-  g_autoptr(Call) call = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(Call) owned = call;
   PortierHelper *self = call->self;
   const PortierRule *rule = call->rule;
-
-  if (!portier_authority_check_finish (PORTIER_AUTHORITY (source), result, &error))
-    {
-      return_error (call->invocation, error);
-      return;
-    }
 
   /* The rule may have gone while polkit was asking. */
   if (portier_rule_store_lookup (self->store, rule->id) == NULL ||
@@ -1117,7 +1570,46 @@ close_authorized_cb (GObject      *source,
     }
 
   g_hash_table_add (self->closing, g_strdup (rule->id));
-  job_run_close (self, rule, close_done_cb, g_steal_pointer (&call));
+  job_run_close (self, rule, close_done_cb, g_steal_pointer (&owned));
+}
+
+static void
+close_authorized_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(Call) call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!portier_authority_check_finish (PORTIER_AUTHORITY (source), result, &error))
+    {
+      return_error (call->invocation, error);
+      return;
+    }
+  close_authorized (g_steal_pointer (&call));
+}
+
+static void
+close_port (Call *call)
+{
+  g_autofree char *ports = NULL;
+  gboolean asked = FALSE;
+
+  /* Whoever opened it may close it again, without a password. */
+  if (call->rule->uid == call->uid)
+    {
+      close_authorized (call);
+      return;
+    }
+
+  g_variant_get_child (g_dbus_method_invocation_get_parameters (call->invocation), 1, "b",
+                       &asked);
+  ports = portier_helper_format_ports (call->rule->first, call->rule->last);
+  portier_authority_check_async (call->self->authority, call->sender,
+                                 PORTIER_ACTION_CLOSE_PORT, ports,
+                                 portier_protocol_to_string (call->rule->protocol),
+                                 allows_interaction (call->invocation, asked), NULL,
+                                 close_authorized_cb, call);
 }
 
 static gboolean
@@ -1130,7 +1622,6 @@ handle_close_port_cb (PortierDBusHelper1    *skeleton,
   PortierHelper *self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
-  g_autofree char *ports = NULL;
   const PortierRule *rule;
   gboolean asked = FALSE;
   Call *call;
@@ -1151,37 +1642,72 @@ handle_close_port_cb (PortierDBusHelper1    *skeleton,
                                              "Portier made no rule %s", id);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  if (!admit (self, invocation))
-    return G_DBUS_METHOD_INVOCATION_HANDLED;
 
-  call = call_new (self, invocation);
+  call = call_new (self, invocation, CALL_CHANGE);
   call->rule = portier_rule_copy (rule);
-  ports = portier_helper_format_ports (rule->first, rule->last);
-  portier_authority_check_async (self->authority, call->sender, PORTIER_ACTION_CLOSE_PORT,
-                                 ports, portier_protocol_to_string (rule->protocol),
-                                 allows_interaction (invocation, asked), NULL,
-                                 close_authorized_cb, call);
+  call_start (call, close_port);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-/* ListRules */
+/* ListRules: an administrator (root, or whoever may close anyone's rules without being
+ * asked now) sees every rule; anyone else only their own. */
+
+static void
+list_rules_answer (Call     *call,
+                   gboolean  everyone)
+{
+  g_autoptr(GPtrArray) rules = portier_rule_store_dup_rules (call->self->store);
+  GVariantBuilder list;
+
+  g_variant_builder_init (&list, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const PortierRule *rule = g_ptr_array_index (rules, i);
+
+      if (everyone || rule->uid == call->uid)
+        g_variant_builder_add_value (&list, portier_rule_to_variant (rule));
+    }
+  portier_dbus_helper1_complete_list_rules (call->self->skeleton, call->invocation,
+                                            g_variant_builder_end (&list));
+}
+
+static void
+list_authorized_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Call) call = user_data;
+
+  list_rules_answer (call, portier_authority_check_finish (PORTIER_AUTHORITY (source), result,
+                                                           NULL));
+}
+
+static void
+list_rules (Call *call)
+{
+  g_autoptr(GPtrArray) rules = portier_rule_store_dup_rules (call->self->store);
+  gboolean others = FALSE;
+
+  for (guint i = 0; i < rules->len && !others; i++)
+    others = ((const PortierRule *) g_ptr_array_index (rules, i))->uid != call->uid;
+
+  if (call->uid == 0 || !others)
+    {
+      list_rules_answer (call, TRUE);
+      call_free (call);
+      return;
+    }
+  portier_authority_check_async (call->self->authority, call->sender,
+                                 PORTIER_ACTION_CLOSE_PORT, "", "", FALSE, NULL,
+                                 list_authorized_cb, call);
+}
 
 static gboolean
 handle_list_rules_cb (PortierDBusHelper1    *skeleton,
                       GDBusMethodInvocation *invocation,
                       gpointer               user_data)
 {
-  PortierHelper *self = user_data;
-  g_autoptr(GPtrArray) rules = portier_rule_store_dup_rules (self->store);
-  GVariantBuilder list;
-
-  g_variant_builder_init (&list, G_VARIANT_TYPE ("aa{sv}"));
-  for (guint i = 0; i < rules->len; i++)
-    g_variant_builder_add_value (&list, portier_rule_to_variant (g_ptr_array_index (rules, i)));
-
-  portier_dbus_helper1_complete_list_rules (skeleton, invocation,
-                                            g_variant_builder_end (&list));
-  schedule_idle (self);
+  call_start (call_new (user_data, invocation, CALL_READ), list_rules);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -1194,8 +1720,14 @@ portier_helper_dispose (GObject *object)
   PortierHelper *self = PORTIER_HELPER (object);
 
   g_clear_handle_id (&self->idle_source, g_source_remove);
-  g_clear_handle_id (&self->expiry_source, g_source_remove);
+  g_clear_handle_id (&self->timer_source, g_source_remove);
   g_clear_handle_id (&self->firewalld_watch, g_bus_unwatch_name);
+  g_hash_table_remove_all (self->owner_watches);
+  if (self->sleep_subscription != 0)
+    {
+      g_dbus_connection_signal_unsubscribe (self->bus, self->sleep_subscription);
+      self->sleep_subscription = 0;
+    }
   if (self->reloaded_subscription != 0)
     {
       g_dbus_connection_signal_unsubscribe (self->bus, self->reloaded_subscription);
@@ -1216,8 +1748,15 @@ portier_helper_finalize (GObject *object)
 {
   PortierHelper *self = PORTIER_HELPER (object);
 
-  g_hash_table_unref (self->pending);
+  for (guint i = 0; i < N_CALL_KINDS; i++)
+    g_hash_table_unref (self->pending[i]);
+  g_hash_table_unref (self->sender_uids);
+  g_hash_table_unref (self->answers);
   g_hash_table_unref (self->closing);
+  g_hash_table_unref (self->owner_watches);
+  g_queue_clear_full (&self->reads, g_object_unref);
+  if (self->timer_fd >= 0)
+    close (self->timer_fd);
   g_free (self->boot_id);
   g_free (self->firewalld_owner);
 
@@ -1244,8 +1783,22 @@ portier_helper_class_init (PortierHelperClass *klass)
 static void
 portier_helper_init (PortierHelper *self)
 {
-  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < N_CALL_KINDS; i++)
+    self->pending[i] = g_hash_table_new (NULL, NULL);
+  self->sender_uids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) answer_free);
   self->closing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->owner_watches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                               unwatch_owner);
+  g_queue_init (&self->reads);
+
+  /* End times are wall-clock times: CLOCK_REALTIME goes on while the computer sleeps. */
+  self->timer_fd = timerfd_create (CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (self->timer_fd < 0)
+    g_critical ("Cannot make a timer: %s", g_strerror (errno));
+  else
+    self->timer_source = g_unix_fd_add (self->timer_fd, G_IO_IN, timer_cb, self);
 }
 
 static char *
@@ -1275,7 +1828,7 @@ portier_helper_new (GDBusConnection  *bus,
   (void) portier_error_quark ();
 
   self->bus = g_object_ref (bus);
-  self->authority = g_object_ref (authority);
+  self->authority = authority != NULL ? g_object_ref (authority) : NULL;
   self->store = portier_rule_store_new (state_dir);
   self->boot_id = read_boot_id ();
   self->idle_seconds = idle_seconds;
@@ -1289,6 +1842,13 @@ portier_helper_new (GDBusConnection  *bus,
                     self);
   g_signal_connect (self->skeleton, "handle-list-rules", G_CALLBACK (handle_list_rules_cb),
                     self);
+
+  /* After sleep, look at the end times at once. */
+  self->sleep_subscription =
+    g_dbus_connection_signal_subscribe (bus, LOGIND_BUS_NAME, LOGIND_MANAGER_INTERFACE,
+                                        "PrepareForSleep", LOGIND_PATH, NULL,
+                                        G_DBUS_SIGNAL_FLAGS_NONE, prepare_for_sleep_cb,
+                                        self, NULL);
   return self;
 }
 

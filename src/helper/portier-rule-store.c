@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "portier-error.h"
@@ -20,7 +21,9 @@
 
 #define STORE_FILE "rules.ini"
 #define GROUP_PREFIX "rule "
-#define MAX_STORE_SIZE (4 * 1024 * 1024)
+/* Far above what PORTIER_RULE_STORE_MAX_RULES entries take: a larger file was not
+ * written by the helper. */
+#define MAX_STORE_SIZE (64 * 1024 * 1024)
 #define MAX_RANGES 1000
 
 struct _PortierRuleStore
@@ -182,6 +185,13 @@ rule_from_group (GKeyFile    *keyfile,
   if (rule->boot_id == NULL)
     rule->boot_id = g_strdup ("");
 
+  rule->owner = g_key_file_get_string (keyfile, group, "owner", NULL);
+  if (rule->owner != NULL && !g_dbus_is_unique_name (rule->owner))
+    {
+      g_set_error_literal (error, PORTIER_ERROR, PORTIER_ERROR_STATE_CORRUPT, "bad owner");
+      return NULL;
+    }
+
   if (!portier_helper_check_zone (rule->zone, error) ||
       !portier_helper_check_label (rule->label, error))
     return NULL;
@@ -279,6 +289,14 @@ portier_rule_store_load (PortierRuleStore  *self,
                      rule_error != NULL ? rule_error->message : "invalid");
           continue;
         }
+      if (self->rules->len >= PORTIER_RULE_STORE_MAX_RULES)
+        {
+          /* The helper never writes more; keep those it can act on, drop none silently. */
+          g_warning ("Ignoring [%s] of %s: the record holds %u rules already", groups[i],
+                     self->path, PORTIER_RULE_STORE_MAX_RULES);
+          portier_rule_free (rule);
+          continue;
+        }
       if (portier_rule_store_lookup (self, rule->id) != NULL)
         {
           g_warning ("Ignoring a second entry [%s] of %s", groups[i], self->path);
@@ -331,6 +349,8 @@ portier_rule_store_save (PortierRuleStore  *self,
       g_key_file_set_int64 (keyfile, group, "expires", rule->expires);
       g_key_file_set_int64 (keyfile, group, "uid", rule->uid);
       g_key_file_set_string (keyfile, group, "boot-id", rule->boot_id);
+      if (rule->owner != NULL)
+        g_key_file_set_string (keyfile, group, "owner", rule->owner);
       set_list (keyfile, group, "nft-handles", rule->nft_handles);
       set_list (keyfile, group, "runtime-ranges", rule->runtime_ranges);
       set_list (keyfile, group, "permanent-ranges", rule->permanent_ranges);
@@ -355,13 +375,41 @@ portier_rule_store_save (PortierRuleStore  *self,
 /**
  * portier_rule_store_add:
  * @rule: (transfer full): the rule
+ *
+ * Returns: %FALSE, with %PORTIER_ERROR_LIMIT_REACHED, when the record holds
+ *   %PORTIER_RULE_STORE_MAX_RULES rules already; @rule is freed then
  */
-void
-portier_rule_store_add (PortierRuleStore *self,
-                        PortierRule      *rule)
+gboolean
+portier_rule_store_add (PortierRuleStore  *self,
+                        PortierRule       *rule,
+                        GError           **error)
 {
-  g_return_if_fail (portier_rule_store_lookup (self, rule->id) == NULL);
+  g_return_val_if_fail (portier_rule_store_lookup (self, rule->id) == NULL, FALSE);
+
+  if (!portier_rule_store_has_room (self, error))
+    {
+      portier_rule_free (rule);
+      return FALSE;
+    }
   g_ptr_array_add (self->rules, rule);
+  return TRUE;
+}
+
+/**
+ * portier_rule_store_has_room:
+ *
+ * Returns: whether one more rule may be added; else %FALSE with a plain error
+ */
+gboolean
+portier_rule_store_has_room (PortierRuleStore  *self,
+                             GError           **error)
+{
+  if (self->rules->len < PORTIER_RULE_STORE_MAX_RULES)
+    return TRUE;
+  g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_LIMIT_REACHED,
+               "Portier keeps %u openings in this computer's firewall already; close some "
+               "before opening another", PORTIER_RULE_STORE_MAX_RULES);
+  return FALSE;
 }
 
 gboolean

@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+/* The most rules the record holds; OpenPort is refused past it. */
+#define PORTIER_RULE_STORE_MAX_RULES 4096
+
 #define PORTIER_TYPE_RULE_STORE (portier_rule_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (PortierRuleStore, portier_rule_store, PORTIER, RULE_STORE, GObject)
@@ -20,8 +23,11 @@ gboolean           portier_rule_store_load       (PortierRuleStore  *self,
                                                   GError           **error);
 gboolean           portier_rule_store_save       (PortierRuleStore  *self,
                                                   GError           **error);
-void               portier_rule_store_add        (PortierRuleStore  *self,
-                                                  PortierRule       *rule);
+gboolean           portier_rule_store_add        (PortierRuleStore  *self,
+                                                  PortierRule       *rule,
+                                                  GError           **error);
+gboolean           portier_rule_store_has_room   (PortierRuleStore  *self,
+                                                  GError           **error);
 gboolean           portier_rule_store_remove     (PortierRuleStore  *self,
                                                   const char        *id);
 const PortierRule *portier_rule_store_lookup     (PortierRuleStore  *self,

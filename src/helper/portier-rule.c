@@ -31,6 +31,7 @@ portier_rule_copy (const PortierRule *self)
   copy->zone = g_strdup (self->zone);
   copy->label = g_strdup (self->label);
   copy->boot_id = g_strdup (self->boot_id);
+  copy->owner = g_strdup (self->owner);
   copy->nft_handles = g_strdupv (self->nft_handles);
   copy->runtime_ranges = g_strdupv (self->runtime_ranges);
   copy->permanent_ranges = g_strdupv (self->permanent_ranges);
@@ -47,6 +48,7 @@ portier_rule_free (PortierRule *self)
   g_free (self->zone);
   g_free (self->label);
   g_free (self->boot_id);
+  g_free (self->owner);
   g_strfreev (self->nft_handles);
   g_strfreev (self->runtime_ranges);
   g_strfreev (self->permanent_ranges);
@@ -88,4 +90,16 @@ portier_rule_to_variant (const PortierRule *self)
   g_variant_builder_add (&builder, "{sv}", "expires", g_variant_new_int64 (self->expires));
   g_variant_builder_add (&builder, "{sv}", "uid", g_variant_new_uint32 (self->uid));
   return g_variant_builder_end (&builder);
+}
+
+/**
+ * portier_rule_is_while_running:
+ *
+ * Returns: whether @self lasts only while the program that asked for it runs: it is
+ *   neither permanent nor timed, and ends when its owner leaves the bus
+ */
+gboolean
+portier_rule_is_while_running (const PortierRule *self)
+{
+  return !self->permanent && self->expires == 0;
 }

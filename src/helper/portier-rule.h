@@ -26,6 +26,8 @@ struct _PortierRule
   gint64           expires;           /* Unix time, 0 for never */
   guint32          uid;               /* who asked for it */
   char            *boot_id;           /* the boot it was made in */
+  char            *owner;             /* while-running rules (neither permanent nor timed):
+                                       * the caller's unique bus name; it ends with them */
 
   /* What exactly was added, so that exactly that is removed. */
   GStrv            nft_handles;       /* nftables: "FAMILY TABLE CHAIN HANDLE" */
@@ -41,6 +43,7 @@ PortierRule  *portier_rule_copy       (const PortierRule *self);
 void          portier_rule_free       (PortierRule       *self);
 char         *portier_rule_get_tag    (const PortierRule *self);
 GVariant     *portier_rule_to_variant (const PortierRule *self);
+gboolean      portier_rule_is_while_running (const PortierRule *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierRule, portier_rule_free)
 

@@ -387,6 +387,22 @@ class World:
             if status != 0:
                 raise AssertionError(f"the helper exited with {status}:\n{output[-4000:]}")
 
+    def kill_helper(self):
+        """Ends the helper the way a crash or a power cut would: SIGKILL, nothing cleaned."""
+        if self.helper is not None:
+            self.helper.kill()
+            self.helper.wait(timeout=30)
+            self.helper = None
+            wait_for(lambda: not self.has_owner(HELPER_NAME), "the helper to go")
+
+    def boot_reconcile(self):
+        """Runs what the boot unit runs (portier-helper --reconcile) on this record."""
+        proc = run(self.helper_path, "--reconcile", "--state-directory", self.state_dir,
+                   "--verbose", check=False)
+        with open(self.helper_log, "a") as f:
+            f.write(proc.stdout + proc.stderr)
+        return proc
+
     def helper_output(self):
         with open(self.helper_log) as f:
             return f.read()
@@ -496,3 +512,123 @@ def call(method, signature, *args, user=None, name=HELPER_NAME, path=HELPER_PATH
 
 def error_name(code):
     return "io.github.portier_app.Portier.Error." + code
+
+
+# ----------------------------------------------------------------------------------------
+# Shared cases
+
+
+def check_boot_after_a_crash(world, net, ctl, ended_port, live_port):
+    """A rule for 5 s and one for an hour; the helper dies with SIGKILL (a crash, or the
+    power going) and the computer "starts again" past the first one's end: what the boot
+    unit runs removes that one and keeps the other. Returns the live opening's document."""
+    ended = ctl("open", str(ended_port), "--no-router", "--no-verify", "--lease", "5",
+                "--json", check_status=0)
+    live = ctl("open", str(live_port), "--no-router", "--no-verify", "--lease", "3600",
+               "--json", check_status=0)
+    assert ended["firewall"]["status"] == "opened", ended
+    assert live["firewall"]["status"] == "opened", live
+    ended_id = ended["firewall"]["rules"][0]
+    live_id = live["firewall"]["rules"][0]
+    world.kill_helper()
+    time.sleep(7)
+
+    proc = world.boot_reconcile()
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not net.reaches(ended_port), "the rule whose time is over is gone"
+    assert net.reaches(live_port), "the rule still within its time is kept"
+    record = world.record()
+    assert ended_id not in record and live_id in record, record
+    world.start_helper()
+    return live
+
+
+# Calls from one user, 100 of them in flight at any time until stdin closes (at most
+# 20 s): QueryPort, and OpenPort that polkit refuses. Prints one JSON document.
+FLOOD_SCRIPT = r"""
+import json, sys, time
+from gi.repository import Gio, GLib
+address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SYSTEM, None)
+flags = (Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+         Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
+conns = [Gio.DBusConnection.new_for_address_sync(address, flags, None, None)
+         for _ in range(25)]
+loop = GLib.MainLoop()
+counts = {}
+deadline = time.monotonic() + 20
+stop = [False]
+
+def send(conn, n):
+    if stop[0] or time.monotonic() > deadline:
+        return
+    if n % 2:
+        method, args = "QueryPort", GLib.Variant("(qqs)", (8000 + n % 50, 8000 + n % 50, "tcp"))
+    else:
+        method, args = "OpenPort", GLib.Variant("(qqssubsb)", (9000, 9000, "tcp", "", 600,
+                                                               False, "", False))
+    conn.call("io.github.portier_app.Portier.Helper1", "/io/github/portier_app/Portier/Helper1",
+              "io.github.portier_app.Portier.Helper1", method, args, None,
+              Gio.DBusCallFlags.NONE, 30000, None, done, (conn, n))
+
+def done(conn, result, data):
+    try:
+        conn.call_finish(result)
+        key = "ok"
+    except GLib.Error as error:
+        key = Gio.DBusError.get_remote_error(error) or error.message
+    counts[key] = counts.get(key, 0) + 1
+    GLib.timeout_add(5, lambda: send(*data) and False)
+
+def stdin_closed(channel, condition):
+    stop[0] = True
+    GLib.timeout_add(3000, loop.quit)
+    return False
+
+for i, conn in enumerate(conns):
+    for j in range(4):
+        send(conn, i * 4 + j)
+print("sent", flush=True)
+GLib.io_add_watch(GLib.IOChannel.unix_new(0), GLib.PRIORITY_DEFAULT,
+                  GLib.IOCondition.IN | GLib.IOCondition.HUP, stdin_closed)
+GLib.timeout_add(21000, loop.quit)
+loop.run()
+print(json.dumps(counts), flush=True)
+"""
+
+TIMED_CALL = r"""
+import json, sys, time
+from gi.repository import Gio, GLib
+bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+started = time.monotonic()
+try:
+    bus.call_sync("io.github.portier_app.Portier.Helper1",
+                  "/io/github/portier_app/Portier/Helper1",
+                  "io.github.portier_app.Portier.Helper1", "ClosePort",
+                  GLib.Variant("(sb)", (sys.argv[1], False)), None,
+                  Gio.DBusCallFlags.NONE, 60000, None)
+    result = "ok"
+except GLib.Error as error:
+    result = Gio.DBusError.get_remote_error(error) or error.message
+print(json.dumps({"result": result, "seconds": time.monotonic() - started}))
+"""
+
+
+
+def close_during_a_flood(rule_id, flooder, owner):
+    """@owner closes @rule_id while @flooder keeps 100 calls in flight (QueryPort, and
+    OpenPort that polkit refuses). Returns the close's {"result", "seconds"} and the
+    flood's answers counted by kind."""
+    env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=BUS_ADDRESS)
+    flood = subprocess.Popen(["/usr/bin/python3", "-c", FLOOD_SCRIPT], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True, env=env, user=flooder,
+                             group=flooder, extra_groups=[])
+    try:
+        assert flood.stdout.readline().strip() == "sent"
+        time.sleep(1)    # the flood is in full swing
+        proc = run("/usr/bin/python3", "-c", TIMED_CALL, rule_id, env=env, user=owner)
+        closed = json.loads(proc.stdout)
+    finally:
+        flood.stdin.close()
+    counts = json.loads(flood.stdout.readline())
+    flood.wait(timeout=30)
+    return closed, counts

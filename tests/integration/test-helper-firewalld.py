@@ -125,7 +125,29 @@ def after_firewalld_reloads_the_helper_adds_its_rule_again(ctx):
     pt.wait_for(lambda: "8181/tcp" in fwcmd("--zone=home", "--list-ports").split(),
                 "the helper to add the rule again", timeout=15, interval=0.2)
     assert ctx.net.reaches(8181)
+    rule_id = doc["firewall"]["rules"][0]
+    pt.wait_for(lambda: f"forgot rule {rule_id}" in ctx.world.helper_output(),
+                "the helper to log what it added again")
     ctl("close", doc["id"], "--json", check_status=0)
+    pt.assert_same(before, state())
+
+
+@tap.test
+def a_port_the_administrator_configures_after_portier_is_theirs(ctx):
+    before = state()
+    doc = ctl("open", "8787", "--no-router", "--no-verify", "--json", check_status=0)
+    assert doc["firewall"]["status"] == "opened", doc
+    # The administrator opens the same port for good, and reloads.
+    fwcmd("--permanent", "--zone=home", "--add-port=8787/tcp")
+    fwcmd("--reload")
+    pt.wait_for(lambda: "not Portier's any more" in ctx.world.helper_output(),
+                "the helper to let go of the port")
+    ctl("close", doc["id"], "--json", check_status=0)
+    assert "8787/tcp" in fwcmd("--zone=home", "--list-ports").split(), \
+        "closing removes only what Portier added"
+    assert ctx.net.reaches(8787)
+    fwcmd("--permanent", "--zone=home", "--remove-port=8787/tcp")
+    fwcmd("--reload")
     pt.assert_same(before, state())
 
 
@@ -205,6 +227,14 @@ def after_a_restart_of_the_computer_the_administrators_port_is_left_alone(ctx):
     assert ctx.net.reaches(8686)
     fwcmd("--permanent", "--zone=home", "--remove-port=8686/tcp")
     fwcmd("--reload")
+
+
+@tap.test
+def after_a_crash_the_boot_command_removes_only_what_ended(ctx):
+    before = state()
+    live = pt.check_boot_after_a_crash(ctx.world, ctx.net, ctl, 5252, 5353)
+    ctl("close", live["id"], "--json", check_status=0)
+    pt.assert_same(before, state())
 
 
 @tap.test

@@ -277,6 +277,14 @@ def after_a_restart_of_the_computer_temporary_rules_are_gone(ctx):
 
 
 @tap.test
+def after_a_crash_the_boot_command_removes_only_what_ended(ctx):
+    before = pt.nft_ruleset()
+    live = pt.check_boot_after_a_crash(ctx.world, ctx.net, ctl, 5252, 5353)
+    ctl("close", live["id"], "--json", check_status=0)
+    pt.assert_same(before, pt.nft_ruleset())
+
+
+@tap.test
 def the_helper_exits_cleanly(ctx):
     ctx.world.stop_helper()
 

@@ -20,6 +20,7 @@ import portiertest as pt  # noqa: E402
 pt.enter_namespaces(needs=("script", "pkttyagent"))
 
 HELPER, PORTIERCTL, POLICY, BUS_POLICY, ACTIVATION = sys.argv[1:6]
+DAEMON = 1      # another user
 tap = pt.Tap()
 
 RULESET = """
@@ -40,15 +41,6 @@ polkit.addRule(function(action, subject) {
     if (action.id == "io.github.portier_app.Portier.open-port" &&
         subject.user == "nobody" &&
         action.lookup("port") == "8080" && action.lookup("protocol") == "tcp") {
-        return polkit.Result.YES;
-    }
-});
-"""
-
-CLOSE_8080 = OPEN_8080 + """
-polkit.addRule(function(action, subject) {
-    if (action.id == "io.github.portier_app.Portier.close-port" &&
-        subject.user == "nobody" && action.lookup("port") == "8080") {
         return polkit.Result.YES;
     }
 });
@@ -110,6 +102,7 @@ def a_rule_grants_exactly_the_port_it_names(ctx):
     doc = ctl("open", "8080", "--no-router", "--no-verify", "--json", user=pt.NOBODY,
               check_status=0)
     assert doc["firewall"]["status"] == "opened", doc
+    rule_id = doc["firewall"]["rules"][0]
     assert ctx.net.reaches(8080)
     status, rules = pt.call("ListRules", None)
     assert status == "ok" and rules[0][0]["uid"] == pt.NOBODY, rules
@@ -120,12 +113,12 @@ def a_rule_grants_exactly_the_port_it_names(ctx):
                   check_status=1)
         assert pt.error_code(doc["firewall"]) == "NotAuthorized", (spec, doc)
 
-    # Closing is a separate action: not granted yet.
-    closed = ctl("close", "8080", "--json", user=pt.NOBODY, check_status=1)
-    assert closed["closed"] == [] and pt.error_code(closed) == "NotAuthorized", closed
+    # Closing someone else's rule is a separate action: not granted to another user.
+    answer = pt.call("ClosePort", "(sb)", rule_id, False, user=DAEMON)
+    assert answer == ("error", pt.error_name("NotAuthorized")), answer
     assert ctx.net.reaches(8080), "a refused close changes nothing"
 
-    ctx.world.set_polkit_rules(CLOSE_8080)
+    # Its owner closes it without a close-port rule and without being asked.
     closed = ctl("close", "8080", "--json", user=pt.NOBODY)
     # Closed now, either by this command or — where portierctl first finishes closings
     # that were left half-done — before it looked, which then finds nothing left to close.

@@ -14,9 +14,12 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import portiertest as pt  # noqa: E402
 
-pt.enter_namespaces(needs=("ufw", "iptables-save"))
+pt.enter_namespaces(needs=("ufw", "iptables-save", "systemd-tmpfiles"))
 
 HELPER, PORTIERCTL, POLICY, BUS_POLICY = sys.argv[1:5]
+SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+TMPFILES = os.path.join(SOURCE, "data", "portier-helper.tmpfiles.conf")
+UNIT = os.path.join(SOURCE, "data", "portier-helper.service.in")
 tap = pt.Tap()
 
 
@@ -157,6 +160,55 @@ def query_port_follows_ufw(ctx):
     assert answer[0]["status"] == "open", answer
     assert answer[0]["rule-id"] == doc["firewall"]["rules"][0], answer
     ctl("close", doc["id"], "--json", check_status=0)
+
+
+@tap.test
+def after_a_crash_the_boot_command_removes_only_what_ended(ctx):
+    before = ufw_state()
+    live = pt.check_boot_after_a_crash(ctx.world, ctx.net, ctl, 5252, 5353)
+    ctl("close", live["id"], "--json", check_status=0)
+    pt.assert_same(before, ufw_state())
+
+
+@tap.test
+def a_ufw_that_fails_is_an_error_not_inactive(ctx):
+    # ufw takes /run/ufw.lock for every command; where it cannot (a read-only path
+    # under ProtectSystem=strict, here a folder in its place) it fails. The helper must
+    # say so, and never fall through to editing ufw's tables with nft.
+    before = ufw_state()
+    nft_before = pt.nft_ruleset()
+    lock = "/run/ufw.lock"
+    if os.path.exists(lock):
+        os.unlink(lock)
+    os.mkdir(lock)
+    try:
+        assert pt.run("ufw", "status", check=False).returncode != 0
+        answer = pt.call("GetInfo", None)
+        assert answer == ("error", pt.error_name("FirewallFailed")), answer
+        status, answer = pt.call("QueryPort", "(qqs)", 8080, 8080, "tcp")
+        assert (status, answer) == ("error", pt.error_name("FirewallFailed")), answer
+        doc = ctl("open", "8080", "--no-router", "--no-verify", "--json", check_status=1)
+        assert doc["firewall"]["status"] == "failed", doc
+        assert pt.nft_ruleset() == nft_before, "nothing was added behind ufw's back"
+    finally:
+        os.rmdir(lock)
+    pt.assert_same(before, ufw_state())
+    assert "ufw is installed but does not work" in ctx.world.helper_output()
+
+
+@tap.test
+def the_boot_unit_makes_ufws_lock_files(ctx):
+    # tmpfiles.d makes the lock files at boot, so that the helper (ProtectSystem=strict)
+    # may write them: the installed entry, applied to an empty root, makes both.
+    root = os.path.join(pt.WORK, "tmpfiles-root")
+    os.makedirs(os.path.join(root, "run"))
+    pt.run("systemd-tmpfiles", "--create", f"--root={root}", TMPFILES)
+    for name in ("ufw.lock", "xtables.lock"):
+        assert os.path.isfile(os.path.join(root, "run", name)), name
+    with open(UNIT) as f:
+        unit = f.read()
+    for name in ("/run/ufw.lock", "/run/xtables.lock"):
+        assert f"-{name}" in unit, f"the helper may write {name}"
 
 
 @tap.test

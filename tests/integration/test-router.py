@@ -465,6 +465,28 @@ def a_short_lease_is_renewed_while_held():
 
 
 @test
+def while_portier_runs_the_forward_has_a_short_lease():
+    # --hold without --lease opens "while Portier runs": the forward gets a lease of
+    # minutes, renewed while portierctl runs, so a crash leaves it open minutes, not an
+    # hour. (Waiting the five minutes out is left to the router's own clock.)
+    with Network() as net, Portier(net) as portier:
+        proc = hold(portier, "4100")
+        try:
+            wait_for_line(proc, "keeps the forward alive", 10)
+            seen = ours(net, 4100, "tcp")
+            assert len(seen) == 1 and 0 < seen[0]["lease"] <= 300, seen
+            assert net.reaches(4100)
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=20)
+        seen = ours(net, 4100, "tcp")
+        assert len(seen) == 1 and 0 < seen[0]["lease"] <= 300, seen
+        # The next portierctl finds the dead owner's opening and closes it.
+        portier.json("close", "--all")
+        assert ours(net, 4100, "tcp") == []
+
+
+@test
 def a_router_restart_is_noticed_and_the_forward_added_again():
     with Network() as net, Portier(net) as portier:
         proc = hold(portier, "4000", "--lease", "4")

@@ -108,7 +108,7 @@ def install(meson, build_root, destdir):
 def installed_files(destdir):
     found = set()
     for top, dirs, files in os.walk(destdir):
-        for name in files:
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(top, d))]:
             full = os.path.join(top, name)
             found.add('/' + os.path.relpath(full, destdir))
     return found
@@ -192,7 +192,63 @@ def check_systemd(destdir, path):
     if not parser.has_section('Unit'):
         problems.append('no [Unit] section')
     problems += _program_installed(destdir, parser.get('Service', 'ExecStart', fallback=''))
+    if problems or shutil.which('systemd-analyze') is None:
+        return problems
+    # The unit as systemd reads it, its program pointed into DESTDIR (with --root, the
+    # system's own units, which it names, would be missing).
+    folder = tempfile.mkdtemp(prefix='portier-unit-')
+    try:
+        program = parser.get('Service', 'ExecStart').split()[0].lstrip('-@:+!')
+        with open(destdir + path) as f:
+            text = f.read().replace(program, destdir + program)
+        copy = os.path.join(folder, os.path.basename(path))
+        with open(copy, 'w') as f:
+            f.write(text)
+        status, output = validate._run(['systemd-analyze', 'verify', '--man=no', copy])
+        if status != 0 or output:
+            problems.append(f'systemd-analyze verify: {output or status}')
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return problems
+
+
+def check_wants(destdir, path):
+    """A link in a .wants folder: enables the unit of the same name, which is installed."""
+    full = destdir + path
+    if not os.path.islink(full):
+        return ['not a symbolic link']
+    target = os.readlink(full)
+    name = os.path.basename(path)
+    if target != '../' + name:
+        return [f'points to {target}, not ../{name}']
+    unit = os.path.normpath(os.path.join(os.path.dirname(path), target))
+    parser, problems = _ini(destdir + unit, 'Install')
+    if parser is None:
+        return problems
+    wanted_by = parser.get('Install', 'WantedBy', fallback='').split()
+    folder = os.path.basename(os.path.dirname(path))
+    if folder.removesuffix('.wants') not in wanted_by:
+        problems.append(f'{unit} is not WantedBy={folder.removesuffix(".wants")}')
+    return problems
+
+
+def check_tmpfiles(destdir, path):
+    if shutil.which('systemd-tmpfiles') is None:
+        return []
+    root = tempfile.mkdtemp(prefix='portier-tmpfiles-')
+    try:
+        os.makedirs(os.path.join(root, 'run'))
+        status, output = validate._run(['systemd-tmpfiles', '--create', f'--root={root}',
+                                        destdir + path])
+        problems = [f'systemd-tmpfiles: {output}'] if status != 0 or output.strip() else []
+        for line in open(destdir + path):
+            words = line.split()
+            if words and not words[0].startswith('#') and \
+                    not os.path.exists(root + words[1]):
+                problems.append(f'{words[1]} was not made')
+        return problems
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def check_mo(destdir, path):
@@ -214,6 +270,8 @@ KINDS = {
     'policy': check_policy,
     'dbus-service': check_dbus_service,
     'systemd': check_systemd,
+    'wants': check_wants,
+    'tmpfiles': check_tmpfiles,
     'mo': check_mo,
     'file': lambda d, p: [],
 }

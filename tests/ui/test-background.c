@@ -56,6 +56,8 @@ typedef struct
   GPtrArray       *bodies;
   guint            closed;
   char            *background_reason;
+  gboolean         background_autostart;
+  char           **background_commandline;
   gboolean         allow_background;
 } Fixture;
 
@@ -116,6 +118,10 @@ portal_call (GDBusConnection       *connection,
   g_variant_lookup (options, "handle_token", "&s", &token);
   g_clear_pointer (&fixture->background_reason, g_free);
   g_variant_lookup (options, "reason", "s", &fixture->background_reason);
+  fixture->background_autostart = FALSE;
+  g_variant_lookup (options, "autostart", "b", &fixture->background_autostart);
+  g_clear_pointer (&fixture->background_commandline, g_strfreev);
+  g_variant_lookup (options, "commandline", "^as", &fixture->background_commandline);
 
   /* As xdg-desktop-portal does: the request's path first, the answer after. */
   handle = g_strdup_printf ("/org/freedesktop/portal/desktop/request/%s/%s", escaped, token);
@@ -206,6 +212,7 @@ fixture_tear_down (Fixture       *fixture,
   g_ptr_array_unref (fixture->summaries);
   g_ptr_array_unref (fixture->bodies);
   g_free (fixture->background_reason);
+  g_strfreev (fixture->background_commandline);
   ui_test_state_dir_clear ();
 }
 
@@ -332,6 +339,13 @@ test_portal (Fixture       *fixture,
     ui_test_wait_idle ();
   g_assert_cmpstr (fixture->background_reason, ==,
                    "Portier keeps the ports you opened open, and closes them in time.");
+  /* Open for some hours: started again at login, to close it in time and keep it. */
+  {
+    const char *login[] = { "portier", "--gapplication-service", NULL };
+
+    g_assert_true (fixture->background_autostart);
+    g_assert_cmpstrv (fixture->background_commandline, login);
+  }
 
   if (allowed)
     {

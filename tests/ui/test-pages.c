@@ -351,7 +351,8 @@ test_details_duration (Fixture       *fixture,
   g_assert_true (PORTIER_IS_REVIEW_PAGE (portier_window_get_page (fixture->window)));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
                      page_child (fixture, PORTIER_TYPE_REVIEW_PAGE, "duration_row"))), ==,
-                   "It stays open until you close it, even after you quit Portier.");
+                   "It stays open until you close it, even after you quit Portier, log out or "
+                   "restart the computer.");
   remembered = g_settings_get_string (settings, "default-duration");
   g_assert_cmpstr (remembered, ==, "until-closed");
   g_settings_reset (settings, "default-duration");
