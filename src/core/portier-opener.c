@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
 
+#include "portier-enums.h"
 #include "portier-error.h"
 #include "portier-opener-private.h"
 #include "portier-router.h"
@@ -224,8 +225,8 @@ portier_opener_class_init (PortierOpenerClass *klass)
    */
   signals[SIGNAL_STEP_CHANGED] = g_signal_new ("step-changed", G_TYPE_FROM_CLASS (klass),
                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                               G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_INT,
-                                               G_TYPE_STRING);
+                                               G_TYPE_NONE, 3, PORTIER_TYPE_STEP,
+                                               PORTIER_TYPE_STEP_STATUS, G_TYPE_STRING);
 }
 
 static void
@@ -253,7 +254,7 @@ emit_step (PortierOpener     *self,
            PortierStepStatus  status,
            const char        *message)
 {
-  g_signal_emit (self, signals[SIGNAL_STEP_CHANGED], 0, (int) step, (int) status, message);
+  g_signal_emit (self, signals[SIGNAL_STEP_CHANGED], 0, step, status, message);
 }
 
 /* ---- the router, found once per opener ---- */
