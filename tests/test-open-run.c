@@ -1,9 +1,11 @@
-/* test-open-run.c: the open transaction's cancellation, without root and without a router
+/* test-open-run.c: stopping the open transaction, and a run over several ports, without
+ * root and without a router
  *
  * The router and the firewall need root and a network of their own (the integration
- * suite has both). What runs here is the test from the internet, against a probe server on
- * loopback that takes the connection and never answers: the opening is still running when
- * it is stopped, so what a stop does can be seen. Nothing leaves this machine.
+ * suite has both: test-wizard.py shows a run closing what it opened). What runs here is
+ * the test from the internet, against a probe server on loopback that takes the
+ * connection and never answers: the opening is still running when it is stopped, so what
+ * a stop does can be seen. Nothing leaves this machine.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,7 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "portier-error.h"
-#include "portier-opener.h"
+#include "portier-open-run.h"
 
 typedef struct
 {
@@ -195,6 +197,139 @@ test_cancelled_before_it_starts (Fixture       *fixture,
   g_assert_true (ledger_is_empty (fixture));
 }
 
+/* What a run said while it ran. */
+typedef struct
+{
+  GString *ports;       /* the indexes of port-started, in order */
+  guint    steps;       /* step-changed */
+} Seen;
+
+static void
+port_started_cb (PortierOpenRun *run,
+                 guint           index,
+                 Seen           *seen)
+{
+  g_string_append_printf (seen->ports, "%u ", index);
+}
+
+static void
+run_step_changed_cb (PortierOpenRun    *run,
+                     PortierStep        step,
+                     PortierStepStatus  status,
+                     const char        *message,
+                     Seen              *seen)
+{
+  seen->steps++;
+}
+
+/* Runs @options (of PortierOpenOptions) to the end. */
+static GPtrArray *
+execute (Fixture       *fixture,
+         GPtrArray     *options,
+         GCancellable  *cancellable,
+         Seen          *seen,
+         GError       **error)
+{
+  g_autoptr(PortierOpenRun) run = portier_open_run_new (fixture->opener, options, FALSE);
+  g_autoptr(GAsyncResult) async_result = NULL;
+  GPtrArray *results;
+
+  g_signal_connect (run, "port-started", G_CALLBACK (port_started_cb), seen);
+  g_signal_connect (run, "step-changed", G_CALLBACK (run_step_changed_cb), seen);
+  portier_open_run_execute_async (run, cancellable, store_cb, &async_result);
+  results = portier_open_run_execute_finish (run, wait_for (&async_result), error);
+  g_clear_object (&async_result);
+  g_assert_finalize_object (g_steal_pointer (&run));
+  return results;
+}
+
+static GPtrArray *
+two_ports (Fixture *fixture)
+{
+  GPtrArray *options = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) portier_open_options_free);
+  PortierOpenOptions *first = options_for (fixture, fixture->port);
+
+  /* The first needs nothing done: it is over at once. */
+  first->verify = FALSE;
+  g_ptr_array_add (options, first);
+  g_ptr_array_add (options, options_for (fixture, fixture->port + 1));
+  return options;
+}
+
+/* Stopped at the second port: the first port's result and the second's, which says it
+ * was stopped; nothing is left in the ledger. */
+static void
+test_run_stopped (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) options = two_ports (fixture);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  Seen seen = { g_string_new (NULL), 0 };
+  const PortierOpenResult *failed;
+
+  g_signal_connect (fixture->opener, "step-changed", G_CALLBACK (cancel_when_verifying_cb),
+                    cancellable);
+  results = execute (fixture, options, cancellable, &seen, &error);
+  g_signal_handlers_disconnect_by_data (fixture->opener, cancellable);
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  g_assert_cmpuint (results->len, ==, 2);
+  failed = portier_open_run_get_failed (results);
+  g_assert_true (failed == results->pdata[1]);
+  g_assert_error (failed->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (((PortierOpenResult *) results->pdata[0])->error);
+  g_assert_cmpstr (seen.ports->str, ==, "0 1 ");
+  g_assert_cmpuint (seen.steps, >=, 6);
+  g_assert_true (ledger_is_empty (fixture));
+  g_string_free (seen.ports, TRUE);
+}
+
+/* The second port cannot start (its outside port is out of range): no results, the
+ * reason, and nothing left in the ledger. */
+static void
+test_run_cannot_start (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) options = two_ports (fixture);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  Seen seen = { g_string_new (NULL), 0 };
+  PortierOpenOptions *second = options->pdata[1];
+
+  second->spec.last = second->spec.first + 10;
+  second->external_port = G_MAXUINT16 - 5;
+  results = execute (fixture, options, NULL, &seen, &error);
+  g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_INVALID_PORT_SPEC);
+  g_assert_null (results);
+  g_assert_cmpstr (seen.ports->str, ==, "0 1 ");
+  g_assert_true (ledger_is_empty (fixture));
+  g_string_free (seen.ports, TRUE);
+}
+
+/* Every port opens: one result each, none failed. */
+static void
+test_run_all_open (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) options = two_ports (fixture);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  Seen seen = { g_string_new (NULL), 0 };
+
+  ((PortierOpenOptions *) options->pdata[1])->verify = FALSE;
+  results = execute (fixture, options, NULL, &seen, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 2);
+  g_assert_null (portier_open_run_get_failed (results));
+  g_assert_cmpuint (((PortierOpenResult *) results->pdata[1])->spec.first, ==,
+                    fixture->port + 1);
+  g_assert_cmpstr (seen.ports->str, ==, "0 1 ");
+  g_string_free (seen.ports, TRUE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -206,6 +341,12 @@ main (int    argc,
               test_cancelled_open_keeps_its_result, fixture_tear_down);
   g_test_add ("/opener/cancelled-before-it-starts", Fixture, NULL, fixture_set_up,
               test_cancelled_before_it_starts, fixture_tear_down);
+  g_test_add ("/open-run/stopped", Fixture, NULL, fixture_set_up, test_run_stopped,
+              fixture_tear_down);
+  g_test_add ("/open-run/cannot-start", Fixture, NULL, fixture_set_up, test_run_cannot_start,
+              fixture_tear_down);
+  g_test_add ("/open-run/all-open", Fixture, NULL, fixture_set_up, test_run_all_open,
+              fixture_tear_down);
 
   return g_test_run ();
 }
