@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "portier-app-enums.h"
 #include "portier-choose-page.h"
 #include "portier-listeners.h"
 #include "portier-plan.h"
@@ -41,6 +42,15 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_CATALOG,
+  PROP_PURPOSE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* UDP sockets that every desktop has open (address assignment, finding devices), and
  * nobody means to share. */
@@ -388,11 +398,9 @@ port_changed_cb (PortierChoosePage *self)
 }
 
 static void
-set_purpose (PortierChoosePage    *self,
-             PortierChoosePurpose  purpose)
+show_purpose (PortierChoosePage *self)
 {
-  self->purpose = purpose;
-  if (purpose == PORTIER_CHOOSE_FOR_TROUBLESHOOTING)
+  if (self->purpose == PORTIER_CHOOSE_FOR_TROUBLESHOOTING)
     gtk_label_set_text (self->intro_label, _("Which app can’t your friends reach?"));
   else
     gtk_label_set_text (self->intro_label, _("Which app should your friends reach?"));
@@ -402,13 +410,21 @@ GtkWidget *
 portier_choose_page_new (PortierCatalog       *catalog,
                          PortierChoosePurpose  purpose)
 {
-  PortierChoosePage *self;
-
   g_return_val_if_fail (PORTIER_IS_CATALOG (catalog), NULL);
 
-  self = g_object_new (PORTIER_TYPE_CHOOSE_PAGE, NULL);
-  self->catalog = g_object_ref (catalog);
-  set_purpose (self, purpose);
+  return g_object_new (PORTIER_TYPE_CHOOSE_PAGE, "catalog", catalog, "purpose", purpose, NULL);
+}
+
+static void
+portier_choose_page_constructed (GObject *object)
+{
+  PortierChoosePage *self = PORTIER_CHOOSE_PAGE (object);
+  PortierCatalog *catalog = self->catalog;
+
+  G_OBJECT_CLASS (portier_choose_page_parent_class)->constructed (object);
+
+  g_return_if_fail (PORTIER_IS_CATALOG (catalog));
+  show_purpose (self);
 
   self->filter = gtk_custom_filter_new (filter_app, self, NULL);
   self->filtered = gtk_filter_list_model_new (g_object_ref (portier_catalog_get_apps (catalog)),
@@ -418,7 +434,48 @@ portier_choose_page_new (PortierCatalog       *catalog,
   update_no_match (self);
 
   refresh_running (self);
-  return GTK_WIDGET (self);
+}
+
+static void
+portier_choose_page_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  PortierChoosePage *self = PORTIER_CHOOSE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
+    case PROP_PURPOSE:
+      g_value_set_enum (value, self->purpose);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+portier_choose_page_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  PortierChoosePage *self = PORTIER_CHOOSE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CATALOG:
+      self->catalog = g_value_dup_object (value);
+      break;
+    case PROP_PURPOSE:
+      self->purpose = g_value_get_enum (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 PortierChoosePurpose
@@ -487,7 +544,19 @@ portier_choose_page_class_init (PortierChoosePageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = portier_choose_page_constructed;
+  object_class->get_property = portier_choose_page_get_property;
+  object_class->set_property = portier_choose_page_set_property;
   object_class->dispose = portier_choose_page_dispose;
+
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, PORTIER_TYPE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PURPOSE] =
+    g_param_spec_enum ("purpose", NULL, NULL, PORTIER_TYPE_CHOOSE_PURPOSE,
+                       PORTIER_CHOOSE_FOR_OPENING,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->unroot = portier_choose_page_unroot;
   object_class->finalize = portier_choose_page_finalize;
   widget_class->map = portier_choose_page_map;

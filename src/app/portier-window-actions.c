@@ -103,10 +103,7 @@ progress_finished_cb (PortierWindow       *self,
     return;
 
   plan = g_object_ref (portier_progress_page_get_plan (progress));
-  result = g_object_ref_sink (portier_result_page_new (plan));
-  for (guint i = 0; i < results->len; i++)
-    portier_result_page_add_result (PORTIER_RESULT_PAGE (result),
-                                    g_ptr_array_index (results, i));
+  result = g_object_ref_sink (portier_result_page_new_with_results (plan, results));
 
   /* Going back from here would only lead to opening it again. */
   portier_window_forget_history (self);
