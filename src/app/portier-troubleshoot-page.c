@@ -192,7 +192,6 @@ finding_row (const PortierFinding *finding)
                                                                     finding->fix));
     }
 
-  g_object_set_data_full (G_OBJECT (row), "portier-code", g_strdup (finding->code), g_free);
   return row;
 }
 
