@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "portier-error.h"
+#include "portier-opening-row.h"
 #include "portier-openings-page.h"
 #include "portier-text.h"
 
@@ -163,41 +164,12 @@ opening_row (PortierOpeningsPage  *self,
   g_autofree char *subtitle = portier_opening_describe_state (opening, now);
   g_autofree char *described = portier_port_spec_describe (&opening->spec);
   g_autofree char *close_label = NULL;
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *button;
-  GtkWidget *spinner;
-  GtkWidget *stack;
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-
-  button = gtk_button_new_with_mnemonic (_("_Close"));
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   /* TRANSLATORS: the close button's name for screen readers: "Close port 25565 (TCP)
    * for Minecraft" */
   close_label = g_strdup_printf (_("Close %s for %s"), described, title);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, close_label, -1);
-  gtk_widget_set_tooltip_text (button, close_label);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "openings.close");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", opening->id);
-
-  spinner = gtk_spinner_new ();
-  stack = gtk_stack_new ();
-  gtk_stack_add_named (GTK_STACK (stack), button, "button");
-  gtk_stack_add_named (GTK_STACK (stack), spinner, "busy");
-  gtk_stack_set_visible_child_name (GTK_STACK (stack),
-                                    opening->state == PORTIER_OPENING_STATE_OPEN ? "button"
-                                                                                : "busy");
-  gtk_spinner_set_spinning (GTK_SPINNER (spinner), opening->state != PORTIER_OPENING_STATE_OPEN);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), stack);
-
-  g_object_set_data_full (G_OBJECT (row), "portier-id", g_strdup (opening->id), g_free);
-  g_object_set_data (G_OBJECT (row), "portier-stack", stack);
-  g_object_set_data (G_OBJECT (row), "portier-spinner", spinner);
-  return row;
+  return portier_opening_row_new (opening->id, title, subtitle, close_label,
+                                  opening->state != PORTIER_OPENING_STATE_OPEN);
 }
 
 /**
@@ -216,14 +188,9 @@ portier_openings_page_set_busy (PortierOpeningsPage *self,
        row != NULL;
        row = gtk_widget_get_next_sibling (row))
     {
-      if (id == NULL || g_strcmp0 (g_object_get_data (G_OBJECT (row), "portier-id"), id) == 0)
-        {
-          GtkStack *stack = g_object_get_data (G_OBJECT (row), "portier-stack");
-          GtkSpinner *spinner = g_object_get_data (G_OBJECT (row), "portier-spinner");
-
-          gtk_stack_set_visible_child_name (stack, busy ? "busy" : "button");
-          gtk_spinner_set_spinning (spinner, busy);
-        }
+      if (id == NULL ||
+          g_strcmp0 (portier_opening_row_get_opening_id (PORTIER_OPENING_ROW (row)), id) == 0)
+        portier_opening_row_set_busy (PORTIER_OPENING_ROW (row), busy);
     }
 }
 
