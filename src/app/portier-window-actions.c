@@ -16,7 +16,6 @@
 #include "portier-details-page.h"
 #include "portier-error.h"
 #include "portier-explainer-page.h"
-#include "portier-open-run.h"
 #include "portier-openings-page.h"
 #include "portier-progress-page.h"
 #include "portier-result-page.h"
