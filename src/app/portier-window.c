@@ -198,12 +198,16 @@ portier_window_forget_history (PortierWindow *self)
 /**
  * portier_window_get_page:
  *
- * Returns: (transfer none): the page shown now
+ * Returns: (transfer none) (nullable): the page shown now; %NULL once the window is
+ *   destroyed (work a page started may end after that)
  */
 GtkWidget *
 portier_window_get_page (PortierWindow *self)
 {
   g_return_val_if_fail (PORTIER_IS_WINDOW (self), NULL);
+
+  if (self->history == NULL || self->history->len == 0)
+    return NULL;
   return g_ptr_array_index (self->history, self->history->len - 1);
 }
 
@@ -224,6 +228,10 @@ portier_window_add_toast (PortierWindow *self,
                           const char    *title)
 {
   g_return_if_fail (PORTIER_IS_WINDOW (self));
+
+  /* Destroyed: nobody is left to read it. */
+  if (self->toast_overlay == NULL)
+    return;
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
 }
 
