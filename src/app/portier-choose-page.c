@@ -9,7 +9,9 @@
 
 #include <glib/gi18n.h>
 
+#include "portier-app-enums.h"
 #include "portier-choose-page.h"
+#include "portier-choose-row.h"
 #include "portier-listeners.h"
 #include "portier-plan.h"
 
@@ -42,6 +44,15 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+enum {
+  PROP_0,
+  PROP_CATALOG,
+  PROP_PURPOSE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /* UDP sockets that every desktop has open (address assignment, finding devices), and
  * nobody means to share. */
 static const guint16 system_udp_ports[] = { 67, 68, 546, 547, 1900, 5353 };
@@ -53,45 +64,6 @@ choose (PortierChoosePage *self,
   g_signal_emit (self, signals[SIGNAL_CHOSEN], 0, plan);
 }
 
-static GtkWidget *
-new_row (const char *title,
-         const char *subtitle,
-         const char *icon_name,
-         gboolean    activatable)
-{
-  GtkWidget *row = adw_action_row_new ();
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-
-  if (icon_name != NULL)
-    {
-      GtkWidget *icon = g_object_new (GTK_TYPE_IMAGE,
-                                      "icon-name", icon_name,
-                                      "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
-                                      NULL);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-    }
-
-  if (activatable)
-    {
-      GtkWidget *arrow = g_object_new (GTK_TYPE_IMAGE,
-                                       "icon-name", "go-next-symbolic",
-                                       "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
-                                       NULL);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-    }
-  else
-    {
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-    }
-
-  return row;
-}
-
 /* Catalog */
 
 static GtkWidget *
@@ -101,11 +73,9 @@ create_app_row (gpointer item,
   PortierApp *app = item;
   g_autoptr(PortierPlan) plan = portier_plan_new_for_app (app);
   g_autofree char *ports = portier_plan_describe_ports (plan);
-  GtkWidget *row;
 
-  row = new_row (portier_app_get_name (app), ports, portier_app_get_icon_name (app), TRUE);
-  g_object_set_data_full (G_OBJECT (row), "portier-app", g_object_ref (app), g_object_unref);
-  return row;
+  return portier_choose_row_new (portier_app_get_name (app), ports,
+                                 portier_app_get_icon_name (app), plan);
 }
 
 static gboolean
@@ -157,12 +127,13 @@ static void
 app_row_activated_cb (PortierChoosePage *self,
                       GtkListBoxRow     *row)
 {
-  PortierApp *app = g_object_get_data (G_OBJECT (row), "portier-app");
+  PortierPlan *shown = portier_choose_row_get_plan (PORTIER_CHOOSE_ROW (row));
   g_autoptr(PortierPlan) plan = NULL;
 
-  g_return_if_fail (app != NULL);
+  g_return_if_fail (shown != NULL);
 
-  plan = portier_plan_new_for_app (app);
+  /* A new plan each time: what the next pages choose starts from the app again. */
+  plan = portier_plan_new_for_app (portier_plan_get_app (shown));
   choose (self, plan);
 }
 
@@ -208,7 +179,7 @@ static void
 running_row_activated_cb (PortierChoosePage *self,
                           GtkListBoxRow     *row)
 {
-  PortierPlan *plan = g_object_get_data (G_OBJECT (row), "portier-plan");
+  PortierPlan *plan = portier_choose_row_get_plan (PORTIER_CHOOSE_ROW (row));
 
   if (plan != NULL)
     choose (self, plan);
@@ -257,30 +228,28 @@ show_listeners (PortierChoosePage *self,
           /* TRANSLATORS: "java, on port 25565 (TCP)": a program and where it listens */
           subtitle = program != NULL ? g_strdup_printf (_("%s, on %s"), program, described)
                                      : g_strdup (described);
-          row = new_row (portier_app_get_name (app), subtitle, portier_app_get_icon_name (app),
-                         TRUE);
+          row = portier_choose_row_new (portier_app_get_name (app), subtitle,
+                                        portier_app_get_icon_name (app), plan);
         }
       else
         {
           plan = portier_plan_new_for_port (&spec, program, NULL);
-          row = new_row (program != NULL ? program
-                                         /* TRANSLATORS: a program whose name Portier
-                                          * is not allowed to see */
-                                         : _("A program Portier cannot name"),
-                         described, "application-x-executable-symbolic", TRUE);
+          row = portier_choose_row_new (program != NULL ? program
+                                                        /* TRANSLATORS: a program whose name
+                                                         * Portier is not allowed to see */
+                                                        : _("A program Portier cannot name"),
+                                        described, "application-x-executable-symbolic", plan);
         }
 
-      g_object_set_data_full (G_OBJECT (row), "portier-plan", g_steal_pointer (&plan),
-                              g_object_unref);
       gtk_list_box_append (self->running_list, row);
       shown++;
     }
 
   if (shown == 0)
     gtk_list_box_append (self->running_list,
-                         new_row (_("No program is waiting for connections right now"),
-                                  _("Start your game server or app, or choose it below."),
-                                  NULL, FALSE));
+                         portier_choose_row_new (
+                           _("No program is waiting for connections right now"),
+                           _("Start your game server or app, or choose it below."), NULL, NULL));
 }
 
 static void
@@ -301,8 +270,9 @@ listeners_ready_cb (GObject      *source,
       g_warning ("Cannot list listening programs: %s", error->message);
       clear_running (self);
       gtk_list_box_append (self->running_list,
-                           new_row (_("Portier cannot see which programs are running"),
-                                    _("Choose your app below instead."), NULL, FALSE));
+                           portier_choose_row_new (
+                             _("Portier cannot see which programs are running"),
+                             _("Choose your app below instead."), NULL, NULL));
       return;
     }
 
@@ -321,7 +291,7 @@ refresh_running (PortierChoosePage *self)
   GtkWidget *spinner;
 
   clear_running (self);
-  row = new_row (_("Looking for running programs…"), NULL, NULL, FALSE);
+  row = portier_choose_row_new (_("Looking for running programs…"), NULL, NULL, NULL);
   spinner = gtk_spinner_new ();
   gtk_spinner_start (GTK_SPINNER (spinner));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spinner);
@@ -388,11 +358,9 @@ port_changed_cb (PortierChoosePage *self)
 }
 
 static void
-set_purpose (PortierChoosePage    *self,
-             PortierChoosePurpose  purpose)
+show_purpose (PortierChoosePage *self)
 {
-  self->purpose = purpose;
-  if (purpose == PORTIER_CHOOSE_FOR_TROUBLESHOOTING)
+  if (self->purpose == PORTIER_CHOOSE_FOR_TROUBLESHOOTING)
     gtk_label_set_text (self->intro_label, _("Which app can’t your friends reach?"));
   else
     gtk_label_set_text (self->intro_label, _("Which app should your friends reach?"));
@@ -402,13 +370,21 @@ GtkWidget *
 portier_choose_page_new (PortierCatalog       *catalog,
                          PortierChoosePurpose  purpose)
 {
-  PortierChoosePage *self;
-
   g_return_val_if_fail (PORTIER_IS_CATALOG (catalog), NULL);
 
-  self = g_object_new (PORTIER_TYPE_CHOOSE_PAGE, NULL);
-  self->catalog = g_object_ref (catalog);
-  set_purpose (self, purpose);
+  return g_object_new (PORTIER_TYPE_CHOOSE_PAGE, "catalog", catalog, "purpose", purpose, NULL);
+}
+
+static void
+portier_choose_page_constructed (GObject *object)
+{
+  PortierChoosePage *self = PORTIER_CHOOSE_PAGE (object);
+  PortierCatalog *catalog = self->catalog;
+
+  G_OBJECT_CLASS (portier_choose_page_parent_class)->constructed (object);
+
+  g_return_if_fail (PORTIER_IS_CATALOG (catalog));
+  show_purpose (self);
 
   self->filter = gtk_custom_filter_new (filter_app, self, NULL);
   self->filtered = gtk_filter_list_model_new (g_object_ref (portier_catalog_get_apps (catalog)),
@@ -418,7 +394,48 @@ portier_choose_page_new (PortierCatalog       *catalog,
   update_no_match (self);
 
   refresh_running (self);
-  return GTK_WIDGET (self);
+}
+
+static void
+portier_choose_page_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  PortierChoosePage *self = PORTIER_CHOOSE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
+    case PROP_PURPOSE:
+      g_value_set_enum (value, self->purpose);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+portier_choose_page_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  PortierChoosePage *self = PORTIER_CHOOSE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CATALOG:
+      self->catalog = g_value_dup_object (value);
+      break;
+    case PROP_PURPOSE:
+      self->purpose = g_value_get_enum (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 PortierChoosePurpose
@@ -487,7 +504,19 @@ portier_choose_page_class_init (PortierChoosePageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = portier_choose_page_constructed;
+  object_class->get_property = portier_choose_page_get_property;
+  object_class->set_property = portier_choose_page_set_property;
   object_class->dispose = portier_choose_page_dispose;
+
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, PORTIER_TYPE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PURPOSE] =
+    g_param_spec_enum ("purpose", NULL, NULL, PORTIER_TYPE_CHOOSE_PURPOSE,
+                       PORTIER_CHOOSE_FOR_OPENING,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->unroot = portier_choose_page_unroot;
   object_class->finalize = portier_choose_page_finalize;
   widget_class->map = portier_choose_page_map;

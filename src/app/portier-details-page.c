@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "portier-details-page.h"
+#include "portier-enums.h"
 #include "portier-text.h"
 
 struct _PortierDetailsPage
@@ -17,6 +18,8 @@ struct _PortierDetailsPage
   GtkWidget             parent_instance;
 
   PortierPlan          *plan;
+  PortierDuration       duration;
+  guint                 hours;
   PortierRisk           risk;
 
   GtkImage             *app_icon;
@@ -44,6 +47,16 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_PLAN,
+  PROP_DURATION,
+  PROP_HOURS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static GtkWidget *
 info_row (const char *title,
@@ -163,21 +176,33 @@ show_plan (PortierDetailsPage *self)
   update_continue (self);
 }
 
+/**
+ * portier_details_page_new:
+ * @duration: how long, as the person chose last time
+ * @hours: for %PORTIER_DURATION_UNTIL
+ */
 GtkWidget *
 portier_details_page_new (PortierPlan     *plan,
                           PortierDuration  duration,
                           guint            hours)
 {
-  PortierDetailsPage *self;
-
   g_return_val_if_fail (PORTIER_IS_PLAN (plan), NULL);
 
-  self = g_object_new (PORTIER_TYPE_DETAILS_PAGE, NULL);
-  self->plan = g_object_ref (plan);
+  return g_object_new (PORTIER_TYPE_DETAILS_PAGE, "plan", plan, "duration", duration,
+                       "hours", hours, NULL);
+}
 
-  if (hours > 0)
-    gtk_spin_button_set_value (self->hours_spin, hours);
-  switch (duration)
+static void
+portier_details_page_constructed (GObject *object)
+{
+  PortierDetailsPage *self = PORTIER_DETAILS_PAGE (object);
+
+  G_OBJECT_CLASS (portier_details_page_parent_class)->constructed (object);
+
+  g_return_if_fail (PORTIER_IS_PLAN (self->plan));
+  if (self->hours > 0)
+    gtk_spin_button_set_value (self->hours_spin, self->hours);
+  switch (self->duration)
     {
     case PORTIER_DURATION_UNTIL:
       gtk_check_button_set_active (self->hours_check, TRUE);
@@ -193,7 +218,54 @@ portier_details_page_new (PortierPlan     *plan,
   update_hours (self);
 
   show_plan (self);
-  return GTK_WIDGET (self);
+}
+
+static void
+portier_details_page_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  PortierDetailsPage *self = PORTIER_DETAILS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAN:
+      g_value_set_object (value, self->plan);
+      break;
+    case PROP_DURATION:
+      g_value_set_enum (value, self->duration);
+      break;
+    case PROP_HOURS:
+      g_value_set_uint (value, self->hours);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+portier_details_page_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  PortierDetailsPage *self = PORTIER_DETAILS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAN:
+      self->plan = g_value_dup_object (value);
+      break;
+    case PROP_DURATION:
+      self->duration = g_value_get_enum (value);
+      break;
+    case PROP_HOURS:
+      self->hours = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 /**
@@ -228,7 +300,23 @@ portier_details_page_class_init (PortierDetailsPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = portier_details_page_constructed;
+  object_class->get_property = portier_details_page_get_property;
+  object_class->set_property = portier_details_page_set_property;
   object_class->dispose = portier_details_page_dispose;
+
+  properties[PROP_PLAN] =
+    g_param_spec_object ("plan", NULL, NULL, PORTIER_TYPE_PLAN,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* What the page offers first: the person's choice of last time. */
+  properties[PROP_DURATION] =
+    g_param_spec_enum ("duration", NULL, NULL, PORTIER_TYPE_DURATION,
+                       PORTIER_DURATION_WHILE_RUNNING,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HOURS] =
+    g_param_spec_uint ("hours", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * PortierDetailsPage::confirmed:

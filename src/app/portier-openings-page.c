@@ -2,8 +2,10 @@
  * with a way to close it (a router forward another program keeps is shown as kept open by
  * that program, and closing leaves it to it)
  *
- * The page asks for closing (PortierOpeningsPage::close, ::close-all); whoever closes calls
- * portier_openings_page_reload() when done.
+ * Closing is asked for with PortierOpeningsPage::close and ::close-all, whose default
+ * handlers close with the page's opener, one opening after the other; it goes on when the
+ * page is left, so that nothing stays half-closed. What the person should know about it
+ * comes out as PortierOpeningsPage::toast.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "portier-error.h"
+#include "portier-opening-row.h"
 #include "portier-openings-page.h"
 #include "portier-text.h"
 
@@ -23,6 +26,7 @@ struct _PortierOpeningsPage
 
   PortierLedger  *ledger;
   PortierCatalog *catalog;
+  PortierOpener  *opener;
   guint           n_rows;
 
   GtkStack       *stack;
@@ -36,10 +40,21 @@ G_DEFINE_FINAL_TYPE (PortierOpeningsPage, portier_openings_page, GTK_TYPE_WIDGET
 enum {
   SIGNAL_CLOSE,
   SIGNAL_CLOSE_ALL,
+  SIGNAL_TOAST,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_LEDGER,
+  PROP_CATALOG,
+  PROP_OPENER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /**
  * portier_opening_describe_title:
@@ -167,41 +182,12 @@ opening_row (PortierOpeningsPage  *self,
   g_autofree char *subtitle = portier_opening_describe_state (opening, now);
   g_autofree char *described = portier_port_spec_describe (&opening->spec);
   g_autofree char *close_label = NULL;
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *button;
-  GtkWidget *spinner;
-  GtkWidget *stack;
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-
-  button = gtk_button_new_with_mnemonic (_("_Close"));
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   /* TRANSLATORS: the close button's name for screen readers: "Close port 25565 (TCP)
    * for Minecraft" */
   close_label = g_strdup_printf (_("Close %s for %s"), described, title);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, close_label, -1);
-  gtk_widget_set_tooltip_text (button, close_label);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "openings.close");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", opening->id);
-
-  spinner = gtk_spinner_new ();
-  stack = gtk_stack_new ();
-  gtk_stack_add_named (GTK_STACK (stack), button, "button");
-  gtk_stack_add_named (GTK_STACK (stack), spinner, "busy");
-  gtk_stack_set_visible_child_name (GTK_STACK (stack),
-                                    opening->state == PORTIER_OPENING_STATE_OPEN ? "button"
-                                                                                : "busy");
-  gtk_spinner_set_spinning (GTK_SPINNER (spinner), opening->state != PORTIER_OPENING_STATE_OPEN);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), stack);
-
-  g_object_set_data_full (G_OBJECT (row), "portier-id", g_strdup (opening->id), g_free);
-  g_object_set_data (G_OBJECT (row), "portier-stack", stack);
-  g_object_set_data (G_OBJECT (row), "portier-spinner", spinner);
-  return row;
+  return portier_opening_row_new (opening->id, title, subtitle, close_label,
+                                  opening->state != PORTIER_OPENING_STATE_OPEN);
 }
 
 /**
@@ -220,14 +206,9 @@ portier_openings_page_set_busy (PortierOpeningsPage *self,
        row != NULL;
        row = gtk_widget_get_next_sibling (row))
     {
-      if (id == NULL || g_strcmp0 (g_object_get_data (G_OBJECT (row), "portier-id"), id) == 0)
-        {
-          GtkStack *stack = g_object_get_data (G_OBJECT (row), "portier-stack");
-          GtkSpinner *spinner = g_object_get_data (G_OBJECT (row), "portier-spinner");
-
-          gtk_stack_set_visible_child_name (stack, busy ? "busy" : "button");
-          gtk_spinner_set_spinning (spinner, busy);
-        }
+      if (id == NULL ||
+          g_strcmp0 (portier_opening_row_get_opening_id (PORTIER_OPENING_ROW (row)), id) == 0)
+        portier_opening_row_set_busy (PORTIER_OPENING_ROW (row), busy);
     }
 }
 
@@ -324,19 +305,178 @@ close_all_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Closing: one opening after the other */
+
+typedef struct
+{
+  PortierOpeningsPage *page;
+  GStrv                ids;
+  guint                index;
+  guint                failures;
+} CloseRun;
+
+static void
+close_run_free (CloseRun *run)
+{
+  g_clear_object (&run->page);
+  g_strfreev (run->ids);
+  g_free (run);
+}
+
+static void close_next (CloseRun *run);
+
+static void
+closed_cb (GObject      *source,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  CloseRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!portier_opener_close_finish (PORTIER_OPENER (source), res, &error))
+    {
+      g_debug ("closing %s: %s", run->ids[run->index], error->message);
+      g_signal_emit (run->page, signals[SIGNAL_TOAST], 0, portier_error_user_message (error));
+      run->failures++;
+    }
+
+  run->index++;
+  close_next (run);
+}
+
+static void
+close_next (CloseRun *run)
+{
+  if (run->ids[run->index] == NULL)
+    {
+      if (run->failures == 0)
+        g_signal_emit (run->page, signals[SIGNAL_TOAST], 0,
+                       g_dngettext (GETTEXT_PACKAGE, "Closed. Nothing is left open.",
+                                    "All closed. Nothing is left open.", run->index));
+      portier_openings_page_reload (run->page);
+      close_run_free (run);
+      return;
+    }
+
+  /* Closing goes on when the page is left: nothing must stay half-closed. */
+  portier_opener_close_async (run->page->opener, run->ids[run->index], TRUE, NULL,
+                              closed_cb, run);
+}
+
+/* Takes @ids. */
+static void
+close_ids (PortierOpeningsPage *self,
+           GStrv                ids)
+{
+  CloseRun *run = g_new0 (CloseRun, 1);
+
+  run->page = g_object_ref (self);
+  run->ids = ids;
+  close_next (run);
+}
+
+static void
+portier_openings_page_real_close (PortierOpeningsPage *self,
+                                  const char          *id)
+{
+  const char * const ids[] = { id, NULL };
+
+  if (self->opener == NULL)
+    return;
+  close_ids (self, g_strdupv ((GStrv) ids));
+}
+
+static void
+portier_openings_page_real_close_all (PortierOpeningsPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GPtrArray *openings;
+
+  if (self->opener == NULL)
+    return;
+  if (portier_ledger_load (self->ledger, NULL))
+    {
+      openings = portier_ledger_get_openings (self->ledger);
+      for (guint i = 0; i < openings->len; i++)
+        g_strv_builder_add (builder, ((PortierOpening *) g_ptr_array_index (openings, i))->id);
+    }
+  close_ids (self, g_strv_builder_end (builder));
+}
+
+/**
+ * portier_openings_page_new:
+ * @catalog: (nullable): for the apps' names
+ * @opener: (nullable): what closes; without one, the page only asks
+ *   (#PortierOpeningsPage::close and ::close-all then close nothing)
+ */
 GtkWidget *
 portier_openings_page_new (PortierLedger  *ledger,
-                           PortierCatalog *catalog)
+                           PortierCatalog *catalog,
+                           PortierOpener  *opener)
 {
-  PortierOpeningsPage *self;
-
   g_return_val_if_fail (PORTIER_IS_LEDGER (ledger), NULL);
 
-  self = g_object_new (PORTIER_TYPE_OPENINGS_PAGE, NULL);
-  self->ledger = g_object_ref (ledger);
-  self->catalog = catalog != NULL ? g_object_ref (catalog) : NULL;
+  return g_object_new (PORTIER_TYPE_OPENINGS_PAGE, "ledger", ledger, "catalog", catalog,
+                       "opener", opener, NULL);
+}
+
+static void
+portier_openings_page_constructed (GObject *object)
+{
+  PortierOpeningsPage *self = PORTIER_OPENINGS_PAGE (object);
+
+  G_OBJECT_CLASS (portier_openings_page_parent_class)->constructed (object);
+
+  g_return_if_fail (PORTIER_IS_LEDGER (self->ledger));
   portier_openings_page_reload (self);
-  return GTK_WIDGET (self);
+}
+
+static void
+portier_openings_page_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  PortierOpeningsPage *self = PORTIER_OPENINGS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LEDGER:
+      g_value_set_object (value, self->ledger);
+      break;
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
+    case PROP_OPENER:
+      g_value_set_object (value, self->opener);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+portier_openings_page_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  PortierOpeningsPage *self = PORTIER_OPENINGS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LEDGER:
+      self->ledger = g_value_dup_object (value);
+      break;
+    case PROP_CATALOG:
+      self->catalog = g_value_dup_object (value);
+      break;
+    case PROP_OPENER:
+      self->opener = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -350,6 +490,7 @@ portier_openings_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->ledger);
   g_clear_object (&self->catalog);
+  g_clear_object (&self->opener);
 
   G_OBJECT_CLASS (portier_openings_page_parent_class)->dispose (object);
 }
@@ -360,23 +501,46 @@ portier_openings_page_class_init (PortierOpeningsPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = portier_openings_page_constructed;
+  object_class->get_property = portier_openings_page_get_property;
+  object_class->set_property = portier_openings_page_set_property;
   object_class->dispose = portier_openings_page_dispose;
+
+  properties[PROP_LEDGER] =
+    g_param_spec_object ("ledger", NULL, NULL, PORTIER_TYPE_LEDGER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, PORTIER_TYPE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OPENER] =
+    g_param_spec_object ("opener", NULL, NULL, PORTIER_TYPE_OPENER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * PortierOpeningsPage::close:
    * @id: the opening to close
+   *
+   * The default handler closes it with the page's opener.
    */
-  signals[SIGNAL_CLOSE] = g_signal_new ("close", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                        0, NULL, NULL, NULL,
-                                        G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_CLOSE] = g_signal_new_class_handler (
+    "close", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+    G_CALLBACK (portier_openings_page_real_close), NULL, NULL, NULL,
+    G_TYPE_NONE, 1, G_TYPE_STRING);
   /**
    * PortierOpeningsPage::close-all:
    *
-   * The person confirmed closing everything.
+   * The person confirmed closing everything; the default handler closes it all.
    */
-  signals[SIGNAL_CLOSE_ALL] = g_signal_new ("close-all", G_TYPE_FROM_CLASS (klass),
-                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                            G_TYPE_NONE, 0);
+  signals[SIGNAL_CLOSE_ALL] = g_signal_new_class_handler (
+    "close-all", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+    G_CALLBACK (portier_openings_page_real_close_all), NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * PortierOpeningsPage::toast:
+   * @title: a sentence for the person: what closing did, or why it did not
+   */
+  signals[SIGNAL_TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/portier_app/Portier/portier-openings-page.ui");

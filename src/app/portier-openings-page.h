@@ -8,6 +8,7 @@
 
 #include "portier-catalog.h"
 #include "portier-ledger.h"
+#include "portier-opener.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +17,8 @@ G_DECLARE_FINAL_TYPE (PortierOpeningsPage, portier_openings_page, PORTIER, OPENI
                       GtkWidget)
 
 GtkWidget *portier_openings_page_new        (PortierLedger       *ledger,
-                                             PortierCatalog      *catalog);
+                                             PortierCatalog      *catalog,
+                                             PortierOpener       *opener);
 void       portier_openings_page_reload     (PortierOpeningsPage *self);
 guint      portier_openings_page_get_n_rows (PortierOpeningsPage *self);
 void       portier_openings_page_set_busy   (PortierOpeningsPage *self,

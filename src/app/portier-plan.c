@@ -135,6 +135,36 @@ portier_plan_new_for_port (const PortierPortSpec *spec,
 }
 
 /**
+ * portier_plan_new_for_fix:
+ * @plan: (nullable): what the person wanted to open, if anything
+ * @spec: the port the troubleshooter looked at
+ * @duration: how long, when @plan does not say
+ *
+ * What a troubleshooter's fix opens: @plan itself when @spec is its only port, else that
+ * port alone, for @duration.
+ *
+ * Returns: (transfer full): the plan of the fix
+ */
+PortierPlan *
+portier_plan_new_for_fix (PortierPlan           *plan,
+                          const PortierPortSpec *spec,
+                          PortierDuration        duration,
+                          guint                  hours)
+{
+  PortierPlan *fix;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  if (plan != NULL && portier_plan_get_ports (plan)->len == 1)
+    return g_object_ref (plan);
+
+  fix = portier_plan_new_for_port (spec, plan != NULL ? portier_plan_get_title (plan) : NULL,
+                                   NULL);
+  portier_plan_set_duration (fix, duration, hours);
+  return fix;
+}
+
+/**
  * portier_plan_get_app:
  *
  * Returns: (transfer none) (nullable): the catalog app, if one was chosen

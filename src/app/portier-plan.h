@@ -18,6 +18,10 @@ PortierPlan      *portier_plan_new_for_app    (PortierApp            *app);
 PortierPlan      *portier_plan_new_for_port   (const PortierPortSpec *spec,
                                                const char            *label,
                                                const char            *purpose);
+PortierPlan      *portier_plan_new_for_fix    (PortierPlan           *plan,
+                                               const PortierPortSpec *spec,
+                                               PortierDuration        duration,
+                                               guint                  hours);
 PortierApp       *portier_plan_get_app        (PortierPlan           *self);
 const char       *portier_plan_get_title      (PortierPlan           *self);
 GArray           *portier_plan_get_ports      (PortierPlan           *self);

@@ -1,8 +1,9 @@
 /* portier-progress-page.c: each step of the opening, live, as it happens; stoppable
  *
- * The page shows what PortierOpener::step-changed says, step by step. Stopping cancels the
- * page's cancellable, which the open transaction runs with; the opener then undoes what
- * it did. Leaving the page stops it too.
+ * Given an opener, the page opens the plan's ports itself (PortierOpenRun: all or none)
+ * and shows what PortierOpenRun::step-changed says, step by step; when the run is over it
+ * says so with ::finished or ::stopped. Stopping cancels the page's cancellable, which
+ * the run goes with; what was done is then undone. Leaving the page stops it too.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +13,9 @@
 
 #include <glib/gi18n.h>
 
+#include "portier-enums.h"
+#include "portier-error.h"
+#include "portier-open-run.h"
 #include "portier-progress-page.h"
 
 #define N_STEPS 3
@@ -29,6 +33,8 @@ struct _PortierProgressPage
   GtkWidget            parent_instance;
 
   PortierPlan         *plan;
+  PortierFixAction     fix;
+  PortierOpener       *opener;
   GCancellable        *cancellable;
   StepView             steps[N_STEPS];
 
@@ -38,6 +44,24 @@ struct _PortierProgressPage
 };
 
 G_DEFINE_FINAL_TYPE (PortierProgressPage, portier_progress_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_PLAN,
+  PROP_FIX,
+  PROP_OPENER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_FINISHED,
+  SIGNAL_STOPPED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static const char *
 step_title (PortierStep step)
@@ -216,17 +240,185 @@ cancel_action (GtkWidget  *widget,
   g_cancellable_cancel (self->cancellable);
 }
 
+/**
+ * portier_progress_page_new:
+ *
+ * A page that shows the opening of @plan; what it shows is set from outside.
+ */
 GtkWidget *
 portier_progress_page_new (PortierPlan *plan)
 {
-  PortierProgressPage *self;
-
   g_return_val_if_fail (PORTIER_IS_PLAN (plan), NULL);
 
-  self = g_object_new (PORTIER_TYPE_PROGRESS_PAGE, NULL);
-  self->plan = g_object_ref (plan);
+  return g_object_new (PORTIER_TYPE_PROGRESS_PAGE, "plan", plan, NULL);
+}
+
+/**
+ * portier_progress_page_new_opening:
+ * @fix: %PORTIER_FIX_NONE to open the plan, or the troubleshooter's fix that it is for
+ *
+ * A page that opens @plan's ports with @opener, and shows how it goes.
+ */
+GtkWidget *
+portier_progress_page_new_opening (PortierPlan      *plan,
+                                   PortierFixAction  fix,
+                                   PortierOpener    *opener)
+{
+  g_return_val_if_fail (PORTIER_IS_PLAN (plan), NULL);
+  g_return_val_if_fail (PORTIER_IS_OPENER (opener), NULL);
+
+  return g_object_new (PORTIER_TYPE_PROGRESS_PAGE, "plan", plan, "fix", fix, "opener", opener,
+                       NULL);
+}
+
+static void
+port_started_cb (PortierProgressPage *self,
+                 guint                index)
+{
+  portier_progress_page_begin_port (self, index);
+}
+
+static void
+run_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(PortierProgressPage) self = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  const PortierOpenResult *failed;
+
+  g_signal_handlers_disconnect_by_data (source, self);
+  results = portier_open_run_execute_finish (PORTIER_OPEN_RUN (source), result, &error);
+  failed = results != NULL ? portier_open_run_get_failed (results) : NULL;
+
+  /* Stopped, or the password prompt was closed: nothing was changed, and that is a normal
+   * outcome. */
+  if (results == NULL ||
+      (failed != NULL && (g_error_matches (failed->error, PORTIER_ERROR,
+                                           PORTIER_ERROR_AUTHORIZATION_DISMISSED) ||
+                          g_error_matches (failed->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))))
+    {
+      g_signal_emit (self, signals[SIGNAL_STOPPED], 0, results != NULL ? failed->error : error);
+      return;
+    }
+
+  portier_progress_page_finish (self);
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, results);
+}
+
+/* The plan's ports, as the opener takes them. A fix does only its own step, and the
+ * test. */
+static GPtrArray *
+open_options (PortierProgressPage *self)
+{
+  GArray *ports = portier_plan_get_ports (self->plan);
+  PortierApp *app = portier_plan_get_app (self->plan);
+  GPtrArray *all = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_open_options_free);
+
+  for (guint i = 0; i < ports->len; i++)
+    {
+      PortierOpenOptions *options =
+        portier_open_options_new (&g_array_index (ports, PortierAppPort, i).spec);
+
+      options->app_id = app != NULL ? g_strdup (portier_app_get_id (app)) : NULL;
+      options->label = app != NULL ? NULL : g_strdup (portier_plan_get_title (self->plan));
+      options->duration = portier_plan_get_duration (self->plan);
+      options->hours = portier_plan_get_hours (self->plan);
+      options->interactive = TRUE;
+      options->firewall = self->fix == PORTIER_FIX_NONE || self->fix == PORTIER_FIX_OPEN_FIREWALL;
+      options->router = self->fix != PORTIER_FIX_OPEN_FIREWALL;
+      g_ptr_array_add (all, options);
+    }
+  return all;
+}
+
+static void
+start (PortierProgressPage *self)
+{
+  g_autoptr(GPtrArray) options = open_options (self);
+  g_autoptr(PortierOpenRun) run = NULL;
+
+  run = portier_open_run_new (self->opener, options, self->fix == PORTIER_FIX_USE_OTHER_PORT);
+  g_signal_connect_object (run, "port-started", G_CALLBACK (port_started_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (run, "step-changed", G_CALLBACK (portier_progress_page_set_step),
+                           self, G_CONNECT_SWAPPED);
+  /* The run holds the page until it is over, so that it can say how it ended. */
+  portier_open_run_execute_async (run, self->cancellable, run_done_cb, g_object_ref (self));
+}
+
+static void
+portier_progress_page_constructed (GObject *object)
+{
+  PortierProgressPage *self = PORTIER_PROGRESS_PAGE (object);
+
+  G_OBJECT_CLASS (portier_progress_page_parent_class)->constructed (object);
+
+  g_return_if_fail (PORTIER_IS_PLAN (self->plan));
   portier_progress_page_begin_port (self, 0);
-  return GTK_WIDGET (self);
+  if (self->opener != NULL)
+    start (self);
+}
+
+/**
+ * portier_progress_page_get_fix:
+ *
+ * Returns: the troubleshooter's fix the opening is for, or %PORTIER_FIX_NONE
+ */
+PortierFixAction
+portier_progress_page_get_fix (PortierProgressPage *self)
+{
+  g_return_val_if_fail (PORTIER_IS_PROGRESS_PAGE (self), PORTIER_FIX_NONE);
+  return self->fix;
+}
+
+static void
+portier_progress_page_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  PortierProgressPage *self = PORTIER_PROGRESS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAN:
+      g_value_set_object (value, self->plan);
+      break;
+    case PROP_FIX:
+      g_value_set_enum (value, self->fix);
+      break;
+    case PROP_OPENER:
+      g_value_set_object (value, self->opener);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+portier_progress_page_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  PortierProgressPage *self = PORTIER_PROGRESS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAN:
+      self->plan = g_value_dup_object (value);
+      break;
+    case PROP_FIX:
+      self->fix = g_value_get_enum (value);
+      break;
+    case PROP_OPENER:
+      self->opener = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 /**
@@ -273,6 +465,7 @@ portier_progress_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->plan);
+  g_clear_object (&self->opener);
 
   G_OBJECT_CLASS (portier_progress_page_parent_class)->dispose (object);
 }
@@ -293,9 +486,42 @@ portier_progress_page_class_init (PortierProgressPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = portier_progress_page_constructed;
+  object_class->get_property = portier_progress_page_get_property;
+  object_class->set_property = portier_progress_page_set_property;
   object_class->dispose = portier_progress_page_dispose;
   widget_class->unroot = portier_progress_page_unroot;
   object_class->finalize = portier_progress_page_finalize;
+
+  properties[PROP_PLAN] =
+    g_param_spec_object ("plan", NULL, NULL, PORTIER_TYPE_PLAN,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FIX] =
+    g_param_spec_enum ("fix", NULL, NULL, PORTIER_TYPE_FIX_ACTION, PORTIER_FIX_NONE,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* Without one, the page opens nothing: it shows what it is told. */
+  properties[PROP_OPENER] =
+    g_param_spec_object ("opener", NULL, NULL, PORTIER_TYPE_OPENER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PortierProgressPage::finished:
+   * @results: (element-type PortierOpenResult): one for each port opened; when one
+   *   failed, it is the last, and the ports before it were closed again
+   */
+  signals[SIGNAL_FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+  /**
+   * PortierProgressPage::stopped:
+   * @error: why: cancelled, or the password prompt was closed
+   *
+   * Nothing was left open.
+   */
+  signals[SIGNAL_STOPPED] = g_signal_new ("stopped", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 1, G_TYPE_ERROR);
 
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/portier_app/Portier/portier-progress-page.ui");

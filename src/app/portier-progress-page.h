@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "portier-diagnosis.h"
 #include "portier-opener.h"
 #include "portier-plan.h"
 
@@ -16,6 +17,10 @@ G_DECLARE_FINAL_TYPE (PortierProgressPage, portier_progress_page, PORTIER, PROGR
                       GtkWidget)
 
 GtkWidget         *portier_progress_page_new             (PortierPlan         *plan);
+GtkWidget         *portier_progress_page_new_opening     (PortierPlan         *plan,
+                                                          PortierFixAction     fix,
+                                                          PortierOpener       *opener);
+PortierFixAction   portier_progress_page_get_fix         (PortierProgressPage *self);
 PortierPlan       *portier_progress_page_get_plan        (PortierProgressPage *self);
 GCancellable      *portier_progress_page_get_cancellable (PortierProgressPage *self);
 void               portier_progress_page_begin_port      (PortierProgressPage *self,

@@ -22,6 +22,7 @@ struct _PortierResultPage
   GtkWidget            parent_instance;
 
   PortierPlan         *plan;
+  GPtrArray           *results;    /* until constructed */
   PortierOutcome       outcome;
   guint                n_results;
 
@@ -34,6 +35,15 @@ struct _PortierResultPage
 };
 
 G_DEFINE_FINAL_TYPE (PortierResultPage, portier_result_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_PLAN,
+  PROP_RESULTS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /**
  * portier_open_result_get_outcome:
@@ -346,18 +356,46 @@ copy_action (GtkWidget  *widget,
     }
 }
 
+/**
+ * portier_result_page_new:
+ *
+ * A page for the outcome of opening @plan; the results are added to it.
+ */
 GtkWidget *
 portier_result_page_new (PortierPlan *plan)
 {
-  PortierResultPage *self;
+  g_return_val_if_fail (PORTIER_IS_PLAN (plan), NULL);
+
+  return g_object_new (PORTIER_TYPE_RESULT_PAGE, "plan", plan, NULL);
+}
+
+/**
+ * portier_result_page_new_with_results:
+ * @results: (element-type PortierOpenResult): one for each port
+ *
+ * A page for the outcome of opening @plan.
+ */
+GtkWidget *
+portier_result_page_new_with_results (PortierPlan *plan,
+                                      GPtrArray   *results)
+{
+  g_return_val_if_fail (PORTIER_IS_PLAN (plan), NULL);
+  g_return_val_if_fail (results != NULL, NULL);
+
+  return g_object_new (PORTIER_TYPE_RESULT_PAGE, "plan", plan, "results", results, NULL);
+}
+
+static void
+portier_result_page_constructed (GObject *object)
+{
+  PortierResultPage *self = PORTIER_RESULT_PAGE (object);
+  PortierPlan *plan = self->plan;
   PortierApp *app;
   g_autofree char *duration = NULL;
 
-  g_return_val_if_fail (PORTIER_IS_PLAN (plan), NULL);
+  G_OBJECT_CLASS (portier_result_page_parent_class)->constructed (object);
 
-  self = g_object_new (PORTIER_TYPE_RESULT_PAGE, NULL);
-  self->plan = g_object_ref (plan);
-
+  g_return_if_fail (PORTIER_IS_PLAN (plan));
   app = portier_plan_get_app (plan);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->tell_row),
                                  app != NULL
@@ -368,8 +406,51 @@ portier_result_page_new (PortierPlan *plan)
   duration = portier_duration_describe (portier_plan_get_duration (plan),
                                         portier_plan_get_hours (plan));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->keep_row), duration);
+
+  /* Given at construction: shown now, and not kept. */
+  for (guint i = 0; self->results != NULL && i < self->results->len; i++)
+    portier_result_page_add_result (self, g_ptr_array_index (self->results, i));
+  g_clear_pointer (&self->results, g_ptr_array_unref);
   show_outcome (self);
-  return GTK_WIDGET (self);
+}
+
+static void
+portier_result_page_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  PortierResultPage *self = PORTIER_RESULT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAN:
+      g_value_set_object (value, self->plan);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+portier_result_page_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  PortierResultPage *self = PORTIER_RESULT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAN:
+      self->plan = g_value_dup_object (value);
+      break;
+    case PROP_RESULTS:
+      self->results = g_value_dup_boxed (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -392,7 +473,19 @@ portier_result_page_class_init (PortierResultPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = portier_result_page_constructed;
+  object_class->get_property = portier_result_page_get_property;
+  object_class->set_property = portier_result_page_set_property;
   object_class->dispose = portier_result_page_dispose;
+
+  properties[PROP_PLAN] =
+    g_param_spec_object ("plan", NULL, NULL, PORTIER_TYPE_PLAN,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* Of PortierOpenResult: what opening each port did. */
+  properties[PROP_RESULTS] =
+    g_param_spec_boxed ("results", NULL, NULL, G_TYPE_PTR_ARRAY,
+                        G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/portier_app/Portier/portier-result-page.ui");

@@ -25,6 +25,8 @@ PortierOutcome  portier_open_result_get_outcome (const PortierOpenResult *result
 char           *portier_open_result_dup_share   (const PortierOpenResult *result);
 
 GtkWidget      *portier_result_page_new         (PortierPlan             *plan);
+GtkWidget      *portier_result_page_new_with_results (PortierPlan        *plan,
+                                                 GPtrArray               *results);
 void            portier_result_page_add_result  (PortierResultPage       *self,
                                                  const PortierOpenResult *result);
 PortierOutcome  portier_result_page_get_outcome (PortierResultPage       *self);

@@ -15,6 +15,7 @@ struct _PortierReviewPage
   GtkWidget            parent_instance;
 
   PortierPlan         *plan;
+  char                *gateway;
 
   GtkLabel            *intro_label;
   AdwPreferencesGroup *steps_group;
@@ -30,6 +31,15 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_PLAN,
+  PROP_GATEWAY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /**
  * portier_duration_describe:
@@ -102,7 +112,17 @@ GtkWidget *
 portier_review_page_new (PortierPlan *plan,
                          const char  *gateway)
 {
-  PortierReviewPage *self;
+  g_return_val_if_fail (PORTIER_IS_PLAN (plan), NULL);
+
+  return g_object_new (PORTIER_TYPE_REVIEW_PAGE, "plan", plan, "gateway", gateway, NULL);
+}
+
+static void
+portier_review_page_constructed (GObject *object)
+{
+  PortierReviewPage *self = PORTIER_REVIEW_PAGE (object);
+  PortierPlan *plan = self->plan;
+  const char *gateway = self->gateway;
   g_autofree char *ports = NULL;
   g_autofree char *intro = NULL;
   g_autofree char *firewall = NULL;
@@ -111,10 +131,9 @@ portier_review_page_new (PortierPlan *plan,
   g_autofree char *duration = NULL;
   guint n_ports;
 
-  g_return_val_if_fail (PORTIER_IS_PLAN (plan), NULL);
+  G_OBJECT_CLASS (portier_review_page_parent_class)->constructed (object);
 
-  self = g_object_new (PORTIER_TYPE_REVIEW_PAGE, NULL);
-  self->plan = g_object_ref (plan);
+  g_return_if_fail (PORTIER_IS_PLAN (plan));
   ports = portier_plan_describe_ports (plan);
   n_ports = portier_plan_get_ports (plan)->len;
 
@@ -149,7 +168,48 @@ portier_review_page_new (PortierPlan *plan,
 
   gtk_button_set_label (self->open_button,
                         g_dngettext (GETTEXT_PACKAGE, "_Open Port", "_Open Ports", n_ports));
-  return GTK_WIDGET (self);
+}
+
+static void
+portier_review_page_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  PortierReviewPage *self = PORTIER_REVIEW_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAN:
+      g_value_set_object (value, self->plan);
+      break;
+    case PROP_GATEWAY:
+      g_value_set_string (value, self->gateway);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+portier_review_page_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  PortierReviewPage *self = PORTIER_REVIEW_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAN:
+      self->plan = g_value_dup_object (value);
+      break;
+    case PROP_GATEWAY:
+      self->gateway = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 /**
@@ -174,6 +234,7 @@ portier_review_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->plan);
+  g_clear_pointer (&self->gateway, g_free);
 
   G_OBJECT_CLASS (portier_review_page_parent_class)->dispose (object);
 }
@@ -184,7 +245,19 @@ portier_review_page_class_init (PortierReviewPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = portier_review_page_constructed;
+  object_class->get_property = portier_review_page_get_property;
+  object_class->set_property = portier_review_page_set_property;
   object_class->dispose = portier_review_page_dispose;
+
+  properties[PROP_PLAN] =
+    g_param_spec_object ("plan", NULL, NULL, PORTIER_TYPE_PLAN,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The router's address in the home network, when known. */
+  properties[PROP_GATEWAY] =
+    g_param_spec_string ("gateway", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * PortierReviewPage::confirmed:

@@ -1,10 +1,10 @@
 /* portier-troubleshoot-page.c: what stands between the internet and the app, layer by
  * layer, with the first problem first and what to do about it
  *
- * The page shows a PortierDiagnosisReport. Its buttons say what the person wants — fix
- * the first problem (PortierTroubleshootPage::fix) or check again
- * (PortierTroubleshootPage::check-again) — and whoever runs the checks answers with
- * portier_troubleshoot_page_set_checking() and portier_troubleshoot_page_set_report().
+ * The page shows a PortierDiagnosisReport: the checks it runs itself
+ * (portier_troubleshoot_page_check(), and its "Check Again" button), or one set from
+ * outside (portier_troubleshoot_page_set_report()). A fix that opens something is asked
+ * for with PortierTroubleshootPage::fix; the window leads to the opening.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "portier-enums.h"
 #include "portier-error.h"
 #include "portier-troubleshoot-page.h"
 
@@ -22,6 +23,7 @@ struct _PortierTroubleshootPage
   GtkWidget               parent_instance;
 
   PortierPortSpec         spec;
+  PortierPlan            *plan;
   PortierDiagnosisReport *report;
   GCancellable           *cancellable;
   PortierFixAction        fix_action;
@@ -42,9 +44,18 @@ G_DEFINE_FINAL_TYPE (PortierTroubleshootPage, portier_troubleshoot_page, GTK_TYP
 
 enum {
   SIGNAL_FIX,
-  SIGNAL_CHECK_AGAIN,
   N_SIGNALS
 };
+
+enum {
+  PROP_0,
+  PROP_SPEC,
+  PROP_PLAN,
+  PROP_INTRO,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static guint signals[N_SIGNALS];
 
@@ -181,7 +192,6 @@ finding_row (const PortierFinding *finding)
                                                                     finding->fix));
     }
 
-  g_object_set_data_full (G_OBJECT (row), "portier-code", g_strdup (finding->code), g_free);
   return row;
 }
 
@@ -336,7 +346,7 @@ portier_troubleshoot_page_set_report (PortierTroubleshootPage      *self,
  * portier_troubleshoot_page_set_intro:
  * @text: (nullable): what happened before, e.g. how far opening got
  */
-void
+static void
 portier_troubleshoot_page_set_intro (PortierTroubleshootPage *self,
                                      const char              *text)
 {
@@ -390,7 +400,14 @@ fix_action_cb (GtkWidget  *widget,
       (first = portier_diagnosis_report_get_first_problem (self->report)) == NULL)
     return;
 
-  g_signal_emit (self, signals[SIGNAL_FIX], 0, (guint) first->action, first->code);
+  /* What the person does first needs only new checks. */
+  if (first->action != PORTIER_FIX_OPEN_FIREWALL && first->action != PORTIER_FIX_ADD_MAPPING &&
+      first->action != PORTIER_FIX_USE_OTHER_PORT)
+    {
+      portier_troubleshoot_page_check (self);
+      return;
+    }
+  g_signal_emit (self, signals[SIGNAL_FIX], 0, first->action, first->code);
 }
 
 static void
@@ -398,20 +415,143 @@ check_again_cb (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
-  g_signal_emit (widget, signals[SIGNAL_CHECK_AGAIN], 0);
+  portier_troubleshoot_page_check (PORTIER_TROUBLESHOOT_PAGE (widget));
 }
 
+static void
+diagnosis_cb (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  g_autoptr(PortierTroubleshootPage) self = user_data;
+  g_autoptr(PortierDiagnosisReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = portier_diagnosis_run_finish (res, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (report == NULL)
+    portier_troubleshoot_page_set_error (self, error);
+  else
+    portier_troubleshoot_page_set_report (self, report);
+}
+
+/**
+ * portier_troubleshoot_page_check:
+ *
+ * Runs the checks for the page's port, and shows what they find.
+ */
+void
+portier_troubleshoot_page_check (PortierTroubleshootPage *self)
+{
+  g_return_if_fail (PORTIER_IS_TROUBLESHOOT_PAGE (self));
+
+  portier_troubleshoot_page_set_checking (self);
+  portier_diagnosis_run_async (&self->spec, NULL, self->cancellable, diagnosis_cb,
+                               g_object_ref (self));
+}
+
+/**
+ * portier_troubleshoot_page_new:
+ *
+ * A page for the port @spec that shows what it is given (or checks, when asked to).
+ */
 GtkWidget *
 portier_troubleshoot_page_new (const PortierPortSpec *spec)
 {
-  PortierTroubleshootPage *self;
-
   g_return_val_if_fail (spec != NULL, NULL);
 
-  self = g_object_new (PORTIER_TYPE_TROUBLESHOOT_PAGE, NULL);
-  self->spec = *spec;
-  portier_troubleshoot_page_set_checking (self);
-  return GTK_WIDGET (self);
+  return g_object_new (PORTIER_TYPE_TROUBLESHOOT_PAGE, "spec", spec, NULL);
+}
+
+/**
+ * portier_troubleshoot_page_new_for_plan:
+ * @plan: (nullable): what the person wanted to open, when they did
+ * @spec: the port to look at, one of @plan's
+ * @intro: (nullable): what went wrong, in a sentence, when it is known
+ */
+GtkWidget *
+portier_troubleshoot_page_new_for_plan (PortierPlan           *plan,
+                                        const PortierPortSpec *spec,
+                                        const char            *intro)
+{
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  return g_object_new (PORTIER_TYPE_TROUBLESHOOT_PAGE, "spec", spec, "plan", plan,
+                       "intro", intro, NULL);
+}
+
+/**
+ * portier_troubleshoot_page_get_plan:
+ *
+ * Returns: (transfer none) (nullable): what the person wanted to open
+ */
+PortierPlan *
+portier_troubleshoot_page_get_plan (PortierTroubleshootPage *self)
+{
+  g_return_val_if_fail (PORTIER_IS_TROUBLESHOOT_PAGE (self), NULL);
+  return self->plan;
+}
+
+static void
+portier_troubleshoot_page_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (portier_troubleshoot_page_parent_class)->constructed (object);
+
+  portier_troubleshoot_page_set_checking (PORTIER_TROUBLESHOOT_PAGE (object));
+}
+
+static void
+portier_troubleshoot_page_get_property (GObject    *object,
+                                        guint       prop_id,
+                                        GValue     *value,
+                                        GParamSpec *pspec)
+{
+  PortierTroubleshootPage *self = PORTIER_TROUBLESHOOT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SPEC:
+      g_value_set_boxed (value, &self->spec);
+      break;
+    case PROP_PLAN:
+      g_value_set_object (value, self->plan);
+      break;
+    case PROP_INTRO:
+      g_value_set_string (value, gtk_widget_get_visible (GTK_WIDGET (self->intro_label))
+                                   ? gtk_label_get_text (self->intro_label) : NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+portier_troubleshoot_page_set_property (GObject      *object,
+                                        guint         prop_id,
+                                        const GValue *value,
+                                        GParamSpec   *pspec)
+{
+  PortierTroubleshootPage *self = PORTIER_TROUBLESHOOT_PAGE (object);
+  const PortierPortSpec *spec;
+
+  switch (prop_id)
+    {
+    case PROP_SPEC:
+      spec = g_value_get_boxed (value);
+      g_return_if_fail (spec != NULL);
+      self->spec = *spec;
+      break;
+    case PROP_PLAN:
+      self->plan = g_value_dup_object (value);
+      break;
+    case PROP_INTRO:
+      portier_troubleshoot_page_set_intro (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -434,6 +574,7 @@ portier_troubleshoot_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->report, portier_diagnosis_report_free);
+  g_clear_object (&self->plan);
 
   G_OBJECT_CLASS (portier_troubleshoot_page_parent_class)->dispose (object);
 }
@@ -454,9 +595,23 @@ portier_troubleshoot_page_class_init (PortierTroubleshootPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = portier_troubleshoot_page_constructed;
+  object_class->get_property = portier_troubleshoot_page_get_property;
+  object_class->set_property = portier_troubleshoot_page_set_property;
   object_class->dispose = portier_troubleshoot_page_dispose;
   widget_class->unroot = portier_troubleshoot_page_unroot;
   object_class->finalize = portier_troubleshoot_page_finalize;
+
+  properties[PROP_SPEC] =
+    g_param_spec_boxed ("spec", NULL, NULL, PORTIER_TYPE_PORT_SPEC,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PLAN] =
+    g_param_spec_object ("plan", NULL, NULL, PORTIER_TYPE_PLAN,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INTRO] =
+    g_param_spec_string ("intro", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * PortierTroubleshootPage::fix:
@@ -465,13 +620,7 @@ portier_troubleshoot_page_class_init (PortierTroubleshootPageClass *klass)
    */
   signals[SIGNAL_FIX] = g_signal_new ("fix", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                       0, NULL, NULL, NULL,
-                                      G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
-  /**
-   * PortierTroubleshootPage::check-again:
-   */
-  signals[SIGNAL_CHECK_AGAIN] = g_signal_new ("check-again", G_TYPE_FROM_CLASS (klass),
-                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                              G_TYPE_NONE, 0);
+                                      G_TYPE_NONE, 2, PORTIER_TYPE_FIX_ACTION, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/portier_app/Portier/portier-troubleshoot-page.ui");

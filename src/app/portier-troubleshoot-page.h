@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "portier-diagnosis.h"
+#include "portier-plan.h"
 
 G_BEGIN_DECLS
 
@@ -15,11 +16,14 @@ G_DECLARE_FINAL_TYPE (PortierTroubleshootPage, portier_troubleshoot_page, PORTIE
                       TROUBLESHOOT_PAGE, GtkWidget)
 
 GtkWidget                    *portier_troubleshoot_page_new          (const PortierPortSpec *spec);
+GtkWidget                    *portier_troubleshoot_page_new_for_plan (PortierPlan           *plan,
+                                                                      const PortierPortSpec *spec,
+                                                                      const char            *intro);
+PortierPlan                  *portier_troubleshoot_page_get_plan     (PortierTroubleshootPage *self);
+void                          portier_troubleshoot_page_check        (PortierTroubleshootPage *self);
 const PortierPortSpec        *portier_troubleshoot_page_get_spec     (PortierTroubleshootPage *self);
 GCancellable                 *portier_troubleshoot_page_get_cancellable
                                                                      (PortierTroubleshootPage *self);
-void                          portier_troubleshoot_page_set_intro    (PortierTroubleshootPage *self,
-                                                                      const char              *text);
 void                          portier_troubleshoot_page_set_checking (PortierTroubleshootPage *self);
 void                          portier_troubleshoot_page_set_report   (PortierTroubleshootPage *self,
                                                                       const PortierDiagnosisReport *report);

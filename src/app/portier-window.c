@@ -1,8 +1,8 @@
 /* portier-window.c: the main window, which leads through the wizard's pages
  *
  * Navigation is a stack of pages with a back button: each step pushes its page; going
- * back removes the page, which cancels whatever it was doing. The window connects the
- * pages: what one page chose, the next one shows.
+ * back removes the page, which cancels whatever it was doing. Which page follows which is
+ * in portier-window-actions.c; the pages do their work themselves.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,23 +10,13 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
 
 #include "portier-application.h"
-#include "portier-diagnosis.h"
-#include "portier-error.h"
-#include "portier-opener.h"
-#include "portier-choose-page.h"
-#include "portier-details-page.h"
 #include "portier-explainer-page.h"
-#include "portier-openings-page.h"
 #include "portier-progress-page.h"
-#include "portier-result-page.h"
-#include "portier-review-page.h"
 #include "portier-settings.h"
-#include "portier-troubleshoot-page.h"
 #include "portier-welcome-page.h"
-#include "portier-window.h"
+#include "portier-window-private.h"
 
 struct _PortierWindow
 {
@@ -52,16 +42,6 @@ struct _PortierWindow
 
 G_DEFINE_FINAL_TYPE (PortierWindow, portier_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void start_opening    (PortierWindow       *self,
-                              PortierProgressPage *page,
-                              PortierFixAction     fix);
-static void start_diagnosis  (PortierWindow           *self,
-                              PortierTroubleshootPage *page);
-static void push_troubleshooter (PortierWindow         *self,
-                                 PortierPlan           *plan,
-                                 const PortierPortSpec *spec,
-                                 const char            *intro);
-
 PortierWindow *
 portier_window_new (PortierApplication *application)
 {
@@ -70,8 +50,8 @@ portier_window_new (PortierApplication *application)
 
 /* Navigation */
 
-static gboolean
-can_go_back (PortierWindow *self)
+gboolean
+portier_window_can_go_back (PortierWindow *self)
 {
   GtkWidget *page;
 
@@ -94,7 +74,7 @@ update_header (PortierWindow *self)
 {
   GtkWidget *page = portier_window_get_page (self);
   GtkStackPage *stack_page = gtk_stack_get_page (self->pages, page);
-  gboolean back = can_go_back (self);
+  gboolean back = portier_window_can_go_back (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.back", back);
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), self->history->len > 1);
@@ -208,8 +188,8 @@ portier_window_go_home (PortierWindow *self)
 
 /* Keeps only the welcome page under the next page pushed: for pages after which going
  * back makes no sense (the result of an opening). */
-static void
-forget_history (PortierWindow *self)
+void
+portier_window_forget_history (PortierWindow *self)
 {
   while (self->history->len > 1)
     leave_page (self, g_ptr_array_steal_index (self->history, self->history->len - 1));
@@ -218,12 +198,16 @@ forget_history (PortierWindow *self)
 /**
  * portier_window_get_page:
  *
- * Returns: (transfer none): the page shown now
+ * Returns: (transfer none) (nullable): the page shown now; %NULL once the window is
+ *   destroyed (work a page started may end after that)
  */
 GtkWidget *
 portier_window_get_page (PortierWindow *self)
 {
   g_return_val_if_fail (PORTIER_IS_WINDOW (self), NULL);
+
+  if (self->history == NULL || self->history->len == 0)
+    return NULL;
   return g_ptr_array_index (self->history, self->history->len - 1);
 }
 
@@ -244,6 +228,10 @@ portier_window_add_toast (PortierWindow *self,
                           const char    *title)
 {
   g_return_if_fail (PORTIER_IS_WINDOW (self));
+
+  /* Destroyed: nobody is left to read it. */
+  if (self->toast_overlay == NULL)
+    return;
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
 }
 
@@ -293,16 +281,25 @@ portier_window_get_opener (PortierWindow *self)
   return self->opener;
 }
 
-static void
-transition_running_cb (PortierWindow *self)
+/**
+ * portier_window_get_settings:
+ *
+ * Returns: (transfer none): Portier's settings
+ */
+GSettings *
+portier_window_get_settings (PortierWindow *self)
 {
-  remove_leaving (self);
+  g_return_val_if_fail (PORTIER_IS_WINDOW (self), NULL);
+  return self->settings;
 }
 
-/* The flow: open */
-
-static const char *
-gateway_address (PortierWindow *self)
+/**
+ * portier_window_get_gateway:
+ *
+ * Returns: (nullable): the home router's address, as the welcome page found it
+ */
+const char *
+portier_window_get_gateway (PortierWindow *self)
 {
   PortierNetwork *network = portier_welcome_page_get_network (self->welcome_page);
   const PortierNetworkInfo *info = network != NULL ? portier_network_get_info (network) : NULL;
@@ -311,549 +308,9 @@ gateway_address (PortierWindow *self)
 }
 
 static void
-review_confirmed_cb (PortierWindow     *self,
-                     PortierReviewPage *review)
+transition_running_cb (PortierWindow *self)
 {
-  PortierPlan *plan = portier_review_page_get_plan (review);
-  GtkWidget *progress = portier_progress_page_new (plan);
-
-  /* TRANSLATORS: the title of the page that shows the opening as it happens */
-  portier_window_push_page (self, progress, _("Opening"));
-  start_opening (self, PORTIER_PROGRESS_PAGE (progress), PORTIER_FIX_NONE);
-}
-
-static void
-details_confirmed_cb (PortierWindow      *self,
-                      PortierDetailsPage *details)
-{
-  PortierPlan *plan = portier_details_page_get_plan (details);
-  GtkWidget *review;
-
-  portier_settings_set_default_duration (self->settings, portier_plan_get_duration (plan),
-                                         portier_plan_get_hours (plan));
-
-  review = portier_review_page_new (plan, gateway_address (self));
-  g_signal_connect_object (review, "confirmed", G_CALLBACK (review_confirmed_cb), self,
-                           G_CONNECT_SWAPPED);
-  /* TRANSLATORS: the title of the page that shows the plan before anything changes */
-  portier_window_push_page (self, review, _("Review"));
-}
-
-static void
-app_chosen_cb (PortierWindow *self,
-               PortierPlan   *plan)
-{
-  PortierDuration duration;
-  guint hours;
-  GtkWidget *details;
-
-  duration = portier_settings_get_default_duration (self->settings, &hours);
-  details = portier_details_page_new (plan, duration, hours);
-  g_signal_connect_object (details, "confirmed", G_CALLBACK (details_confirmed_cb), self,
-                           G_CONNECT_SWAPPED);
-  portier_window_push_page (self, details, portier_plan_get_title (plan));
-}
-
-/* What went wrong while opening, in a sentence for the top of the troubleshooter. */
-static const char *
-describe_failure (const PortierOpenResult *result)
-{
-  if (result->error != NULL)
-    return portier_error_user_message (result->error);
-  if (g_strcmp0 (result->verify_status, "unreachable") == 0)
-    return _("Your firewall and router are set up, but the test from the internet did not "
-             "get through. Portier is looking for what is in the way.");
-  return _("Opening did not work all the way. Portier is looking for what is in the way.");
-}
-
-/* Called when the opening of every port of the plan is over. */
-static void
-show_outcome (PortierWindow       *self,
-              PortierProgressPage *progress,
-              GPtrArray           *results)
-{
-  g_autoptr(PortierPlan) plan = g_object_ref (portier_progress_page_get_plan (progress));
-  GtkWidget *result;
-
-  g_return_if_fail (results->len > 0);
-
-  result = g_object_ref_sink (portier_result_page_new (plan));
-  for (guint i = 0; i < results->len; i++)
-    portier_result_page_add_result (PORTIER_RESULT_PAGE (result),
-                                    g_ptr_array_index (results, i));
-
-  /* Going back from here would only lead to opening it again. */
-  forget_history (self);
-
-  if (portier_result_page_get_outcome (PORTIER_RESULT_PAGE (result)) == PORTIER_OUTCOME_FAILED)
-    {
-      const PortierOpenResult *failed = NULL;
-
-      for (guint i = 0; i < results->len && failed == NULL; i++)
-        if (portier_open_result_get_outcome (g_ptr_array_index (results, i)) ==
-            PORTIER_OUTCOME_FAILED)
-          failed = g_ptr_array_index (results, i);
-
-      push_troubleshooter (self, plan, &failed->spec, describe_failure (failed));
-    }
-  else
-    {
-      /* TRANSLATORS: the title of the page after opening */
-      portier_window_push_page (self, result, _("Done"));
-    }
-  g_object_unref (result);
-}
-
-/* One run of the open transaction over the ports of a plan, one port after the other. */
-typedef struct
-{
-  PortierWindow       *window;
-  PortierProgressPage *page;
-  PortierFixAction     fix;
-  GPtrArray           *results;
-  guint                index;
-  guint16              external_port;
-  gulong               step_handler;
-} OpenRun;
-
-static void
-open_run_free (OpenRun *run)
-{
-  if (run->step_handler != 0)
-    g_signal_handler_disconnect (run->window->opener, run->step_handler);
-  g_clear_object (&run->page);
-  g_clear_object (&run->window);
-  g_clear_pointer (&run->results, g_ptr_array_unref);
-  g_free (run);
-}
-
-static void open_next (OpenRun *run);
-
-static void
-step_changed_cb (PortierOpener *opener,
-                 int            step,
-                 int            status,
-                 const char    *message,
-                 OpenRun       *run)
-{
-  portier_progress_page_set_step (run->page, step, status, message);
-}
-
-static gboolean
-is_current_page (PortierWindow *self,
-                 gpointer       page)
-{
-  return self->history != NULL && self->history->len > 0 &&
-         g_ptr_array_index (self->history, self->history->len - 1) == page;
-}
-
-static void
-open_cb (GObject      *source,
-         GAsyncResult *res,
-         gpointer      user_data)
-{
-  OpenRun *run = user_data;
-  PortierWindow *self = run->window;
-  g_autoptr(PortierOpenResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  result = portier_opener_open_finish (PORTIER_OPENER (source), res, &error);
-
-  if (result == NULL || g_error_matches (result->error, PORTIER_ERROR,
-                                         PORTIER_ERROR_AUTHORIZATION_DISMISSED) ||
-      g_error_matches (result->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      const GError *why = result != NULL ? result->error : error;
-
-      /* Stopped, or the password prompt was closed: nothing was changed, and that is
-       * a normal outcome. Back to the plan, with a word about it. */
-      if (!g_error_matches (why, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          is_current_page (self, run->page))
-        portier_window_add_toast (self, portier_error_user_message (why));
-      if (is_current_page (self, run->page))
-        portier_window_go_back (self);
-      open_run_free (run);
-      return;
-    }
-
-  /* The router offered another outside port: take it, when that is the fix asked for. */
-  if (result->error != NULL && run->fix == PORTIER_FIX_USE_OTHER_PORT &&
-      run->external_port == 0 && result->alternative_port != 0)
-    {
-      run->external_port = result->alternative_port;
-      open_next (run);
-      return;
-    }
-
-  g_ptr_array_add (run->results, g_steal_pointer (&result));
-  run->index++;
-
-  if (((PortierOpenResult *) g_ptr_array_index (run->results, run->results->len - 1))->error
-        == NULL &&
-      run->index < portier_plan_get_ports (portier_progress_page_get_plan (run->page))->len)
-    {
-      run->external_port = 0;
-      open_next (run);
-      return;
-    }
-
-  portier_progress_page_finish (run->page);
-  if (is_current_page (self, run->page))
-    show_outcome (self, run->page, run->results);
-  open_run_free (run);
-}
-
-static void
-open_next (OpenRun *run)
-{
-  PortierPlan *plan = portier_progress_page_get_plan (run->page);
-  const PortierAppPort *port = &g_array_index (portier_plan_get_ports (plan), PortierAppPort,
-                                               run->index);
-  PortierApp *app = portier_plan_get_app (plan);
-  g_autoptr(PortierOpenOptions) options = portier_open_options_new (&port->spec);
-
-  options->app_id = app != NULL ? g_strdup (portier_app_get_id (app)) : NULL;
-  options->label = app != NULL ? NULL : g_strdup (portier_plan_get_title (plan));
-  options->duration = portier_plan_get_duration (plan);
-  options->hours = portier_plan_get_hours (plan);
-  options->external_port = run->external_port;
-  options->interactive = TRUE;
-  /* A fix does only its own step, and the test. */
-  options->firewall = run->fix == PORTIER_FIX_NONE || run->fix == PORTIER_FIX_OPEN_FIREWALL;
-  options->router = run->fix != PORTIER_FIX_OPEN_FIREWALL;
-
-  portier_progress_page_begin_port (run->page, run->index);
-  portier_opener_open_async (run->window->opener, options,
-                             portier_progress_page_get_cancellable (run->page),
-                             open_cb, run);
-}
-
-static void
-start_opening (PortierWindow       *self,
-               PortierProgressPage *page,
-               PortierFixAction     fix)
-{
-  OpenRun *run = g_new0 (OpenRun, 1);
-
-  run->window = g_object_ref (self);
-  run->page = g_object_ref (page);
-  run->fix = fix;
-  run->results = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_open_result_free);
-  run->step_handler = g_signal_connect (self->opener, "step-changed",
-                                        G_CALLBACK (step_changed_cb), run);
-  update_header (self);
-  open_next (run);
-}
-
-/* The flow: troubleshoot */
-
-static void
-diagnosis_cb (GObject      *source,
-              GAsyncResult *res,
-              gpointer      user_data)
-{
-  g_autoptr(PortierTroubleshootPage) page = user_data;
-  g_autoptr(PortierDiagnosisReport) report = NULL;
-  g_autoptr(GError) error = NULL;
-
-  report = portier_diagnosis_run_finish (res, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (report == NULL)
-    portier_troubleshoot_page_set_error (page, error);
-  else
-    portier_troubleshoot_page_set_report (page, report);
-}
-
-static void
-start_diagnosis (PortierWindow           *self,
-                 PortierTroubleshootPage *page)
-{
-  portier_troubleshoot_page_set_checking (page);
-  portier_diagnosis_run_async (portier_troubleshoot_page_get_spec (page), NULL,
-                               portier_troubleshoot_page_get_cancellable (page),
-                               diagnosis_cb, g_object_ref (page));
-}
-
-static void
-check_again_cb (PortierWindow           *self,
-                PortierTroubleshootPage *page)
-{
-  start_diagnosis (self, page);
-}
-
-static void
-fix_cb (PortierWindow           *self,
-        guint                    action,
-        const char              *code,
-        PortierTroubleshootPage *page)
-{
-  PortierPlan *plan = g_object_get_data (G_OBJECT (page), "portier-plan");
-  const PortierPortSpec *spec = portier_troubleshoot_page_get_spec (page);
-  g_autoptr(PortierPlan) fix_plan = NULL;
-  PortierDuration duration;
-  guint hours;
-  GtkWidget *progress;
-
-  if (action != PORTIER_FIX_OPEN_FIREWALL && action != PORTIER_FIX_ADD_MAPPING &&
-      action != PORTIER_FIX_USE_OTHER_PORT)
-    {
-      start_diagnosis (self, page);
-      return;
-    }
-
-  /* The fix is for the port the troubleshooter looked at: the plan itself when that is
-   * its only port, else that port alone, for the usual time. */
-  if (plan != NULL && portier_plan_get_ports (plan)->len == 1)
-    {
-      fix_plan = g_object_ref (plan);
-    }
-  else
-    {
-      fix_plan = portier_plan_new_for_port (spec, plan != NULL ? portier_plan_get_title (plan)
-                                                               : NULL, NULL);
-      duration = portier_settings_get_default_duration (self->settings, &hours);
-      portier_plan_set_duration (fix_plan, duration, hours);
-    }
-
-  progress = portier_progress_page_new (fix_plan);
-  portier_window_push_page (self, progress, _("Opening"));
-  start_opening (self, PORTIER_PROGRESS_PAGE (progress), action);
-}
-
-static void
-push_troubleshooter (PortierWindow         *self,
-                     PortierPlan           *plan,
-                     const PortierPortSpec *spec,
-                     const char            *intro)
-{
-  GtkWidget *page = portier_troubleshoot_page_new (spec);
-
-  if (plan != NULL)
-    g_object_set_data_full (G_OBJECT (page), "portier-plan", g_object_ref (plan),
-                            g_object_unref);
-  portier_troubleshoot_page_set_intro (PORTIER_TROUBLESHOOT_PAGE (page), intro);
-  g_signal_connect_object (page, "check-again", G_CALLBACK (check_again_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (page, "fix", G_CALLBACK (fix_cb), self, G_CONNECT_SWAPPED);
-  /* TRANSLATORS: the title of the troubleshooter */
-  portier_window_push_page (self, page, _("What Is in the Way"));
-  start_diagnosis (self, PORTIER_TROUBLESHOOT_PAGE (page));
-}
-
-static void
-troubleshoot_chosen_cb (PortierWindow *self,
-                        PortierPlan   *plan)
-{
-  GArray *ports = portier_plan_get_ports (plan);
-
-  g_return_if_fail (ports->len > 0);
-
-  push_troubleshooter (self, plan, &g_array_index (ports, PortierAppPort, 0).spec, NULL);
-}
-
-/* The flow: close */
-
-typedef struct
-{
-  PortierWindow       *window;
-  PortierOpeningsPage *page;
-  GStrv                ids;
-  guint                index;
-  guint                failures;
-} CloseRun;
-
-static void
-close_run_free (CloseRun *run)
-{
-  g_clear_object (&run->window);
-  g_clear_object (&run->page);
-  g_strfreev (run->ids);
-  g_free (run);
-}
-
-static void close_next (CloseRun *run);
-
-static void
-closed_cb (GObject      *source,
-           GAsyncResult *res,
-           gpointer      user_data)
-{
-  CloseRun *run = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!portier_opener_close_finish (PORTIER_OPENER (source), res, &error))
-    {
-      g_debug ("closing %s: %s", run->ids[run->index], error->message);
-      portier_window_add_toast (run->window, portier_error_user_message (error));
-      run->failures++;
-    }
-
-  run->index++;
-  close_next (run);
-}
-
-static void
-close_next (CloseRun *run)
-{
-  if (run->ids[run->index] == NULL)
-    {
-      if (run->failures == 0)
-        portier_window_add_toast (run->window,
-                                  g_dngettext (GETTEXT_PACKAGE, "Closed. Nothing is left open.",
-                                               "All closed. Nothing is left open.",
-                                               run->index));
-      portier_openings_page_reload (run->page);
-      close_run_free (run);
-      return;
-    }
-
-  /* Closing goes on when the page is left: nothing must stay half-closed. */
-  portier_opener_close_async (run->window->opener, run->ids[run->index], TRUE, NULL,
-                              closed_cb, run);
-}
-
-static void
-close_ids (PortierWindow       *self,
-           PortierOpeningsPage *page,
-           GStrv                ids)
-{
-  CloseRun *run = g_new0 (CloseRun, 1);
-
-  run->window = g_object_ref (self);
-  run->page = g_object_ref (page);
-  run->ids = ids;
-  close_next (run);
-}
-
-static void
-close_opening_cb (PortierWindow       *self,
-                  const char          *id,
-                  PortierOpeningsPage *page)
-{
-  const char * const ids[] = { id, NULL };
-
-  close_ids (self, page, g_strdupv ((GStrv) ids));
-}
-
-static void
-close_all_cb (PortierWindow       *self,
-              PortierOpeningsPage *page)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  GPtrArray *openings;
-
-  if (portier_ledger_load (self->ledger, NULL))
-    {
-      openings = portier_ledger_get_openings (self->ledger);
-      for (guint i = 0; i < openings->len; i++)
-        g_strv_builder_add (builder, ((PortierOpening *) g_ptr_array_index (openings, i))->id);
-    }
-  close_ids (self, page, g_strv_builder_end (builder));
-}
-
-/* Actions */
-
-static void
-push_choose_page (PortierWindow        *self,
-                  PortierChoosePurpose  purpose)
-{
-  GtkWidget *page;
-
-  if (portier_window_get_catalog (self) == NULL)
-    {
-      portier_window_add_toast (self, _("Portier’s list of apps is damaged. Reinstall Portier."));
-      return;
-    }
-
-  page = portier_choose_page_new (self->catalog, purpose);
-  if (purpose == PORTIER_CHOOSE_FOR_OPENING)
-    {
-      g_signal_connect_object (page, "chosen", G_CALLBACK (app_chosen_cb), self,
-                               G_CONNECT_SWAPPED);
-      /* TRANSLATORS: the title of the page where the person picks the app */
-      portier_window_push_page (self, page, _("Choose the App"));
-    }
-  else
-    {
-      g_signal_connect_object (page, "chosen", G_CALLBACK (troubleshoot_chosen_cb), self,
-                               G_CONNECT_SWAPPED);
-      portier_window_push_page (self, page, _("Which App?"));
-    }
-}
-
-static void
-reach_app_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  push_choose_page (PORTIER_WINDOW (widget), PORTIER_CHOOSE_FOR_OPENING);
-}
-
-static void
-troubleshoot_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  push_choose_page (PORTIER_WINDOW (widget), PORTIER_CHOOSE_FOR_TROUBLESHOOTING);
-}
-
-static void
-openings_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  PortierWindow *self = PORTIER_WINDOW (widget);
-  GtkWidget *current = portier_window_get_page (self);
-  GtkWidget *page;
-
-  if (PORTIER_IS_OPENINGS_PAGE (current))
-    {
-      portier_openings_page_reload (PORTIER_OPENINGS_PAGE (current));
-      return;
-    }
-
-  page = portier_openings_page_new (self->ledger, portier_window_get_catalog (self));
-  g_signal_connect_object (page, "close", G_CALLBACK (close_opening_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (page, "close-all", G_CALLBACK (close_all_cb), self,
-                           G_CONNECT_SWAPPED);
-  /* TRANSLATORS: the title of the list of what Portier opened */
-  portier_window_push_page (self, page, _("Ports I Opened"));
-}
-
-static void
-explain_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  PortierWindow *self = PORTIER_WINDOW (widget);
-
-  if (PORTIER_IS_EXPLAINER_PAGE (portier_window_get_page (self)))
-    return;
-
-  /* TRANSLATORS: the title of the explainer page */
-  portier_window_push_page (self, portier_explainer_page_new (), _("What Is a Port?"));
-}
-
-static void
-back_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  PortierWindow *self = PORTIER_WINDOW (widget);
-
-  if (can_go_back (self))
-    portier_window_go_back (self);
-}
-
-static void
-home_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  portier_window_go_home (PORTIER_WINDOW (widget));
+  remove_leaving (self);
 }
 
 static void
@@ -969,22 +426,7 @@ portier_window_class_init (PortierWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortierWindow, pages);
   gtk_widget_class_bind_template_child (widget_class, PortierWindow, welcome_page);
 
-  gtk_widget_class_install_action (widget_class, "wizard.back", NULL, back_action);
-  gtk_widget_class_install_action (widget_class, "wizard.home", NULL, home_action);
-  gtk_widget_class_install_action (widget_class, "wizard.reach-app", NULL, reach_app_action);
-  gtk_widget_class_install_action (widget_class, "wizard.troubleshoot", NULL,
-                                   troubleshoot_action);
-  gtk_widget_class_install_action (widget_class, "wizard.openings", NULL, openings_action);
-  gtk_widget_class_install_action (widget_class, "wizard.explain", NULL, explain_action);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
-                                       "wizard.back", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Back, 0, "wizard.back", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "wizard.explain", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK,
-                                       "wizard.home", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
-                                       "window.close", NULL);
+  portier_window_actions_install (widget_class);
 }
 
 /* Portier's additions to the style, once for each display. */

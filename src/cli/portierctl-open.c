@@ -14,7 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "portier-error.h"
-#include "portier-opener.h"
+#include "portier-open-run.h"
 #include "portier-router.h"
 #include "portier-router-forward.h"
 #include "portierctl-private.h"
@@ -386,8 +386,11 @@ portierctl_open (int    argc,
       "such as 25565/tcp, or an app such as minecraft-java."),
     entries);
   g_autoptr(GPtrArray) specs = NULL;
+  g_autoptr(GPtrArray) all_options = NULL;
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(PortierOpener) opener = NULL;
+  g_autoptr(PortierOpenRun) run = NULL;
+  g_autoptr(GAsyncResult) async_result = NULL;
   g_autoptr(GError) error = NULL;
   PortierApp *app = NULL;
   gboolean failed = FALSE;
@@ -429,12 +432,10 @@ portierctl_open (int    argc,
   portierctl_reconcile (opener);
 
   /* An app with several ports opens them all, or none: a failure undoes the others. */
-  results = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_open_result_free);
-  for (guint i = 0; i < specs->len && !failed; i++)
+  all_options = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_open_options_free);
+  for (guint i = 0; i < specs->len; i++)
     {
-      g_autoptr(PortierOpenOptions) options = portier_open_options_new (specs->pdata[i]);
-      g_autoptr(GAsyncResult) async_result = NULL;
-      PortierOpenResult *result;
+      PortierOpenOptions *options = portier_open_options_new (specs->pdata[i]);
 
       options->app_id = g_strdup (app_id);
       options->external_port = (guint16) external_port;
@@ -454,29 +455,15 @@ portierctl_open (int    argc,
           options->duration = PORTIER_DURATION_UNTIL;
           options->seconds = lease != -1 ? (guint) lease : 3600;
         }
-
-      portier_opener_open_async (opener, options, NULL, portierctl_store_result_cb,
-                                 &async_result);
-      result = portier_opener_open_finish (opener, portierctl_wait (&async_result), &error);
-      if (result == NULL)
-        return portierctl_fail (error);
-      failed = result->error != NULL;
-      g_ptr_array_add (results, result);
+      g_ptr_array_add (all_options, options);
     }
 
-  if (failed)
-    for (guint i = 0; i + 1 < results->len; i++)
-      {
-        g_autoptr(GAsyncResult) async_result = NULL;
-        g_autoptr(GError) close_error = NULL;
-        const PortierOpenResult *done = g_ptr_array_index (results, i);
-
-        portier_opener_close_async (opener, done->id, TRUE, NULL, portierctl_store_result_cb,
-                                    &async_result);
-        if (!portier_opener_close_finish (opener, portierctl_wait (&async_result),
-                                          &close_error))
-          g_printerr ("portierctl: %s\n", portier_error_user_message (close_error));
-      }
+  run = portier_open_run_new (opener, all_options, FALSE);
+  portier_open_run_execute_async (run, NULL, portierctl_store_result_cb, &async_result);
+  results = portier_open_run_execute_finish (run, portierctl_wait (&async_result), &error);
+  if (results == NULL)
+    return portierctl_fail (error);
+  failed = portier_open_run_get_failed (results) != NULL;
 
   if (hold && !failed && !json)
     return hold_and_close (opener, results);

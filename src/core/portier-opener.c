@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
 
+#include "portier-enums.h"
 #include "portier-error.h"
 #include "portier-opener-private.h"
 #include "portier-router.h"
@@ -226,8 +227,8 @@ portier_opener_class_init (PortierOpenerClass *klass)
    */
   signals[SIGNAL_STEP_CHANGED] = g_signal_new ("step-changed", G_TYPE_FROM_CLASS (klass),
                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                               G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_INT,
-                                               G_TYPE_STRING);
+                                               G_TYPE_NONE, 3, PORTIER_TYPE_STEP,
+                                               PORTIER_TYPE_STEP_STATUS, G_TYPE_STRING);
 }
 
 static void
@@ -255,7 +256,7 @@ emit_step (PortierOpener     *self,
            PortierStepStatus  status,
            const char        *message)
 {
-  g_signal_emit (self, signals[SIGNAL_STEP_CHANGED], 0, (int) step, (int) status, message);
+  g_signal_emit (self, signals[SIGNAL_STEP_CHANGED], 0, step, status, message);
 }
 
 /* ---- the router, found once per opener ---- */
@@ -418,6 +419,7 @@ step_failed (GTask        *task,
   fail (task, error);
 }
 
+/* Takes @task. */
 static void
 finish_undo (GTask *task)
 {
@@ -442,6 +444,7 @@ finish_undo (GTask *task)
   data->result->error = g_steal_pointer (&data->failure);
   g_task_return_pointer (task, g_steal_pointer (&data->result),
                          (GDestroyNotify) portier_open_result_free);
+  g_object_unref (task);
 }
 
 static void
@@ -458,7 +461,7 @@ undo_rule_cb (GObject      *source,
   if (!_portier_firewall_step_close_finish (result, &error))
     {
       g_warning ("could not remove firewall rule %s: %s", rule_id, error->message);
-      finish_undo (task);
+      finish_undo (g_steal_pointer (&task));
       return;
     }
 
@@ -519,7 +522,7 @@ undo_forward_cb (GObject      *source,
     {
       g_warning ("could not remove the router’s forwards: %s", error->message);
       /* What is left stays in the entry for the next cleanup. */
-      finish_undo (task);
+      finish_undo (g_steal_pointer (&task));
       return;
     }
 
@@ -596,6 +599,7 @@ open_done (GTask *task)
 
   g_task_return_pointer (task, g_steal_pointer (&data->result),
                          (GDestroyNotify) portier_open_result_free);
+  g_object_unref (task);
 }
 
 /* -- verify -- */
@@ -938,6 +942,12 @@ portier_opener_open_async (PortierOpener            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, portier_opener_open_async);
+  /* A stopped transaction still returns its result (result->error says it was
+   * cancelled): GTask would otherwise replace it with G_IO_ERROR_CANCELLED. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
 
   if (!portier_port_spec_validate (options->spec.first, options->spec.last,
                                    options->spec.protocol, &error) ||
@@ -1188,15 +1198,12 @@ close_next (GTask *task)
     }
 
   if (!portier_ledger_remove (self->ledger, data->opening->id, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (data->router_error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (data->router_error != NULL)
     g_task_return_error (task, g_steal_pointer (&data->router_error));
   else
     g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
 }
 
 /**
@@ -1316,6 +1323,7 @@ reconcile_next (GTask *task)
                              "%u stale openings could not be cleaned up", data->failed);
   else
     g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
 }
 
 /**

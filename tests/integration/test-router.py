@@ -260,6 +260,20 @@ def another_devices_port_is_not_taken_and_an_alternative_offered():
 
 
 @test
+def an_app_whose_second_port_is_taken_leaves_nothing_open():
+    # Syncthing: 22000/tcp, then 22000/udp, which lan2 holds. The TCP forward made first
+    # goes again; lan2's stays.
+    with Network("--other-host-mapping", "22000/udp") as net, Portier(net) as portier:
+        doc = portier.open("syncthing", status=1)
+        assert [o["status"] for o in doc["openings"]] == ["open", "failed"], doc
+        assert doc["openings"][1]["router"]["error_name"] == "RouterConflict", doc
+        left = [(m["external_port"], m["protocol"], m["internal_client"])
+                for m in net.router_mappings()]
+        assert left == [(22000, "udp", net["LAN2_IP"])], left
+        assert portier.json("list")["openings"] == []
+
+
+@test
 def a_port_the_router_itself_uses_is_a_conflict_too():
     # miniupnpd serves UPnP on port 5000 and refuses to forward it: 729.
     with Network() as net, Portier(net) as portier:

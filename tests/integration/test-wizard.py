@@ -10,6 +10,8 @@
 #   router, the ledger and the internet agree that nothing is left open
 # - carrier-grade NAT: the wizard ends in the troubleshooter, first problem `cgnat`,
 #   and nothing is left on the router
+# - all or nothing: an app with two ports whose second is another device's on the router;
+#   the first is closed again, and only the other device's forward is left
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -127,6 +129,19 @@ def carrier_grade_nat():
         net.wizard("cgnat")
         # The failed opening left nothing behind.
         assert portier_mappings(net) == [], net.router_mappings()
+        assert net.ledger_entries() == [], net.ledger_entries()
+
+
+@test
+def all_or_nothing():
+    with Home("--wan", "public", "--other-host-mapping", "22000/udp") as net:
+        net.wizard("all-or-nothing")
+        # Syncthing's TCP port was forwarded first; the UDP port is lan2's, so the opening
+        # failed and the TCP forward went again. lan2's forward is untouched.
+        assert portier_mappings(net) == [], net.router_mappings()
+        left = [(m["external_port"], m["protocol"], m["internal_client"])
+                for m in net.router_mappings()]
+        assert left == [(22000, "udp", net["LAN2_IP"])], left
         assert net.ledger_entries() == [], net.ledger_entries()
 
 

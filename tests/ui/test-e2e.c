@@ -8,6 +8,10 @@
  *                                     opened" → Close removes it
  *   test-e2e cgnat                    the same, behind carrier-grade NAT: the wizard goes
  *                                     to the troubleshooter, whose first problem is cgnat
+ *   test-e2e all-or-nothing           Syncthing (22000/tcp, then 22000/udp) while another
+ *                                     device holds 22000/udp on the router: the wizard goes
+ *                                     to the troubleshooter, and the TCP port it had opened
+ *                                     is closed again
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -96,15 +100,16 @@ nothing_open (PortierWindow *window)
          portier_openings_page_get_n_rows (PORTIER_OPENINGS_PAGE (page)) == 0;
 }
 
-/* Choose Minecraft (Java), keep the defaults, and press "Open Port". */
+/* Choose the app, keep the defaults, and press "Open Port". */
 static PortierWindow *
-open_minecraft (void)
+open_app (const char *search,
+          const char *app_id)
 {
   PortierWindow *window = ui_test_window_new (800, 700);
   GtkWidget *page;
   GtkWidget *progress;
 
-  ui_test_show_page (window, "review");
+  ui_test_show_review (window, search, app_id);
   page = portier_window_get_page (window);
   ui_test_click (ui_test_child (page, PORTIER_TYPE_REVIEW_PAGE, "open_button"));
 
@@ -113,6 +118,12 @@ open_minecraft (void)
   g_assert_true (PORTIER_IS_PROGRESS_PAGE (progress) || outcome_shown (window));
   wait_for (window, outcome_shown, "the outcome of opening");
   return window;
+}
+
+static PortierWindow *
+open_minecraft (void)
+{
+  return open_app ("minecraft java", "minecraft-java");
 }
 
 static void
@@ -182,6 +193,25 @@ test_cgnat (void)
   ui_test_window_destroy (window);
 }
 
+/* An app's ports open all, or none: when the second cannot be forwarded, the first is
+ * closed again before the troubleshooter says what is in the way. */
+static void
+test_all_or_nothing (void)
+{
+  PortierWindow *window = open_app ("syncthing", "syncthing");
+  g_autoptr(PortierLedger) ledger = portier_ledger_new (ui_test_state_dir ());
+  GtkWidget *page = portier_window_get_page (window);
+
+  g_assert_true (PORTIER_IS_TROUBLESHOOT_PAGE (page));
+  g_assert_cmpuint (portier_troubleshoot_page_get_spec (PORTIER_TROUBLESHOOT_PAGE (page))->
+                      protocol, ==, PORTIER_PROTOCOL_UDP);
+  g_assert_true (portier_ledger_load (ledger, NULL));
+  g_assert_cmpuint (portier_ledger_get_openings (ledger)->len, ==, 0);
+  ui_test_save_png (GTK_WIDGET (window), "e2e-all-or-nothing");
+
+  ui_test_window_destroy (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -194,7 +224,7 @@ main (int    argc,
 
   if (argc < 2)
     {
-      g_printerr ("usage: test-e2e open PUBLIC_ADDRESS | cgnat\n");
+      g_printerr ("usage: test-e2e open PUBLIC_ADDRESS | cgnat | all-or-nothing\n");
       return 2;
     }
   scenario = argv[1];
@@ -207,6 +237,10 @@ main (int    argc,
   else if (g_str_equal (scenario, "cgnat"))
     {
       g_test_add_func ("/e2e/cgnat", test_cgnat);
+    }
+  else if (g_str_equal (scenario, "all-or-nothing"))
+    {
+      g_test_add_func ("/e2e/all-or-nothing", test_all_or_nothing);
     }
   else
     {

@@ -484,6 +484,22 @@ show_details (PortierWindow *window,
 }
 
 /**
+ * ui_test_show_review:
+ * @search: what the person types to find the app
+ *
+ * Leads @window to the review page of the app @app_id, with the details' defaults.
+ */
+void
+ui_test_show_review (PortierWindow *window,
+                     const char    *search,
+                     const char    *app_id)
+{
+  show_details (window, search, app_id);
+  gtk_widget_activate_action (portier_window_get_page (window), "details.continue", NULL);
+  g_assert_true (PORTIER_IS_REVIEW_PAGE (portier_window_get_page (window)));
+}
+
+/**
  * ui_test_show_page:
  * @page: welcome, choose, details, review, progress, result, troubleshoot, openings or
  *   explainer
@@ -507,9 +523,7 @@ ui_test_show_page (PortierWindow *window,
     show_details (window, "ssh", "ssh");
   else if (g_str_equal (page, "review") || g_str_equal (page, "progress"))
     {
-      show_details (window, "minecraft java", "minecraft-java");
-      gtk_widget_activate_action (portier_window_get_page (window), "details.continue", NULL);
-      g_assert_true (PORTIER_IS_REVIEW_PAGE (portier_window_get_page (window)));
+      ui_test_show_review (window, "minecraft java", "minecraft-java");
       if (g_str_equal (page, "progress"))
         {
           PortierProgressPage *progress;

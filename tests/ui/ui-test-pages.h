@@ -40,5 +40,8 @@ PortierDiagnosisReport *ui_test_report_new            (const char * const *codes
 GString                *ui_test_check_names           (GtkWidget    *root);
 void                    ui_test_show_page             (PortierWindow *window,
                                                        const char   *page);
+void                    ui_test_show_review           (PortierWindow *window,
+                                                       const char   *search,
+                                                       const char   *app_id);
 
 G_END_DECLS
