@@ -148,6 +148,38 @@ test_connections (void)
   g_assert_cmpuint (portier_rate_limiter_get_n_connections (limiter), ==, 0);
 }
 
+/* One host with a /64 has as many addresses as it likes: connections and probes are
+ * counted per /64, like one IPv4 address. */
+static void
+test_ipv6_network_is_one_client (void)
+{
+  g_autoptr(PortierRateLimiter) limiter = make_limiter (60, 10, 60, 10);
+  g_autoptr(GInetAddress) a = address ("2001:db8:1:2::1");
+  g_autoptr(GInetAddress) b = address ("2001:db8:1:2::2");
+  g_autoptr(GInetAddress) c = address ("2001:db8:1:2:ffff::3");
+  g_autoptr(GInetAddress) other = address ("2001:db8:9:3::1");
+
+  g_assert_cmpint (portier_rate_limiter_open_connection (limiter, a, 0), ==, PORTIER_LIMIT_OK);
+  g_assert_cmpint (portier_rate_limiter_open_connection (limiter, b, 0), ==, PORTIER_LIMIT_OK);
+  g_assert_cmpint (portier_rate_limiter_open_connection (limiter, c, 0), ==,
+                   PORTIER_LIMIT_PENDING);
+  g_assert_cmpint (portier_rate_limiter_open_connection (limiter, other, 0), ==,
+                   PORTIER_LIMIT_OK);
+  portier_rate_limiter_close_connection (limiter, a);
+  g_assert_cmpint (portier_rate_limiter_open_connection (limiter, c, 0), ==, PORTIER_LIMIT_OK);
+
+  g_assert_cmpint (portier_rate_limiter_begin_probe (limiter, a, 0), ==, PORTIER_LIMIT_OK);
+  g_assert_cmpint (portier_rate_limiter_begin_probe (limiter, b, 0), ==, PORTIER_LIMIT_OK);
+  g_assert_cmpint (portier_rate_limiter_begin_probe (limiter, c, 0), ==, PORTIER_LIMIT_PENDING);
+  portier_rate_limiter_end_probe (limiter, a);
+  portier_rate_limiter_end_probe (limiter, b);
+  portier_rate_limiter_close_connection (limiter, b);
+  portier_rate_limiter_close_connection (limiter, c);
+  portier_rate_limiter_close_connection (limiter, other);
+  g_assert_cmpuint (portier_rate_limiter_get_n_connections (limiter), ==, 0);
+  g_assert_cmpuint (portier_rate_limiter_get_n_pending (limiter), ==, 0);
+}
+
 static void
 test_table_is_bounded (void)
 {
@@ -198,6 +230,7 @@ main (int    argc,
   g_test_add_func ("/rate-limiter/ipv6-prefix", test_ipv6_prefix);
   g_test_add_func ("/rate-limiter/pending-probes", test_pending_probes);
   g_test_add_func ("/rate-limiter/connections", test_connections);
+  g_test_add_func ("/rate-limiter/ipv6-network-is-one-client", test_ipv6_network_is_one_client);
   g_test_add_func ("/rate-limiter/table-is-bounded", test_table_is_bounded);
 
   return g_test_run ();
