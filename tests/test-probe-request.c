@@ -135,7 +135,7 @@ client_of (const char               *peer,
   g_autoptr(GInetAddress) address = g_inet_address_new_from_string (peer);
   g_autoptr(GInetAddress) client = NULL;
 
-  client = portier_probe_client_address (address, forwarded_for, config);
+  client = portier_probe_client_address (address, forwarded_for, config, NULL);
   return client != NULL ? g_inet_address_to_string (client) : NULL;
 }
 
@@ -172,10 +172,20 @@ test_forwarded_for (void)
   text = client_of ("10.1.1.1", "203.0.113.1:8080", config);
   g_assert_cmpstr (text, ==, "203.0.113.1");
   g_clear_pointer (&text, g_free);
-  /* Only trusted hops: the left-most. */
-  text = client_of ("10.1.1.1", "10.2.2.2, 10.3.3.3", config);
-  g_assert_cmpstr (text, ==, "10.2.2.2");
-  g_clear_pointer (&text, g_free);
+  /* Only trusted hops: nobody is vouched for, and a proxy is never the client. */
+  g_assert_null (client_of ("10.1.1.1", "10.2.2.2, 10.3.3.3", config));
+  g_assert_null (client_of ("10.1.1.1", "10.1.1.1", config));
+  {
+    g_autoptr(GInetAddress) proxy = g_inet_address_new_from_string ("10.1.1.1");
+    PortierProbeClientStatus status = PORTIER_PROBE_CLIENT_OK;
+
+    g_assert_null (portier_probe_client_address (proxy, "fd00::1, 10.2.2.2", config, &status));
+    g_assert_cmpint (status, ==, PORTIER_PROBE_CLIENT_PROXY);
+    g_assert_null (portier_probe_client_address (proxy, "fd00::1, junk", config, &status));
+    g_assert_cmpint (status, ==, PORTIER_PROBE_CLIENT_BAD_FORWARDED_FOR);
+    g_assert_null (portier_probe_client_address (proxy, NULL, config, &status));
+    g_assert_cmpint (status, ==, PORTIER_PROBE_CLIENT_BAD_FORWARDED_FOR);
+  }
   /* Not a trusted peer: header ignored. */
   text = client_of ("fd00::2", "2001:db8::7", config);
   g_assert_cmpstr (text, ==, "fd00::2");
@@ -189,6 +199,81 @@ test_forwarded_for (void)
   g_assert_null (client_of ("10.1.1.1", "203.0.113.1:99999", config));
   g_assert_null (client_of ("10.1.1.1", "[2001:db8::1", config));
   g_assert_null (client_of ("10.1.1.1", "[2001:db8::1]x", config));
+}
+
+static void
+test_targets (void)
+{
+  static const struct
+  {
+    const char         *address;
+    PortierProbeTarget  target;
+  } cases[] = {
+    { "198.51.100.7", PORTIER_PROBE_TARGET_OK },
+    { "11.0.0.2", PORTIER_PROBE_TARGET_OK },
+    { "2001:db8:1:1::10", PORTIER_PROBE_TARGET_OK },
+    { "2a00:1450::1", PORTIER_PROBE_TARGET_OK },
+    { "127.0.0.1", PORTIER_PROBE_TARGET_LOOPBACK },
+    { "127.255.0.9", PORTIER_PROBE_TARGET_LOOPBACK },
+    { "::1", PORTIER_PROBE_TARGET_LOOPBACK },
+    { "::ffff:127.0.0.1", PORTIER_PROBE_TARGET_LOOPBACK },
+    { "0.0.0.0", PORTIER_PROBE_TARGET_UNSPECIFIED },
+    { "0.1.2.3", PORTIER_PROBE_TARGET_UNSPECIFIED },
+    { "::", PORTIER_PROBE_TARGET_UNSPECIFIED },
+    { "169.254.1.1", PORTIER_PROBE_TARGET_LINK_LOCAL },
+    { "fe80::1", PORTIER_PROBE_TARGET_LINK_LOCAL },
+    { "febf::1", PORTIER_PROBE_TARGET_LINK_LOCAL },
+    { "224.0.0.1", PORTIER_PROBE_TARGET_MULTICAST },
+    { "239.255.255.250", PORTIER_PROBE_TARGET_MULTICAST },
+    { "ff02::1", PORTIER_PROBE_TARGET_MULTICAST },
+    { "255.255.255.255", PORTIER_PROBE_TARGET_BROADCAST },
+    { "240.0.0.1", PORTIER_PROBE_TARGET_RESERVED },
+    { "::7f00:1", PORTIER_PROBE_TARGET_RESERVED },
+    { "100::1", PORTIER_PROBE_TARGET_RESERVED },
+    { "10.1.2.3", PORTIER_PROBE_TARGET_PRIVATE },
+    { "172.16.0.1", PORTIER_PROBE_TARGET_PRIVATE },
+    { "172.31.255.255", PORTIER_PROBE_TARGET_PRIVATE },
+    { "192.168.1.10", PORTIER_PROBE_TARGET_PRIVATE },
+    { "100.64.0.2", PORTIER_PROBE_TARGET_PRIVATE },
+    { "100.127.255.1", PORTIER_PROBE_TARGET_PRIVATE },
+    { "fd00::1", PORTIER_PROBE_TARGET_PRIVATE },
+    { "fc12::1", PORTIER_PROBE_TARGET_PRIVATE },
+    { "fec0::1", PORTIER_PROBE_TARGET_PRIVATE },
+    { "::ffff:10.0.0.1", PORTIER_PROBE_TARGET_PRIVATE },
+    /* IPv6 addresses that carry an IPv4 address are judged by it. */
+    { "64:ff9b::7f00:1", PORTIER_PROBE_TARGET_LOOPBACK },
+    { "64:ff9b::c0a8:10a", PORTIER_PROBE_TARGET_PRIVATE },
+    { "64:ff9b::c633:6407", PORTIER_PROBE_TARGET_OK },
+    { "2002:7f00:1::1", PORTIER_PROBE_TARGET_LOOPBACK },
+    { "2002:a00:1::1", PORTIER_PROBE_TARGET_PRIVATE },
+    /* Just outside the ranges. */
+    { "172.32.0.1", PORTIER_PROBE_TARGET_OK },
+    { "172.15.255.255", PORTIER_PROBE_TARGET_OK },
+    { "100.128.0.1", PORTIER_PROBE_TARGET_OK },
+    { "100.63.255.255", PORTIER_PROBE_TARGET_OK },
+    { "169.253.1.1", PORTIER_PROBE_TARGET_OK },
+    { "223.255.255.255", PORTIER_PROBE_TARGET_OK },
+    { "1.0.0.0", PORTIER_PROBE_TARGET_OK },
+    { "fbff::1", PORTIER_PROBE_TARGET_OK },
+    { "fe00::1", PORTIER_PROBE_TARGET_OK },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (cases[i].address);
+      PortierProbeTarget allowed = cases[i].target == PORTIER_PROBE_TARGET_PRIVATE
+                                     ? PORTIER_PROBE_TARGET_OK : cases[i].target;
+
+      g_test_message ("%s", cases[i].address);
+      g_assert_nonnull (address);
+      g_assert_cmpint (portier_probe_target_classify (address, FALSE), ==, cases[i].target);
+      /* allow-private-targets lets private addresses through, and nothing else. */
+      g_assert_cmpint (portier_probe_target_classify (address, TRUE), ==, allowed);
+      g_assert_nonnull (portier_probe_target_to_string (cases[i].target));
+      g_assert_nonnull (portier_probe_target_describe (cases[i].target));
+    }
+  g_assert_cmpstr (portier_probe_target_to_string (PORTIER_PROBE_TARGET_OWN_ADDRESS), ==,
+                   "server-address");
 }
 
 static void
@@ -326,6 +411,7 @@ main (int    argc,
   g_test_add_func ("/probe-request/parse/invalid", test_parse_invalid);
   g_test_add_func ("/probe-request/port-path", test_port_path);
   g_test_add_func ("/probe-request/forwarded-for", test_forwarded_for);
+  g_test_add_func ("/probe-request/targets", test_targets);
   g_test_add_func ("/probe-config/listen-address", test_listen_address);
   g_test_add_func ("/probe-config/defaults", test_config_defaults_are_safe);
   g_test_add_func ("/probe-config/key-file", test_config_key_file);

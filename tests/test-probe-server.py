@@ -409,7 +409,7 @@ def targets_that_are_not_a_home_are_refused():
                                ("0.0.0.0", "unspecified"), ("::", "unspecified"),
                                ("224.0.0.1", "multicast"), ("ff02::1", "multicast"),
                                ("255.255.255.255", "broadcast"),
-                               ("fe80::1", "link-local"), ("::ffff:127.0.0.1", "loopback")):
+                               ("fe80::1", "link-local"), ("::ffff:127.0.0.3", "loopback")):
             status, doc = probe(server, 9, headers={"X-Forwarded-For": target})
             refused(status, doc, reason)
 
