@@ -331,6 +331,27 @@ test_config_defaults_are_safe (void)
   g_assert_cmpuint (config->request_timeout_ms, <=, 15000);
 }
 
+/* The sample configuration with every "#key=value" line uncommented. */
+static PortierProbeConfig *
+load_uncommented (const char *path)
+{
+  g_autoptr(PortierProbeConfig) config = portier_probe_config_new ();
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(GRegex) commented = g_regex_new ("^#([a-z-]+=)", G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *uncommented = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  uncommented = g_regex_replace (commented, text, -1, 0, "\\1", 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_key_file_load_from_data (key_file, uncommented, -1, G_KEY_FILE_NONE,
+                                            &error));
+  g_assert_true (portier_probe_config_load_key_file (config, key_file, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&config);
+}
+
 static void
 test_config_key_file (void)
 {
@@ -363,12 +384,83 @@ test_config_key_file (void)
   g_assert_cmpuint (copy->listen->len, ==, 2);
   g_assert_cmpuint (copy->requests_per_minute, ==, 100);
 
-  /* The sample configuration in data/ loads, and says what the defaults are. */
+  /* The sample configuration in data/ loads as it is... */
   g_assert_true (portier_probe_config_load_file (sample, path, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (sample->requests_per_minute, ==, defaults->requests_per_minute);
-  g_assert_cmpuint (sample->max_pending_probes, ==, defaults->max_pending_probes);
-  g_assert_cmpuint (sample->connect_timeout_ms, ==, defaults->connect_timeout_ms);
+  g_assert_cmpuint (sample->listen->len, ==, 0);
+  g_assert_cmpuint (sample->trusted_proxies->len, ==, 0);
+
+  /* ...and with every "#key=value" line taken in, it is exactly the defaults: what it
+   * says is the default is. */
+  g_clear_pointer (&sample, portier_probe_config_free);
+  sample = load_uncommented (path);
+  g_assert_cmpuint (sample->listen->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      static const char *const listen[] = { "0.0.0.0:8080", "[::]:8080" };
+      g_autofree char *text = g_socket_connectable_to_string (
+        G_SOCKET_CONNECTABLE (g_ptr_array_index (sample->listen, i)));
+
+      g_assert_cmpstr (text, ==, listen[i]);
+    }
+  g_assert_cmpuint (sample->trusted_proxies->len, ==, 0);
+  g_assert_false (sample->allow_private_targets);
+  g_assert_false (defaults->allow_private_targets);
+  g_assert_false (defaults->allow_local_targets);
+#define SAME(field) g_assert_cmpuint (sample->field, ==, defaults->field)
+  SAME (requests_per_minute);
+  SAME (request_burst);
+  SAME (prefix_requests_per_minute);
+  SAME (prefix_request_burst);
+  SAME (max_pending_probes);
+  SAME (max_pending_probes_per_address);
+  SAME (prefix_max_pending_probes);
+  SAME (max_connections);
+  SAME (max_connections_per_address);
+  SAME (prefix_max_connections);
+  SAME (max_tracked_addresses);
+  SAME (max_body_bytes);
+  SAME (connect_timeout_ms);
+  SAME (read_timeout_ms);
+  SAME (request_timeout_ms);
+#undef SAME
+}
+
+static void
+test_config_private_targets (void)
+{
+  static const struct
+  {
+    const char *text;
+    gboolean    valid;
+    gboolean    allow;
+  } cases[] = {
+    { "[server]\nallow-private-targets=true\n", TRUE, TRUE },
+    { "[server]\nallow-private-targets=false\n", TRUE, FALSE },
+    { "[server]\nallow-private-targets=yes\n", FALSE, FALSE },
+    { "[server]\nallow-private-targets=\n", FALSE, FALSE },
+    { "[limits]\nallow-private-targets=true\n", FALSE, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PortierProbeConfig) config = portier_probe_config_new ();
+      g_autoptr(GKeyFile) key_file = g_key_file_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", cases[i].text);
+      g_assert_true (g_key_file_load_from_data (key_file, cases[i].text, -1, G_KEY_FILE_NONE,
+                                                NULL));
+      g_assert_cmpint (portier_probe_config_load_key_file (config, key_file, &error), ==,
+                       cases[i].valid);
+      if (cases[i].valid)
+        g_assert_no_error (error);
+      else
+        g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT);
+      g_assert_cmpint (config->allow_private_targets, ==, cases[i].allow);
+      /* Nothing in a file lets the server test its own host. */
+      g_assert_false (config->allow_local_targets);
+    }
 }
 
 static void
@@ -416,6 +508,7 @@ main (int    argc,
   g_test_add_func ("/probe-config/defaults", test_config_defaults_are_safe);
   g_test_add_func ("/probe-config/key-file", test_config_key_file);
   g_test_add_func ("/probe-config/errors", test_config_errors);
+  g_test_add_func ("/probe-config/private-targets", test_config_private_targets);
 
   return g_test_run ();
 }
