@@ -442,6 +442,33 @@ def loopback_without_a_proxy_is_logged_once():
 
 
 @test
+def a_full_server_answers_503_at_once():
+    # Past the total, a new connection is not left waiting in the backlog for a slot: it
+    # gets 503 before it has even sent its request.
+    config = FAST.replace("request-timeout-ms=1500", "request-timeout-ms=5000") + \
+        "max-connections=2\n"
+    with ProbeServer(SERVER, config) as server:
+        host, port = server.host_port()
+        held = [socket.create_connection((host, port), timeout=5) for _ in range(2)]
+        time.sleep(0.2)
+        extra = socket.create_connection((host, port), timeout=2)
+        try:
+            started = time.monotonic()
+            answer = extra.recv(4096)
+            assert time.monotonic() - started < 1
+            assert answer.startswith(b"HTTP/1.1 503 "), answer
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert b"Retry-After: " in head, head
+            assert json.loads(body)["error"] == "busy", body
+        finally:
+            extra.close()
+        for sock in held:
+            sock.close()
+        time.sleep(0.2)
+        assert server.request("GET", "/v1/ip")[0] == 200
+
+
+@test
 def forwarded_for_from_an_untrusted_peer_is_ignored():
     # The listener answers on 127.0.0.1 only: a probe sent to 127.0.0.2 would be refused.
     token = new_token()
