@@ -93,6 +93,7 @@ struct _PortierProbeServer
   GCancellable       *cancellable;    /* cancels the running probes on stop */
   GSource            *sweep_source;
   GSource            *resume_source;
+  GSource            *trim_source;
   gboolean            stopped;
   gboolean            warned_loopback;
   guint               n_probes;
@@ -149,6 +150,7 @@ portier_probe_server_dispose (GObject *object)
   g_ptr_array_set_size (self->listeners, 0);
   destroy_source (&self->sweep_source);
   destroy_source (&self->resume_source);
+  destroy_source (&self->trim_source);
 
   g_hash_table_iter_init (&iter, self->connections);
   while (g_hash_table_iter_next (&iter, (gpointer *) &connection, NULL))
@@ -660,6 +662,24 @@ pending_probe_free (PendingProbe *pending)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PendingProbe, pending_probe_free)
 
+static void
+give_memory_back (void)
+{
+#ifdef HAVE_MALLOC_TRIM
+  malloc_trim (0);
+#endif
+}
+
+static gboolean
+trim_cb (gpointer user_data)
+{
+  PortierProbeServer *self = user_data;
+
+  g_clear_pointer (&self->trim_source, g_source_unref);
+  give_memory_back ();
+  return G_SOURCE_REMOVE;
+}
+
 typedef struct
 {
   PortierProbeServer *server;
@@ -743,6 +763,13 @@ probe_done_cb (GObject      *source,
   portier_rate_limiter_end_probe (self->limiter, pending->client);
   self->n_probes--;
   address = g_inet_address_to_string (pending->client);
+  /* The last probe of a burst has ended: its memory can go back in a moment. */
+  if (self->n_probes == 0 && self->trim_source == NULL && !self->stopped)
+    {
+      self->trim_source = g_timeout_source_new_seconds (1);
+      g_source_set_callback (self->trim_source, trim_cb, self, NULL);
+      g_source_attach (self->trim_source, NULL);
+    }
 
   if (error != NULL)
     answer_stream (self, pending->stream, SOUP_STATUS_SERVICE_UNAVAILABLE, "application/json",
@@ -945,12 +972,11 @@ sweep_cb (gpointer user_data)
   PortierProbeServer *self = user_data;
 
   portier_rate_limiter_sweep (self->limiter, g_get_monotonic_time ());
-#ifdef HAVE_MALLOC_TRIM
   /* After a burst of connections, give the memory back to the system. */
-  malloc_trim (0);
-#endif
+  give_memory_back ();
   return G_SOURCE_CONTINUE;
 }
+
 
 /**
  * portier_probe_server_new:
@@ -1015,7 +1041,8 @@ portier_probe_server_listen (PortierProbeServer  *self,
       return FALSE;
     }
 
-  g_socket_set_listen_backlog (socket, 1024);
+  /* Room for a burst: the server drains it quickly, answering 503 when it is full. */
+  g_socket_set_listen_backlog (socket, 4096);
   if (!g_socket_listen (socket, error))
     return FALSE;
   bound = g_socket_get_local_address (socket, error);
