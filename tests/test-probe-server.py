@@ -459,6 +459,7 @@ def a_full_server_answers_503_at_once():
             assert answer.startswith(b"HTTP/1.1 503 "), answer
             head, _, body = answer.partition(b"\r\n\r\n")
             assert b"Retry-After: " in head, head
+            assert f"Content-Length: {len(body)}\r\n".encode() in head + b"\r\n", head
             assert json.loads(body)["error"] == "busy", body
         finally:
             extra.close()

@@ -43,14 +43,16 @@
 #define STATUS_TOO_MANY_REQUESTS 429
 
 /* What a client gets when the server is full, before it has said anything. */
+#define BUSY_BODY "{\"error\":\"busy\",\"message\":\"The server is busy. Try again shortly.\"}"
 static const char busy_answer[] =
   "HTTP/1.1 503 Service Unavailable\r\n"
   "Content-Type: application/json\r\n"
-  "Content-Length: 71\r\n"
+  "Content-Length: 67\r\n"
   "Retry-After: 5\r\n"
   "Connection: close\r\n"
   "\r\n"
-  "{\"error\":\"busy\",\"message\":\"The server is busy. Try again shortly.\"}";
+  BUSY_BODY;
+G_STATIC_ASSERT (sizeof BUSY_BODY - 1 == 67);
 
 typedef struct
 {
