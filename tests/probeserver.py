@@ -22,8 +22,15 @@ def die_with_parent():
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+# Client and server on one machine: the client is on loopback, which a real server never
+# probes. The tests let it (the server says so on stderr); local_targets=False tests the
+# server exactly as shipped.
+LOCAL_TARGETS = "PORTIER_PROBE_TEST_LOCAL_TARGETS"
+
+
 class ProbeServer:
-    def __init__(self, binary, config=None, listen=("127.0.0.1:0",), args=()):
+    def __init__(self, binary, config=None, listen=("127.0.0.1:0",), args=(),
+                 local_targets=True):
         self.config_file = None
         command = [binary]
         for address in listen:
@@ -34,8 +41,12 @@ class ProbeServer:
             self.config_file.close()
             command += ["--config", self.config_file.name]
         command += list(args)
+        env = dict(os.environ)
+        env.pop(LOCAL_TARGETS, None)
+        if local_targets:
+            env[LOCAL_TARGETS] = "1"
         self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, preexec_fn=die_with_parent)
+                                     text=True, env=env, preexec_fn=die_with_parent)
         self.addresses = []
         deadline = time.monotonic() + 20
         while len(self.addresses) < len(listen):

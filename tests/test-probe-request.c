@@ -135,7 +135,7 @@ client_of (const char               *peer,
   g_autoptr(GInetAddress) address = g_inet_address_new_from_string (peer);
   g_autoptr(GInetAddress) client = NULL;
 
-  client = portier_probe_client_address (address, forwarded_for, config);
+  client = portier_probe_client_address (address, forwarded_for, config, NULL);
   return client != NULL ? g_inet_address_to_string (client) : NULL;
 }
 
@@ -172,10 +172,20 @@ test_forwarded_for (void)
   text = client_of ("10.1.1.1", "203.0.113.1:8080", config);
   g_assert_cmpstr (text, ==, "203.0.113.1");
   g_clear_pointer (&text, g_free);
-  /* Only trusted hops: the left-most. */
-  text = client_of ("10.1.1.1", "10.2.2.2, 10.3.3.3", config);
-  g_assert_cmpstr (text, ==, "10.2.2.2");
-  g_clear_pointer (&text, g_free);
+  /* Only trusted hops: nobody is vouched for, and a proxy is never the client. */
+  g_assert_null (client_of ("10.1.1.1", "10.2.2.2, 10.3.3.3", config));
+  g_assert_null (client_of ("10.1.1.1", "10.1.1.1", config));
+  {
+    g_autoptr(GInetAddress) proxy = g_inet_address_new_from_string ("10.1.1.1");
+    PortierProbeClientStatus status = PORTIER_PROBE_CLIENT_OK;
+
+    g_assert_null (portier_probe_client_address (proxy, "fd00::1, 10.2.2.2", config, &status));
+    g_assert_cmpint (status, ==, PORTIER_PROBE_CLIENT_PROXY);
+    g_assert_null (portier_probe_client_address (proxy, "fd00::1, junk", config, &status));
+    g_assert_cmpint (status, ==, PORTIER_PROBE_CLIENT_BAD_FORWARDED_FOR);
+    g_assert_null (portier_probe_client_address (proxy, NULL, config, &status));
+    g_assert_cmpint (status, ==, PORTIER_PROBE_CLIENT_BAD_FORWARDED_FOR);
+  }
   /* Not a trusted peer: header ignored. */
   text = client_of ("fd00::2", "2001:db8::7", config);
   g_assert_cmpstr (text, ==, "fd00::2");
@@ -189,6 +199,81 @@ test_forwarded_for (void)
   g_assert_null (client_of ("10.1.1.1", "203.0.113.1:99999", config));
   g_assert_null (client_of ("10.1.1.1", "[2001:db8::1", config));
   g_assert_null (client_of ("10.1.1.1", "[2001:db8::1]x", config));
+}
+
+static void
+test_targets (void)
+{
+  static const struct
+  {
+    const char         *address;
+    PortierProbeTarget  target;
+  } cases[] = {
+    { "198.51.100.7", PORTIER_PROBE_TARGET_OK },
+    { "11.0.0.2", PORTIER_PROBE_TARGET_OK },
+    { "2001:db8:1:1::10", PORTIER_PROBE_TARGET_OK },
+    { "2a00:1450::1", PORTIER_PROBE_TARGET_OK },
+    { "127.0.0.1", PORTIER_PROBE_TARGET_LOOPBACK },
+    { "127.255.0.9", PORTIER_PROBE_TARGET_LOOPBACK },
+    { "::1", PORTIER_PROBE_TARGET_LOOPBACK },
+    { "::ffff:127.0.0.1", PORTIER_PROBE_TARGET_LOOPBACK },
+    { "0.0.0.0", PORTIER_PROBE_TARGET_UNSPECIFIED },
+    { "0.1.2.3", PORTIER_PROBE_TARGET_UNSPECIFIED },
+    { "::", PORTIER_PROBE_TARGET_UNSPECIFIED },
+    { "169.254.1.1", PORTIER_PROBE_TARGET_LINK_LOCAL },
+    { "fe80::1", PORTIER_PROBE_TARGET_LINK_LOCAL },
+    { "febf::1", PORTIER_PROBE_TARGET_LINK_LOCAL },
+    { "224.0.0.1", PORTIER_PROBE_TARGET_MULTICAST },
+    { "239.255.255.250", PORTIER_PROBE_TARGET_MULTICAST },
+    { "ff02::1", PORTIER_PROBE_TARGET_MULTICAST },
+    { "255.255.255.255", PORTIER_PROBE_TARGET_BROADCAST },
+    { "240.0.0.1", PORTIER_PROBE_TARGET_RESERVED },
+    { "::7f00:1", PORTIER_PROBE_TARGET_RESERVED },
+    { "100::1", PORTIER_PROBE_TARGET_RESERVED },
+    { "10.1.2.3", PORTIER_PROBE_TARGET_PRIVATE },
+    { "172.16.0.1", PORTIER_PROBE_TARGET_PRIVATE },
+    { "172.31.255.255", PORTIER_PROBE_TARGET_PRIVATE },
+    { "192.168.1.10", PORTIER_PROBE_TARGET_PRIVATE },
+    { "100.64.0.2", PORTIER_PROBE_TARGET_PRIVATE },
+    { "100.127.255.1", PORTIER_PROBE_TARGET_PRIVATE },
+    { "fd00::1", PORTIER_PROBE_TARGET_PRIVATE },
+    { "fc12::1", PORTIER_PROBE_TARGET_PRIVATE },
+    { "fec0::1", PORTIER_PROBE_TARGET_PRIVATE },
+    { "::ffff:10.0.0.1", PORTIER_PROBE_TARGET_PRIVATE },
+    /* IPv6 addresses that carry an IPv4 address are judged by it. */
+    { "64:ff9b::7f00:1", PORTIER_PROBE_TARGET_LOOPBACK },
+    { "64:ff9b::c0a8:10a", PORTIER_PROBE_TARGET_PRIVATE },
+    { "64:ff9b::c633:6407", PORTIER_PROBE_TARGET_OK },
+    { "2002:7f00:1::1", PORTIER_PROBE_TARGET_LOOPBACK },
+    { "2002:a00:1::1", PORTIER_PROBE_TARGET_PRIVATE },
+    /* Just outside the ranges. */
+    { "172.32.0.1", PORTIER_PROBE_TARGET_OK },
+    { "172.15.255.255", PORTIER_PROBE_TARGET_OK },
+    { "100.128.0.1", PORTIER_PROBE_TARGET_OK },
+    { "100.63.255.255", PORTIER_PROBE_TARGET_OK },
+    { "169.253.1.1", PORTIER_PROBE_TARGET_OK },
+    { "223.255.255.255", PORTIER_PROBE_TARGET_OK },
+    { "1.0.0.0", PORTIER_PROBE_TARGET_OK },
+    { "fbff::1", PORTIER_PROBE_TARGET_OK },
+    { "fe00::1", PORTIER_PROBE_TARGET_OK },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (cases[i].address);
+      PortierProbeTarget allowed = cases[i].target == PORTIER_PROBE_TARGET_PRIVATE
+                                     ? PORTIER_PROBE_TARGET_OK : cases[i].target;
+
+      g_test_message ("%s", cases[i].address);
+      g_assert_nonnull (address);
+      g_assert_cmpint (portier_probe_target_classify (address, FALSE), ==, cases[i].target);
+      /* allow-private-targets lets private addresses through, and nothing else. */
+      g_assert_cmpint (portier_probe_target_classify (address, TRUE), ==, allowed);
+      g_assert_nonnull (portier_probe_target_to_string (cases[i].target));
+      g_assert_nonnull (portier_probe_target_describe (cases[i].target));
+    }
+  g_assert_cmpstr (portier_probe_target_to_string (PORTIER_PROBE_TARGET_OWN_ADDRESS), ==,
+                   "server-address");
 }
 
 static void
@@ -246,6 +331,27 @@ test_config_defaults_are_safe (void)
   g_assert_cmpuint (config->request_timeout_ms, <=, 15000);
 }
 
+/* The sample configuration with every "#key=value" line uncommented. */
+static PortierProbeConfig *
+load_uncommented (const char *path)
+{
+  g_autoptr(PortierProbeConfig) config = portier_probe_config_new ();
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(GRegex) commented = g_regex_new ("^#([a-z-]+=)", G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *uncommented = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  uncommented = g_regex_replace (commented, text, -1, 0, "\\1", 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_key_file_load_from_data (key_file, uncommented, -1, G_KEY_FILE_NONE,
+                                            &error));
+  g_assert_true (portier_probe_config_load_key_file (config, key_file, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&config);
+}
+
 static void
 test_config_key_file (void)
 {
@@ -278,12 +384,83 @@ test_config_key_file (void)
   g_assert_cmpuint (copy->listen->len, ==, 2);
   g_assert_cmpuint (copy->requests_per_minute, ==, 100);
 
-  /* The sample configuration in data/ loads, and says what the defaults are. */
+  /* The sample configuration in data/ loads as it is... */
   g_assert_true (portier_probe_config_load_file (sample, path, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (sample->requests_per_minute, ==, defaults->requests_per_minute);
-  g_assert_cmpuint (sample->max_pending_probes, ==, defaults->max_pending_probes);
-  g_assert_cmpuint (sample->connect_timeout_ms, ==, defaults->connect_timeout_ms);
+  g_assert_cmpuint (sample->listen->len, ==, 0);
+  g_assert_cmpuint (sample->trusted_proxies->len, ==, 0);
+
+  /* ...and with every "#key=value" line taken in, it is exactly the defaults: what it
+   * says is the default is. */
+  g_clear_pointer (&sample, portier_probe_config_free);
+  sample = load_uncommented (path);
+  g_assert_cmpuint (sample->listen->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      static const char *const listen[] = { "0.0.0.0:8080", "[::]:8080" };
+      g_autofree char *text = g_socket_connectable_to_string (
+        G_SOCKET_CONNECTABLE (g_ptr_array_index (sample->listen, i)));
+
+      g_assert_cmpstr (text, ==, listen[i]);
+    }
+  g_assert_cmpuint (sample->trusted_proxies->len, ==, 0);
+  g_assert_false (sample->allow_private_targets);
+  g_assert_false (defaults->allow_private_targets);
+  g_assert_false (defaults->allow_local_targets);
+#define SAME(field) g_assert_cmpuint (sample->field, ==, defaults->field)
+  SAME (requests_per_minute);
+  SAME (request_burst);
+  SAME (prefix_requests_per_minute);
+  SAME (prefix_request_burst);
+  SAME (max_pending_probes);
+  SAME (max_pending_probes_per_address);
+  SAME (prefix_max_pending_probes);
+  SAME (max_connections);
+  SAME (max_connections_per_address);
+  SAME (prefix_max_connections);
+  SAME (max_tracked_addresses);
+  SAME (max_body_bytes);
+  SAME (connect_timeout_ms);
+  SAME (read_timeout_ms);
+  SAME (request_timeout_ms);
+#undef SAME
+}
+
+static void
+test_config_private_targets (void)
+{
+  static const struct
+  {
+    const char *text;
+    gboolean    valid;
+    gboolean    allow;
+  } cases[] = {
+    { "[server]\nallow-private-targets=true\n", TRUE, TRUE },
+    { "[server]\nallow-private-targets=false\n", TRUE, FALSE },
+    { "[server]\nallow-private-targets=yes\n", FALSE, FALSE },
+    { "[server]\nallow-private-targets=\n", FALSE, FALSE },
+    { "[limits]\nallow-private-targets=true\n", FALSE, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PortierProbeConfig) config = portier_probe_config_new ();
+      g_autoptr(GKeyFile) key_file = g_key_file_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", cases[i].text);
+      g_assert_true (g_key_file_load_from_data (key_file, cases[i].text, -1, G_KEY_FILE_NONE,
+                                                NULL));
+      g_assert_cmpint (portier_probe_config_load_key_file (config, key_file, &error), ==,
+                       cases[i].valid);
+      if (cases[i].valid)
+        g_assert_no_error (error);
+      else
+        g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT);
+      g_assert_cmpint (config->allow_private_targets, ==, cases[i].allow);
+      /* Nothing in a file lets the server test its own host. */
+      g_assert_false (config->allow_local_targets);
+    }
 }
 
 static void
@@ -326,10 +503,12 @@ main (int    argc,
   g_test_add_func ("/probe-request/parse/invalid", test_parse_invalid);
   g_test_add_func ("/probe-request/port-path", test_port_path);
   g_test_add_func ("/probe-request/forwarded-for", test_forwarded_for);
+  g_test_add_func ("/probe-request/targets", test_targets);
   g_test_add_func ("/probe-config/listen-address", test_listen_address);
   g_test_add_func ("/probe-config/defaults", test_config_defaults_are_safe);
   g_test_add_func ("/probe-config/key-file", test_config_key_file);
   g_test_add_func ("/probe-config/errors", test_config_errors);
+  g_test_add_func ("/probe-config/private-targets", test_config_private_targets);
 
   return g_test_run ();
 }

@@ -377,6 +377,98 @@ def connections_per_address_are_limited():
         assert server.request("GET", "/v1/ip")[0] == 200
 
 
+def refused(status, doc, reason):
+    assert status == 403, (status, doc)
+    assert doc["error"] == "target-refused" and doc["reason"] == reason, doc
+    assert doc["message"], doc
+
+
+@test
+def its_own_host_is_never_probed():
+    # The default server: a request from 127.0.0.1 must not make it connect to 127.0.0.1
+    # (behind an unconfigured local proxy, every internet client looks like that).
+    with ProbeServer(SERVER, FAST, local_targets=False) as server, Peer("silent") as peer:
+        status, doc = probe(server, peer.port)
+        refused(status, doc, "loopback")
+        status, _, data = server.request("GET", f"/{peer.port}")
+        refused(status, json.loads(data), "loopback")
+        assert peer.hits == 0
+    with ProbeServer(SERVER, FAST, listen=("[::1]:0",), local_targets=False) as server, \
+            Peer("silent", family=socket.AF_INET6) as peer:
+        refused(*probe(server, peer.port, family=6), "loopback")
+        assert peer.hits == 0
+
+
+@test
+def targets_that_are_not_a_home_are_refused():
+    # Through a trusted proxy, any address can be named. None of these is ever probed
+    # (each refusal comes before any packet is sent).
+    config = FAST + "\n[server]\ntrusted-proxies=127.0.0.1\n"
+    with ProbeServer(SERVER, config, local_targets=False) as server:
+        for target, reason in (("127.0.0.2", "loopback"), ("::1", "loopback"),
+                               ("0.0.0.0", "unspecified"), ("::", "unspecified"),
+                               ("224.0.0.1", "multicast"), ("ff02::1", "multicast"),
+                               ("255.255.255.255", "broadcast"),
+                               ("fe80::1", "link-local"), ("::ffff:127.0.0.3", "loopback")):
+            status, doc = probe(server, 9, headers={"X-Forwarded-For": target})
+            refused(status, doc, reason)
+
+
+@test
+def a_trusted_proxy_is_never_the_client():
+    # Only trusted proxies in the header: nobody vouches for a client, so none is probed.
+    config = FAST + "\n[server]\ntrusted-proxies=127.0.0.1;10.0.0.0/8\n"
+    with ProbeServer(SERVER, config) as server, Peer("silent") as peer:
+        for header in ("127.0.0.1", "10.1.2.3", "10.1.2.3, 127.0.0.1"):
+            status, doc = probe(server, peer.port, headers={"X-Forwarded-For": header})
+            assert status == 403 and doc["error"] == "proxy-as-client", (header, status, doc)
+            status, _, data = server.request("GET", "/v1/ip", headers={"X-Forwarded-For": header})
+            assert status == 403 and json.loads(data)["error"] == "proxy-as-client", header
+        assert peer.hits == 0
+
+
+@test
+def loopback_without_a_proxy_is_logged_once():
+    with ProbeServer(SERVER, FAST, local_targets=False) as server:
+        for _ in range(3):
+            assert server.request("GET", "/v1/ip")[0] == 200
+        _, stderr = server.stop()
+    assert stderr.count("no trusted proxy is configured") == 1, stderr
+    config = FAST + "\n[server]\ntrusted-proxies=10.0.0.0/8\n"
+    with ProbeServer(SERVER, config, local_targets=False) as server:
+        assert server.request("GET", "/v1/ip")[0] == 200
+        _, stderr = server.stop()
+    assert "no trusted proxy is configured" not in stderr, stderr
+
+
+@test
+def a_full_server_answers_503_at_once():
+    # Past the total, a new connection is not left waiting in the backlog for a slot: it
+    # gets 503 before it has even sent its request.
+    config = FAST.replace("request-timeout-ms=1500", "request-timeout-ms=5000") + \
+        "max-connections=2\n"
+    with ProbeServer(SERVER, config) as server:
+        host, port = server.host_port()
+        held = [socket.create_connection((host, port), timeout=5) for _ in range(2)]
+        time.sleep(0.2)
+        extra = socket.create_connection((host, port), timeout=2)
+        try:
+            started = time.monotonic()
+            answer = extra.recv(4096)
+            assert time.monotonic() - started < 1
+            assert answer.startswith(b"HTTP/1.1 503 "), answer
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert b"Retry-After: " in head, head
+            assert f"Content-Length: {len(body)}\r\n".encode() in head + b"\r\n", head
+            assert json.loads(body)["error"] == "busy", body
+        finally:
+            extra.close()
+        for sock in held:
+            sock.close()
+        time.sleep(0.2)
+        assert server.request("GET", "/v1/ip")[0] == 200
+
+
 @test
 def forwarded_for_from_an_untrusted_peer_is_ignored():
     # The listener answers on 127.0.0.1 only: a probe sent to 127.0.0.2 would be refused.

@@ -80,24 +80,31 @@ test_ipv6_prefix (void)
   g_autoptr(GInetAddress) a = address ("2001:db8:1:2::1");
   g_autoptr(GInetAddress) b = address ("2001:db8:1:2::2");
   g_autoptr(GInetAddress) c = address ("2001:db8:1:2:ffff::3");
-  g_autoptr(GInetAddress) other = address ("2001:db8:1:3::1");
+  g_autoptr(GInetAddress) next = address ("2001:db8:1:3::1");
+  g_autoptr(GInetAddress) third = address ("2001:db8:1:ff::1");
+  g_autoptr(GInetAddress) other = address ("2001:db8:1:100::1");
   gint64 now = 50 * SECOND;
   guint retry;
 
-  /* Each address may burst 2, the /64 all together 3. */
+  /* Each /64 may burst 2, the /56 all together 3. */
   g_assert_cmpint (portier_rate_limiter_take_request (limiter, a, now, &retry), ==,
                    PORTIER_LIMIT_OK);
   g_assert_cmpint (portier_rate_limiter_take_request (limiter, a, now, &retry), ==,
                    PORTIER_LIMIT_OK);
   g_assert_cmpint (portier_rate_limiter_take_request (limiter, a, now, &retry), ==,
                    PORTIER_LIMIT_RATE);
-  g_assert_cmpint (portier_rate_limiter_take_request (limiter, b, now, &retry), ==,
-                   PORTIER_LIMIT_OK);
   /* New addresses in the same /64 do not help. */
+  g_assert_cmpint (portier_rate_limiter_take_request (limiter, b, now, &retry), ==,
+                   PORTIER_LIMIT_RATE);
   g_assert_cmpint (portier_rate_limiter_take_request (limiter, c, now, &retry), ==,
                    PORTIER_LIMIT_RATE);
   g_assert_cmpuint (retry, >=, 1);
-  /* Another /64 is another home. */
+  /* Another /64 of the same /56 has the rest of the site's budget. */
+  g_assert_cmpint (portier_rate_limiter_take_request (limiter, next, now, &retry), ==,
+                   PORTIER_LIMIT_OK);
+  g_assert_cmpint (portier_rate_limiter_take_request (limiter, third, now, &retry), ==,
+                   PORTIER_LIMIT_RATE);
+  /* Another /56 is another site. */
   g_assert_cmpint (portier_rate_limiter_take_request (limiter, other, now, &retry), ==,
                    PORTIER_LIMIT_OK);
 }
@@ -146,6 +153,86 @@ test_connections (void)
   portier_rate_limiter_close_connection (limiter, NULL);
   portier_rate_limiter_close_connection (limiter, a);
   g_assert_cmpuint (portier_rate_limiter_get_n_connections (limiter), ==, 0);
+}
+
+/* One host with a /64 has as many addresses as it likes: connections and probes are
+ * counted per /64, like one IPv4 address. */
+static void
+test_ipv6_network_is_one_client (void)
+{
+  g_autoptr(PortierRateLimiter) limiter = make_limiter (60, 10, 60, 10);
+  g_autoptr(GInetAddress) a = address ("2001:db8:1:2::1");
+  g_autoptr(GInetAddress) b = address ("2001:db8:1:2::2");
+  g_autoptr(GInetAddress) c = address ("2001:db8:1:2:ffff::3");
+  g_autoptr(GInetAddress) other = address ("2001:db8:9:3::1");
+
+  g_assert_cmpint (portier_rate_limiter_open_connection (limiter, a, 0), ==, PORTIER_LIMIT_OK);
+  g_assert_cmpint (portier_rate_limiter_open_connection (limiter, b, 0), ==, PORTIER_LIMIT_OK);
+  g_assert_cmpint (portier_rate_limiter_open_connection (limiter, c, 0), ==,
+                   PORTIER_LIMIT_PENDING);
+  g_assert_cmpint (portier_rate_limiter_open_connection (limiter, other, 0), ==,
+                   PORTIER_LIMIT_OK);
+  portier_rate_limiter_close_connection (limiter, a);
+  g_assert_cmpint (portier_rate_limiter_open_connection (limiter, c, 0), ==, PORTIER_LIMIT_OK);
+
+  g_assert_cmpint (portier_rate_limiter_begin_probe (limiter, a, 0), ==, PORTIER_LIMIT_OK);
+  g_assert_cmpint (portier_rate_limiter_begin_probe (limiter, b, 0), ==, PORTIER_LIMIT_OK);
+  g_assert_cmpint (portier_rate_limiter_begin_probe (limiter, c, 0), ==, PORTIER_LIMIT_PENDING);
+  portier_rate_limiter_end_probe (limiter, a);
+  portier_rate_limiter_end_probe (limiter, b);
+  portier_rate_limiter_close_connection (limiter, b);
+  portier_rate_limiter_close_connection (limiter, c);
+  portier_rate_limiter_close_connection (limiter, other);
+  g_assert_cmpuint (portier_rate_limiter_get_n_connections (limiter), ==, 0);
+  g_assert_cmpuint (portier_rate_limiter_get_n_pending (limiter), ==, 0);
+}
+
+/* Many /64s of one /56 (what one home or one rented server often gets) share a budget
+ * of connections and probes. */
+static void
+test_ipv6_site_budget (void)
+{
+  g_autoptr(PortierProbeConfig) config = portier_probe_config_new ();
+  g_autoptr(PortierRateLimiter) limiter = NULL;
+  g_autoptr(GInetAddress) sixth = address ("2001:db8:1:ff::1");
+  g_autoptr(GInetAddress) elsewhere = address ("2001:db8:1:100::1");
+  g_autoptr(GInetAddress) first = address ("2001:db8:1::1");
+
+  config->max_connections = 100;
+  config->max_connections_per_address = 2;
+  config->prefix_max_connections = 5;
+  config->max_pending_probes = 100;
+  config->max_pending_probes_per_address = 2;
+  config->prefix_max_pending_probes = 3;
+  limiter = portier_rate_limiter_new (config);
+
+  /* 2001:db8:1::/56 holds 2001:db8:1:0::/64 to 2001:db8:1:ff::/64. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("2001:db8:1:%x::1", i * 16);
+      g_autoptr(GInetAddress) one = address (text);
+
+      g_assert_cmpint (portier_rate_limiter_open_connection (limiter, one, 0), ==,
+                       PORTIER_LIMIT_OK);
+      g_assert_cmpint (portier_rate_limiter_begin_probe (limiter, one, 0), ==,
+                       i < 3 ? PORTIER_LIMIT_OK : PORTIER_LIMIT_PENDING);
+    }
+  g_assert_cmpint (portier_rate_limiter_open_connection (limiter, sixth, 0), ==,
+                   PORTIER_LIMIT_PENDING);
+  /* Another /56 is another site. */
+  g_assert_cmpint (portier_rate_limiter_open_connection (limiter, elsewhere, 0), ==,
+                   PORTIER_LIMIT_OK);
+  g_assert_cmpint (portier_rate_limiter_begin_probe (limiter, elsewhere, 0), ==,
+                   PORTIER_LIMIT_OK);
+
+  /* What ends gives room back to the site. */
+  portier_rate_limiter_close_connection (limiter, first);
+  portier_rate_limiter_end_probe (limiter, first);
+  g_assert_cmpint (portier_rate_limiter_open_connection (limiter, sixth, 0), ==,
+                   PORTIER_LIMIT_OK);
+  g_assert_cmpint (portier_rate_limiter_begin_probe (limiter, sixth, 0), ==, PORTIER_LIMIT_OK);
+  g_assert_cmpuint (portier_rate_limiter_get_n_connections (limiter), ==, 6);
+  g_assert_cmpuint (portier_rate_limiter_get_n_pending (limiter), ==, 4);
 }
 
 static void
@@ -198,6 +285,8 @@ main (int    argc,
   g_test_add_func ("/rate-limiter/ipv6-prefix", test_ipv6_prefix);
   g_test_add_func ("/rate-limiter/pending-probes", test_pending_probes);
   g_test_add_func ("/rate-limiter/connections", test_connections);
+  g_test_add_func ("/rate-limiter/ipv6-network-is-one-client", test_ipv6_network_is_one_client);
+  g_test_add_func ("/rate-limiter/ipv6-site-budget", test_ipv6_site_budget);
   g_test_add_func ("/rate-limiter/table-is-bounded", test_table_is_bounded);
 
   return g_test_run ();

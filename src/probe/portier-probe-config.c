@@ -34,8 +34,10 @@ static const LimitKey limit_keys[] = {
   LIMIT ("prefix-request-burst", prefix_request_burst, 1, 1000000),
   LIMIT ("max-pending-probes", max_pending_probes, 1, 1000000),
   LIMIT ("max-pending-probes-per-address", max_pending_probes_per_address, 1, 1000000),
+  LIMIT ("prefix-max-pending-probes", prefix_max_pending_probes, 1, 1000000),
   LIMIT ("max-connections", max_connections, 1, 1000000),
   LIMIT ("max-connections-per-address", max_connections_per_address, 1, 1000000),
+  LIMIT ("prefix-max-connections", prefix_max_connections, 1, 1000000),
   LIMIT ("max-tracked-addresses", max_tracked_addresses, 16, 10000000),
   LIMIT ("max-body-bytes", max_body_bytes, 64, 65536),
   LIMIT ("connect-timeout-ms", connect_timeout_ms, 50, 60000),
@@ -66,8 +68,10 @@ portier_probe_config_new (void)
   self->prefix_request_burst = 30;
   self->max_pending_probes = 10000;
   self->max_pending_probes_per_address = 4;
+  self->prefix_max_pending_probes = 16;
   self->max_connections = 16384;
   self->max_connections_per_address = 8;
+  self->prefix_max_connections = 32;
   self->max_tracked_addresses = 65536;
   self->max_body_bytes = 1024;
   self->connect_timeout_ms = 5000;
@@ -231,7 +235,8 @@ static gboolean
 check_keys (GKeyFile  *key_file,
             GError   **error)
 {
-  static const char *const server_keys[] = { "listen", "trusted-proxies", NULL };
+  static const char *const server_keys[] = { "listen", "trusted-proxies",
+                                             "allow-private-targets", NULL };
   g_auto(GStrv) groups = g_key_file_get_groups (key_file, NULL);
 
   for (guint g = 0; groups[g] != NULL; g++)
@@ -271,7 +276,7 @@ check_keys (GKeyFile  *key_file,
 /**
  * portier_probe_config_load_key_file:
  *
- * Reads `[server]` (listen, trusted-proxies) and `[limits]`. Keys that are not there keep
+ * Reads `[server]` (listen, trusted-proxies, allow-private-targets) and `[limits]`. Keys that are not there keep
  * their value; unknown keys are errors, so a typo never silently leaves a limit at its
  * default.
  */
@@ -301,6 +306,21 @@ portier_probe_config_load_key_file (PortierProbeConfig  *self,
       if (proxies[i][0] != '\0' && !portier_probe_config_add_trusted_proxy (self, proxies[i],
                                                                             error))
         return FALSE;
+    }
+
+  if (g_key_file_has_key (key_file, "server", "allow-private-targets", NULL))
+    {
+      g_autoptr(GError) local_error = NULL;
+      gboolean allow = g_key_file_get_boolean (key_file, "server", "allow-private-targets",
+                                               &local_error);
+
+      if (local_error != NULL)
+        {
+          g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT,
+                       "[server] allow-private-targets must be true or false");
+          return FALSE;
+        }
+      self->allow_private_targets = allow;
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (limit_keys); i++)

@@ -22,17 +22,25 @@ struct _PortierProbeConfig
 {
   GPtrArray *listen;                       /* of GInetSocketAddress */
   GPtrArray *trusted_proxies;              /* of GInetAddressMask */
+  gboolean   allow_private_targets;        /* 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7 */
+  gboolean   allow_local_targets;          /* loopback and its own addresses: tests only,
+                                            * never from a configuration file */
+
+  /* A client is an IPv4 address or an IPv6 /64 (the block one home network gets); an
+   * IPv6 /56 (what one site gets) has a budget of its own on top. */
 
   /* Token buckets: a burst, refilled at a steady rate. */
-  guint      requests_per_minute;          /* per address (an IPv4 address, an IPv6 /128) */
+  guint      requests_per_minute;          /* per client */
   guint      request_burst;
-  guint      prefix_requests_per_minute;   /* per IPv6 /64 */
+  guint      prefix_requests_per_minute;   /* per IPv6 /56 */
   guint      prefix_request_burst;
 
   guint      max_pending_probes;           /* in all */
   guint      max_pending_probes_per_address;
+  guint      prefix_max_pending_probes;    /* per IPv6 /56 */
   guint      max_connections;              /* open HTTP connections in all */
   guint      max_connections_per_address;
+  guint      prefix_max_connections;       /* per IPv6 /56 */
   guint      max_tracked_addresses;        /* bounds the memory of the rate limiter */
   guint      max_body_bytes;
 

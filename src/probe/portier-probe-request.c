@@ -272,24 +272,34 @@ parse_forwarded_element (const char *element,
  * @peer: the address the connection came from
  * @forwarded_for: (nullable): the `X-Forwarded-For` header
  * @config: says which proxies are trusted
+ * @status: (out) (optional): why there is no client
  *
  * The address to test: @peer, unless @peer is a trusted proxy. Then it is the right-most
  * address of @forwarded_for that is not itself a trusted proxy — the only one a trusted
- * proxy vouches for; whatever stands left of it was written by the client.
+ * proxy vouches for; whatever stands left of it was written by the client. When every
+ * address there is a trusted proxy, nobody is vouched for: a proxy is never the client.
  *
  * Returns: (transfer full) (nullable): the client's address, or %NULL when a trusted
- *   proxy sent no usable `X-Forwarded-For` (then nothing may be probed)
+ *   proxy sent no usable `X-Forwarded-For` or only trusted proxies (then nothing may be
+ *   probed)
  */
 GInetAddress *
 portier_probe_client_address (GInetAddress             *peer,
                               const char               *forwarded_for,
-                              const PortierProbeConfig *config)
+                              const PortierProbeConfig *config,
+                              PortierProbeClientStatus *status)
 {
   g_autoptr(GInetAddress) address = portier_probe_normalize_address (peer);
+  PortierProbeClientStatus ignored;
   gsize end;
+
+  if (status == NULL)
+    status = &ignored;
+  *status = PORTIER_PROBE_CLIENT_OK;
 
   if (!portier_probe_config_is_trusted_proxy (config, address))
     return g_steal_pointer (&address);
+  *status = PORTIER_PROBE_CLIENT_BAD_FORWARDED_FOR;
   if (forwarded_for == NULL)
     return NULL;
 
@@ -305,8 +315,168 @@ portier_probe_client_address (GInetAddress             *peer,
       hop = parse_forwarded_element (forwarded_for + start, end - start);
       if (hop == NULL)
         return NULL;
-      if (start == 0 || !portier_probe_config_is_trusted_proxy (config, hop))
-        return g_steal_pointer (&hop);
+      if (!portier_probe_config_is_trusted_proxy (config, hop))
+        {
+          *status = PORTIER_PROBE_CLIENT_OK;
+          return g_steal_pointer (&hop);
+        }
+      if (start == 0)
+        {
+          *status = PORTIER_PROBE_CLIENT_PROXY;
+          return NULL;
+        }
       end = start - 1;
+    }
+}
+
+static gboolean
+in_network (const guint8 *bytes,
+            const guint8 *network,
+            guint         bits)
+{
+  guint whole = bits / 8, rest = bits % 8;
+
+  if (memcmp (bytes, network, whole) != 0)
+    return FALSE;
+  return rest == 0 || ((bytes[whole] ^ network[whole]) & (0xff << (8 - rest)) & 0xff) == 0;
+}
+
+static PortierProbeTarget
+classify_ipv4 (const guint8 *b,
+               gboolean      allow_private)
+{
+  static const struct
+  {
+    guint8             network[4];
+    guint              bits;
+    PortierProbeTarget target;
+  } ranges[] = {
+    { { 255, 255, 255, 255 }, 32, PORTIER_PROBE_TARGET_BROADCAST },
+    { { 0, 0, 0, 0 }, 8, PORTIER_PROBE_TARGET_UNSPECIFIED },      /* “this network” */
+    { { 127, 0, 0, 0 }, 8, PORTIER_PROBE_TARGET_LOOPBACK },
+    { { 169, 254, 0, 0 }, 16, PORTIER_PROBE_TARGET_LINK_LOCAL },
+    { { 224, 0, 0, 0 }, 4, PORTIER_PROBE_TARGET_MULTICAST },
+    { { 240, 0, 0, 0 }, 4, PORTIER_PROBE_TARGET_RESERVED },
+    { { 10, 0, 0, 0 }, 8, PORTIER_PROBE_TARGET_PRIVATE },
+    { { 172, 16, 0, 0 }, 12, PORTIER_PROBE_TARGET_PRIVATE },
+    { { 192, 168, 0, 0 }, 16, PORTIER_PROBE_TARGET_PRIVATE },
+    { { 100, 64, 0, 0 }, 10, PORTIER_PROBE_TARGET_PRIVATE },      /* shared (carrier NAT) */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
+    if (in_network (b, ranges[i].network, ranges[i].bits))
+      return ranges[i].target == PORTIER_PROBE_TARGET_PRIVATE && allow_private
+               ? PORTIER_PROBE_TARGET_OK : ranges[i].target;
+  return PORTIER_PROBE_TARGET_OK;
+}
+
+/**
+ * portier_probe_target_classify:
+ * @address: an address a request asks to be probed
+ * @allow_private: whether private, shared and unique-local addresses may be probed (a
+ *   server for a test network)
+ *
+ * Loopback, unspecified, link-local, multicast, broadcast and reserved addresses are
+ * never probed, and neither are IPv6 addresses that carry one of those as an IPv4
+ * address (IPv4-mapped, NAT64 64:ff9b::/96, 6to4 2002::/16). Whether an address is one
+ * of the server's own is for the server to find out.
+ */
+PortierProbeTarget
+portier_probe_target_classify (GInetAddress *address,
+                               gboolean      allow_private)
+{
+  static const guint8 unspecified[16] = { 0 };
+  static const guint8 nat64[12] = { 0x00, 0x64, 0xff, 0x9b };
+  static const guint8 sixtofour[2] = { 0x20, 0x02 };
+  static const guint8 discard[8] = { 0x01, 0x00 };
+  g_autoptr(GInetAddress) normal = portier_probe_normalize_address (address);
+  const guint8 *b = g_inet_address_to_bytes (normal);
+
+  if (g_inet_address_get_family (normal) == G_SOCKET_FAMILY_IPV4)
+    return classify_ipv4 (b, allow_private);
+
+  if (memcmp (b, unspecified, 16) == 0)
+    return PORTIER_PROBE_TARGET_UNSPECIFIED;
+  if (memcmp (b, unspecified, 15) == 0 && b[15] == 1)
+    return PORTIER_PROBE_TARGET_LOOPBACK;
+  if (b[0] == 0xff)
+    return PORTIER_PROBE_TARGET_MULTICAST;
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+    return PORTIER_PROBE_TARGET_LINK_LOCAL;
+  if ((b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0))
+    /* Unique-local fc00::/7, and the site-local fec0::/10 it replaced. */
+    return allow_private ? PORTIER_PROBE_TARGET_OK : PORTIER_PROBE_TARGET_PRIVATE;
+  if (memcmp (b, unspecified, 12) == 0 || memcmp (b, discard, 8) == 0)
+    /* IPv4-compatible (deprecated) ::/96 and the discard prefix 100::/64. */
+    return PORTIER_PROBE_TARGET_RESERVED;
+  if (memcmp (b, nat64, 12) == 0)
+    return classify_ipv4 (b + 12, allow_private);
+  if (memcmp (b, sixtofour, 2) == 0)
+    return classify_ipv4 (b + 2, allow_private);
+  return PORTIER_PROBE_TARGET_OK;
+}
+
+/**
+ * portier_probe_target_to_string:
+ *
+ * Returns: the stable `reason` code of a 403 answer
+ */
+const char *
+portier_probe_target_to_string (PortierProbeTarget target)
+{
+  switch (target)
+    {
+    case PORTIER_PROBE_TARGET_OK:
+      return "ok";
+    case PORTIER_PROBE_TARGET_LOOPBACK:
+      return "loopback";
+    case PORTIER_PROBE_TARGET_UNSPECIFIED:
+      return "unspecified";
+    case PORTIER_PROBE_TARGET_LINK_LOCAL:
+      return "link-local";
+    case PORTIER_PROBE_TARGET_MULTICAST:
+      return "multicast";
+    case PORTIER_PROBE_TARGET_BROADCAST:
+      return "broadcast";
+    case PORTIER_PROBE_TARGET_RESERVED:
+      return "reserved";
+    case PORTIER_PROBE_TARGET_PRIVATE:
+      return "private";
+    case PORTIER_PROBE_TARGET_OWN_ADDRESS:
+      return "server-address";
+    default:
+      g_return_val_if_reached ("reserved");
+    }
+}
+
+const char *
+portier_probe_target_describe (PortierProbeTarget target)
+{
+  switch (target)
+    {
+    case PORTIER_PROBE_TARGET_OK:
+      return "The address can be tested.";
+    case PORTIER_PROBE_TARGET_LOOPBACK:
+      return "The request came from a loopback address, which is this server itself: it "
+             "is never tested. If this server runs behind a reverse proxy, its operator "
+             "needs to list the proxy in trusted-proxies.";
+    case PORTIER_PROBE_TARGET_UNSPECIFIED:
+      return "The request came from an unspecified address, which is never tested.";
+    case PORTIER_PROBE_TARGET_LINK_LOCAL:
+      return "The request came from a link-local address, which is never tested.";
+    case PORTIER_PROBE_TARGET_MULTICAST:
+      return "The request came from a multicast address, which is never tested.";
+    case PORTIER_PROBE_TARGET_BROADCAST:
+      return "The request came from a broadcast address, which is never tested.";
+    case PORTIER_PROBE_TARGET_RESERVED:
+      return "The request came from a reserved address, which is never tested.";
+    case PORTIER_PROBE_TARGET_PRIVATE:
+      return "The request came from a private address: this server tests only addresses "
+             "on the internet. Use a test server inside your network instead.";
+    case PORTIER_PROBE_TARGET_OWN_ADDRESS:
+      return "The request came from an address of this server itself, which is never "
+             "tested.";
+    default:
+      g_return_val_if_reached ("The address is never tested.");
     }
 }

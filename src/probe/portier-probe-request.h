@@ -27,6 +27,28 @@ typedef enum
   PORTIER_PROBE_REQUEST_INVALID_TOKEN,
 } PortierProbeRequestStatus;
 
+/* Who asked, as portier_probe_client_address() reads it. */
+typedef enum
+{
+  PORTIER_PROBE_CLIENT_OK,
+  PORTIER_PROBE_CLIENT_BAD_FORWARDED_FOR,  /* a trusted proxy did not say whom it forwards */
+  PORTIER_PROBE_CLIENT_PROXY,              /* the client would be a trusted proxy itself */
+} PortierProbeClientStatus;
+
+/* Why an address is never probed. */
+typedef enum
+{
+  PORTIER_PROBE_TARGET_OK,
+  PORTIER_PROBE_TARGET_LOOPBACK,
+  PORTIER_PROBE_TARGET_UNSPECIFIED,
+  PORTIER_PROBE_TARGET_LINK_LOCAL,
+  PORTIER_PROBE_TARGET_MULTICAST,
+  PORTIER_PROBE_TARGET_BROADCAST,
+  PORTIER_PROBE_TARGET_RESERVED,
+  PORTIER_PROBE_TARGET_PRIVATE,      /* private, shared (100.64/10), unique-local */
+  PORTIER_PROBE_TARGET_OWN_ADDRESS,  /* the server's host (found by the server) */
+} PortierProbeTarget;
+
 typedef struct
 {
   guint16         port;
@@ -45,6 +67,11 @@ gboolean                   portier_probe_parse_port_path        (const char     
 GInetAddress              *portier_probe_normalize_address      (GInetAddress             *address);
 GInetAddress              *portier_probe_client_address         (GInetAddress             *peer,
                                                                 const char               *forwarded_for,
-                                                                const PortierProbeConfig *config);
+                                                                const PortierProbeConfig *config,
+                                                                PortierProbeClientStatus *status);
+PortierProbeTarget         portier_probe_target_classify        (GInetAddress             *address,
+                                                                gboolean                  allow_private);
+const char                *portier_probe_target_to_string       (PortierProbeTarget        target);
+const char                *portier_probe_target_describe        (PortierProbeTarget        target);
 
 G_END_DECLS

@@ -1,12 +1,20 @@
 /* portier-probe-server.c: the reachability server anyone can host
  *
  * The HTTP side is libsoup's; the accepting is ours, so that every connection is counted
- * against its address and the server as a whole before libsoup sees it, a client that is
- * slow to send its request is cut off, and running out of file descriptors pauses
- * accepting instead of ending it.
+ * against its client and the server as a whole before libsoup sees it, a client that is
+ * slow to send its request is cut off, a full server answers 503 at once instead of
+ * leaving connections to queue, and running out of file descriptors pauses accepting
+ * instead of ending it.
  *
  * It only ever tests the address a request came from (or, from a trusted proxy, the
- * address the proxy vouches for): it takes no target, so it cannot scan anyone else.
+ * address the proxy vouches for): it takes no target, so it cannot scan anyone else. Nor
+ * does it test its own host (loopback, its own addresses) or addresses that are no home
+ * on the internet (see portier_probe_target_classify()).
+ *
+ * Memory: libsoup keeps two 8 KB buffers for every connection until its message is
+ * answered. A probe can take seconds, and thousands can be pending, so once a probe has
+ * started the server takes the connection back from libsoup (whose buffers go) and
+ * writes the short answer itself when the probe ends.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -34,6 +42,18 @@
 /* Not in libsoup 3.2's list of statuses. */
 #define STATUS_TOO_MANY_REQUESTS 429
 
+/* What a client gets when the server is full, before it has said anything. */
+#define BUSY_BODY "{\"error\":\"busy\",\"message\":\"The server is busy. Try again shortly.\"}"
+static const char busy_answer[] =
+  "HTTP/1.1 503 Service Unavailable\r\n"
+  "Content-Type: application/json\r\n"
+  "Content-Length: 67\r\n"
+  "Retry-After: 5\r\n"
+  "Connection: close\r\n"
+  "\r\n"
+  BUSY_BODY;
+G_STATIC_ASSERT (sizeof BUSY_BODY - 1 == 67);
+
 typedef struct
 {
   PortierProbeServer *server;
@@ -55,7 +75,7 @@ typedef struct
 typedef struct
 {
   PortierProbeServer *server;
-  SoupServerMessage  *msg;
+  GSocketConnection  *stream;         /* taken over from libsoup */
   GInetAddress       *client;
   guint16             port;
   PortierProtocol     protocol;
@@ -75,8 +95,11 @@ struct _PortierProbeServer
   GCancellable       *cancellable;    /* cancels the running probes on stop */
   GSource            *sweep_source;
   GSource            *resume_source;
+  GSource            *trim_source;
   gboolean            stopped;
+  gboolean            warned_loopback;
   guint               n_probes;
+  guint               n_writes;       /* answers still being written */
 };
 
 G_DEFINE_FINAL_TYPE (PortierProbeServer, portier_probe_server, G_TYPE_OBJECT)
@@ -129,6 +152,7 @@ portier_probe_server_dispose (GObject *object)
   g_ptr_array_set_size (self->listeners, 0);
   destroy_source (&self->sweep_source);
   destroy_source (&self->resume_source);
+  destroy_source (&self->trim_source);
 
   g_hash_table_iter_init (&iter, self->connections);
   while (g_hash_table_iter_next (&iter, (gpointer *) &connection, NULL))
@@ -194,23 +218,19 @@ respond (SoupServerMessage *msg,
   soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, body, strlen (body));
 }
 
-static void
-respond_json (SoupServerMessage *msg,
-              guint              status,
-              JsonBuilder       *builder)
+static char *
+json_text (JsonBuilder *builder)
 {
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
   g_autoptr(JsonGenerator) generator = json_generator_new ();
 
   json_generator_set_root (generator, root);
-  respond (msg, status, "application/json", json_generator_to_data (generator, NULL));
+  return json_generator_to_data (generator, NULL);
 }
 
-static void
-respond_error (SoupServerMessage *msg,
-               guint              status,
-               const char        *code,
-               const char        *message)
+static char *
+error_text (const char *code,
+            const char *message)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -220,7 +240,24 @@ respond_error (SoupServerMessage *msg,
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, message);
   json_builder_end_object (builder);
-  respond_json (msg, status, builder);
+  return json_text (builder);
+}
+
+static void
+respond_json (SoupServerMessage *msg,
+              guint              status,
+              JsonBuilder       *builder)
+{
+  respond (msg, status, "application/json", json_text (builder));
+}
+
+static void
+respond_error (SoupServerMessage *msg,
+               guint              status,
+               const char        *code,
+               const char        *message)
+{
+  respond (msg, status, "application/json", error_text (code, message));
 }
 
 static void
@@ -320,8 +357,9 @@ resume_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Stop accepting for a moment: out of file descriptors, or at the connection limit.
- * The kernel keeps the next connections in its backlog meanwhile. */
+/* Stop accepting for a moment: out of file descriptors. The kernel keeps the next
+ * connections in its backlog meanwhile. (At the connection limit the server still
+ * accepts, and answers 503 at once.) */
 static void
 pause_accepting (PortierProbeServer *self)
 {
@@ -363,6 +401,11 @@ accept_one (PortierProbeServer *self,
   if (limit != PORTIER_LIMIT_OK)
     {
       g_debug ("Refusing a connection: %s", portier_limit_to_string (limit));
+      /* The server is full: say so at once rather than let the client wait. (One client
+       * over its own share is only cut off: it learns nothing it could not guess.) */
+      if (limit == PORTIER_LIMIT_BUSY)
+        g_socket_send_with_blocking (socket, busy_answer, strlen (busy_answer), FALSE, NULL,
+                                     NULL);
       g_socket_close (socket, NULL);
       return;
     }
@@ -392,19 +435,11 @@ listener_ready_cb (GSocket      *listening,
 {
   Listener *listener = user_data;
   PortierProbeServer *self = listener->server;
-  guint max_connections = self->config->max_connections;
 
   for (guint i = 0; i < ACCEPTS_PER_WAKEUP; i++)
     {
       g_autoptr(GSocket) socket = NULL;
       g_autoptr(GError) error = NULL;
-
-      if (portier_rate_limiter_get_n_connections (self->limiter) >= max_connections)
-        {
-          g_debug ("At the connection limit (%u); accepting again shortly", max_connections);
-          pause_accepting (self);
-          return G_SOURCE_CONTINUE;
-        }
 
       socket = g_socket_accept (listening, NULL, &error);
       if (socket == NULL)
@@ -511,14 +546,37 @@ request_read_cb (SoupServer         *soup,
                                 "Connection", "close");
 }
 
-/* The address to test, or NULL (answered with 400) when a trusted proxy did not say. */
+/* Behind a reverse proxy nobody listed in trusted-proxies, every client looks like the
+ * proxy: like this host, when the proxy runs here. Worth one line in the log. */
+static void
+warn_about_unknown_proxy (PortierProbeServer *self,
+                          GInetAddress       *peer)
+{
+  g_autoptr(GInetAddress) normal = NULL;
+
+  if (self->warned_loopback || self->config->trusted_proxies->len > 0)
+    return;
+  normal = portier_probe_normalize_address (peer);
+  if (!g_inet_address_get_is_loopback (normal))
+    return;
+  self->warned_loopback = TRUE;
+  g_message ("Requests arrive from loopback and no trusted proxy is configured: this "
+             "server is probably behind a reverse proxy it does not know. Its clients all "
+             "look like this host, which is never tested. List the proxy in "
+             "trusted-proxies (see the configuration file).");
+}
+
+/* The address to test, or NULL (answered with 400 or 403) when a trusted proxy did not
+ * say, or named only trusted proxies. */
 static GInetAddress *
 get_client (PortierProbeServer *self,
             SoupServerMessage  *msg)
 {
   GSocketAddress *remote = soup_server_message_get_remote_address (msg);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  PortierProbeClientStatus status;
   const char *forwarded_for;
+  GInetAddress *peer;
   GInetAddress *client;
 
   if (!G_IS_INET_SOCKET_ADDRESS (remote))
@@ -528,14 +586,49 @@ get_client (PortierProbeServer *self,
       return NULL;
     }
 
+  peer = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote));
+  warn_about_unknown_proxy (self, peer);
   forwarded_for = soup_message_headers_get_list (headers, "X-Forwarded-For");
-  client = portier_probe_client_address (
-    g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)), forwarded_for,
-    self->config);
-  if (client == NULL)
+  client = portier_probe_client_address (peer, forwarded_for, self->config, &status);
+  if (status == PORTIER_PROBE_CLIENT_PROXY)
+    respond_error (msg, SOUP_STATUS_FORBIDDEN, "proxy-as-client",
+                   "X-Forwarded-For names only trusted proxies; a proxy is never tested.");
+  else if (client == NULL)
     respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-forwarded-for",
                    "The proxy did not say which address it forwards for.");
   return client;
+}
+
+/* Whether @client may be probed; if not, answers 403. */
+static gboolean
+check_target (PortierProbeServer *self,
+              SoupServerMessage  *msg,
+              GInetAddress       *client)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  PortierProbeTarget target;
+
+  target = portier_probe_target_classify (client, self->config->allow_private_targets);
+  if (target == PORTIER_PROBE_TARGET_OK)
+    target = portier_prober_check_route (client);
+  if (self->config->allow_local_targets &&
+      (target == PORTIER_PROBE_TARGET_LOOPBACK || target == PORTIER_PROBE_TARGET_OWN_ADDRESS))
+    target = PORTIER_PROBE_TARGET_OK;
+  if (target == PORTIER_PROBE_TARGET_OK)
+    return TRUE;
+
+  g_debug ("Not probing a %s address", portier_probe_target_to_string (target));
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, "target-refused");
+  json_builder_set_member_name (builder, "reason");
+  json_builder_add_string_value (builder, portier_probe_target_to_string (target));
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, portier_probe_target_describe (target));
+  json_builder_end_object (builder);
+  respond_json (msg, SOUP_STATUS_FORBIDDEN, builder);
+  return FALSE;
 }
 
 static gboolean
@@ -563,13 +656,95 @@ family_name (GInetAddress *address)
 static void
 pending_probe_free (PendingProbe *pending)
 {
-  g_object_unref (pending->msg);
+  g_clear_object (&pending->stream);
   g_object_unref (pending->client);
   g_object_unref (pending->server);
   g_free (pending);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PendingProbe, pending_probe_free)
+
+static void
+give_memory_back (void)
+{
+#ifdef HAVE_MALLOC_TRIM
+  malloc_trim (0);
+#endif
+}
+
+static gboolean
+trim_cb (gpointer user_data)
+{
+  PortierProbeServer *self = user_data;
+
+  g_clear_pointer (&self->trim_source, g_source_unref);
+  give_memory_back ();
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  PortierProbeServer *server;
+  GSocketConnection  *stream;
+  GBytes             *rest;
+} Write;
+
+static void
+write_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Write *write = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    g_debug ("Could not send an answer: %s", error->message);
+  g_io_stream_close (G_IO_STREAM (write->stream), NULL, NULL);
+  write->server->n_writes--;
+  g_object_unref (write->stream);
+  g_object_unref (write->server);
+  g_bytes_unref (write->rest);
+  g_free (write);
+}
+
+/* Answers on a connection taken over from libsoup, and closes it. The answer is short
+ * and the connection has sent nothing yet, so it nearly always goes out at once. */
+static void
+answer_stream (PortierProbeServer *self,
+               GSocketConnection  *stream,
+               guint               status,
+               const char         *content_type,
+               char               *body)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *owned_body = body;
+  GSocket *socket = g_socket_connection_get_socket (stream);
+  gssize sent;
+  gsize length;
+  Write *write;
+
+  text = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                          "Connection: close\r\n\r\n%s",
+                          status, soup_status_get_phrase (status), content_type,
+                          strlen (owned_body), owned_body);
+  length = strlen (text);
+  sent = g_socket_send_with_blocking (socket, text, length, FALSE, NULL, NULL);
+  if (sent < 0 || (gsize) sent == length)
+    {
+      g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
+      return;
+    }
+
+  write = g_new0 (Write, 1);
+  write->server = g_object_ref (self);
+  write->stream = g_object_ref (stream);
+  write->rest = g_bytes_new (text + sent, length - sent);
+  self->n_writes++;
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (stream)),
+                                   g_bytes_get_data (write->rest, NULL),
+                                   g_bytes_get_size (write->rest), G_PRIORITY_DEFAULT, NULL,
+                                   write_done_cb, write);
+}
 
 static void
 probe_done_cb (GObject      *source,
@@ -590,14 +765,21 @@ probe_done_cb (GObject      *source,
   portier_rate_limiter_end_probe (self->limiter, pending->client);
   self->n_probes--;
   address = g_inet_address_to_string (pending->client);
+  /* The last probe of a burst has ended: its memory can go back in a moment. */
+  if (self->n_probes == 0 && self->trim_source == NULL && !self->stopped)
+    {
+      self->trim_source = g_timeout_source_new_seconds (1);
+      g_source_set_callback (self->trim_source, trim_cb, self, NULL);
+      g_source_attach (self->trim_source, NULL);
+    }
 
   if (error != NULL)
-    respond_error (pending->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "shutting-down",
-                   "The server is shutting down.");
+    answer_stream (self, pending->stream, SOUP_STATUS_SERVICE_UNAVAILABLE, "application/json",
+                   error_text ("shutting-down", "The server is shutting down."));
   else if (pending->transmission)
-    respond (pending->msg, SOUP_STATUS_OK, "text/plain",
-             g_strdup (verdict == PORTIER_PROBE_VERDICT_OPEN ||
-                       verdict == PORTIER_PROBE_VERDICT_REACHABLE ? "1" : "0"));
+    answer_stream (self, pending->stream, SOUP_STATUS_OK, "text/plain",
+                   g_strdup (verdict == PORTIER_PROBE_VERDICT_OPEN ||
+                             verdict == PORTIER_PROBE_VERDICT_REACHABLE ? "1" : "0"));
   else
     {
       builder = json_builder_new ();
@@ -620,13 +802,13 @@ probe_done_cb (GObject      *source,
       json_builder_set_member_name (builder, "elapsed_ms");
       json_builder_add_int_value (builder, elapsed_ms);
       json_builder_end_object (builder);
-      respond_json (pending->msg, SOUP_STATUS_OK, builder);
+      answer_stream (self, pending->stream, SOUP_STATUS_OK, "application/json",
+                     json_text (builder));
     }
 
   g_debug ("Probe of %s port %u/%s: %s (%u ms)", address, pending->port,
            portier_protocol_to_string (pending->protocol),
            portier_probe_verdict_to_string (verdict), elapsed_ms);
-  soup_server_message_unpause (pending->msg);
 }
 
 static void
@@ -639,8 +821,19 @@ start_probe (PortierProbeServer *self,
              gboolean            transmission)
 {
   g_autoptr(GSocketAddress) target = NULL;
+  g_autoptr(GIOStream) stolen = NULL;
+  Connection *connection = get_connection (msg);
   PendingProbe *pending;
   PortierLimit limit;
+
+  if (!check_target (self, msg, client))
+    return;
+  if (connection == NULL)
+    {
+      respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "error",
+                     "The server lost track of this connection.");
+      return;
+    }
 
   limit = portier_rate_limiter_begin_probe (self->limiter, client, g_get_monotonic_time ());
   if (limit != PORTIER_LIMIT_OK)
@@ -651,15 +844,18 @@ start_probe (PortierProbeServer *self,
 
   pending = g_new0 (PendingProbe, 1);
   pending->server = g_object_ref (self);
-  pending->msg = g_object_ref (msg);
+  pending->stream = g_object_ref (connection->connection);
   pending->client = g_object_ref (client);
   pending->port = port;
   pending->protocol = protocol;
   pending->transmission = transmission;
   self->n_probes++;
 
+  /* From here on the connection is the server's own: libsoup forgets it (and frees what
+   * it held for it), and probe_done_cb() answers. */
+  stolen = soup_server_message_steal_connection (msg);
+
   target = g_inet_socket_address_new (client, port);
-  soup_server_message_pause (msg);
   portier_prober_run_async (self->prober, G_INET_SOCKET_ADDRESS (target), protocol, token,
                             self->cancellable, probe_done_cb, pending);
 }
@@ -778,12 +974,11 @@ sweep_cb (gpointer user_data)
   PortierProbeServer *self = user_data;
 
   portier_rate_limiter_sweep (self->limiter, g_get_monotonic_time ());
-#ifdef HAVE_MALLOC_TRIM
   /* After a burst of connections, give the memory back to the system. */
-  malloc_trim (0);
-#endif
+  give_memory_back ();
   return G_SOURCE_CONTINUE;
 }
+
 
 /**
  * portier_probe_server_new:
@@ -848,7 +1043,8 @@ portier_probe_server_listen (PortierProbeServer  *self,
       return FALSE;
     }
 
-  g_socket_set_listen_backlog (socket, 1024);
+  /* Room for a burst: the server drains it quickly, answering 503 when it is full. */
+  g_socket_set_listen_backlog (socket, 4096);
   if (!g_socket_listen (socket, error))
     return FALSE;
   bound = g_socket_get_local_address (socket, error);
@@ -901,5 +1097,5 @@ portier_probe_server_stop (PortierProbeServer *self)
 gboolean
 portier_probe_server_is_idle (PortierProbeServer *self)
 {
-  return self->n_probes == 0;
+  return self->n_probes == 0 && self->n_writes == 0;
 }

@@ -15,7 +15,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "portier-prober.h"
 
@@ -465,4 +469,51 @@ portier_probe_verdict_to_string (PortierProbeVerdict verdict)
     default:
       return "error";
     }
+}
+
+/**
+ * portier_prober_check_route:
+ * @target: an address a request asks to be probed
+ *
+ * Asks the kernel where a packet to @target would go, and sends nothing: connect() on a
+ * UDP socket only picks the route and the source address. A packet to one of this host's
+ * own addresses (on any interface, or a local route) leaves from that very address; a
+ * broadcast address needs a permission the socket does not have.
+ *
+ * Returns: %PORTIER_PROBE_TARGET_OWN_ADDRESS, %PORTIER_PROBE_TARGET_BROADCAST, or
+ *   %PORTIER_PROBE_TARGET_OK (also when there is no route: the probe then says so)
+ */
+PortierProbeTarget
+portier_prober_check_route (GInetAddress *target)
+{
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (target, 9);
+  struct sockaddr_storage native, local;
+  socklen_t length = sizeof local;
+  gsize size = g_inet_address_get_native_size (target);
+  PortierProbeTarget verdict = PORTIER_PROBE_TARGET_OK;
+  int fd;
+
+  if (!g_socket_address_to_native (address, &native, sizeof native, NULL))
+    return PORTIER_PROBE_TARGET_OK;
+  fd = socket (native.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return PORTIER_PROBE_TARGET_OK;
+
+  if (connect (fd, (struct sockaddr *) &native, g_socket_address_get_native_size (address)) < 0)
+    {
+      if (errno == EACCES)
+        verdict = PORTIER_PROBE_TARGET_BROADCAST;
+    }
+  else if (getsockname (fd, (struct sockaddr *) &local, &length) == 0)
+    {
+      const guint8 *bytes = g_inet_address_to_bytes (target);
+      const void *source = local.ss_family == AF_INET
+                             ? (const void *) &((struct sockaddr_in *) &local)->sin_addr
+                             : (const void *) &((struct sockaddr_in6 *) &local)->sin6_addr;
+
+      if (local.ss_family == native.ss_family && memcmp (source, bytes, size) == 0)
+        verdict = PORTIER_PROBE_TARGET_OWN_ADDRESS;
+    }
+  close (fd);
+  return verdict;
 }

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "portier-port-spec.h"
+#include "portier-probe-request.h"
 
 G_BEGIN_DECLS
 
@@ -38,5 +39,6 @@ PortierProbeVerdict  portier_prober_run_finish     (PortierProber       *self,
                                                     const char         **detail,
                                                     GError             **error);
 const char          *portier_probe_verdict_to_string (PortierProbeVerdict verdict);
+PortierProbeTarget   portier_prober_check_route    (GInetAddress        *target);
 
 G_END_DECLS

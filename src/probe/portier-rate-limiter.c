@@ -1,10 +1,12 @@
 /* portier-rate-limiter.c: how much each address may ask of the probe server
  *
- * One table of the addresses seen recently. Each entry holds a token bucket (requests
- * over time), the probes it has running and the connections it holds open. IPv6 clients
- * are counted twice: by address, and by /64, the block one home network usually gets.
- * The table has a fixed upper size, so no stream of new addresses can grow it without
- * bound; entries leave once they are idle and their bucket has refilled.
+ * One table of the clients seen recently. Each entry holds a token bucket (requests
+ * over time), the probes it has running and the connections it holds open. A client is
+ * an IPv4 address or an IPv6 /64: the block one home network gets, in which one host can
+ * take as many addresses as it likes. IPv6 clients are counted a second time by /56 (what
+ * one site often gets), against a budget of their own. The table has a fixed upper size,
+ * so no stream of new addresses can grow it without bound; entries leave once they are
+ * idle and their bucket has refilled.
  *
  * Time comes in as an argument, so the tests run on a clock they control.
  *
@@ -21,7 +23,7 @@
 
 typedef struct
 {
-  guint8 bits;        /* 32 (IPv4), 128 (IPv6 address) or 64 (IPv6 /64) */
+  guint8 bits;        /* 32 (IPv4), 64 (IPv6 /64) or 56 (IPv6 /56) */
   guint8 bytes[16];
 } Key;
 
@@ -42,14 +44,16 @@ struct _PortierRateLimiter
   guint64     seed;           /* against hash flooding */
   gint64      last_sweep_us;
 
-  double      rate;           /* tokens a microsecond, per address */
+  double      rate;           /* tokens a microsecond, per client */
   double      burst;
-  double      prefix_rate;    /* per IPv6 /64 */
+  double      prefix_rate;    /* per IPv6 /56 */
   double      prefix_burst;
   guint       max_pending;
   guint       max_pending_per_address;
+  guint       prefix_max_pending;
   guint       max_connections;
   guint       max_connections_per_address;
+  guint       prefix_max_connections;
   guint       max_tracked;
 
   guint       n_pending;
@@ -61,6 +65,10 @@ G_DEFINE_FINAL_TYPE (PortierRateLimiter, portier_rate_limiter, G_TYPE_OBJECT)
 /* A full sweep walks the whole table; under a flood of new addresses it runs at most
  * this often. */
 #define SWEEP_INTERVAL_US (G_USEC_PER_SEC)
+
+/* An IPv6 client is its /64; its site, a /56. */
+#define CLIENT_BITS_IPV6 64
+#define SITE_BITS 56
 
 /* FNV-1a over the key. The key carries the table's random seed (see make_key()), so
  * nobody outside can pick addresses that collide. */
@@ -122,14 +130,16 @@ portier_rate_limiter_new (const PortierProbeConfig *config)
   self->prefix_burst = config->prefix_request_burst;
   self->max_pending = config->max_pending_probes;
   self->max_pending_per_address = config->max_pending_probes_per_address;
+  self->prefix_max_pending = config->prefix_max_pending_probes;
   self->max_connections = config->max_connections;
   self->max_connections_per_address = config->max_connections_per_address;
+  self->prefix_max_connections = config->prefix_max_connections;
   self->max_tracked = config->max_tracked_addresses;
   return self;
 }
 
 /* The seed goes into the key itself: the first bytes of an IPv4 key are unused, and the
- * unused tail of a /64 key too, so mixing the seed into those never merges two keys. */
+ * unused tail of an IPv6 key too, so mixing the seed into those never merges two keys. */
 static void
 make_key (PortierRateLimiter *self,
           GInetAddress       *address,
@@ -146,16 +156,10 @@ make_key (PortierRateLimiter *self,
       memcpy (key->bytes, &self->seed, 8);
       memcpy (key->bytes + 12, bytes, 4);
     }
-  else if (bits == 64)
-    {
-      memcpy (key->bytes, bytes, 8);
-      memcpy (key->bytes + 8, &self->seed, 8);
-    }
   else
     {
-      /* A full IPv6 address has no spare bytes: fold the seed in, reversibly. */
-      for (guint i = 0; i < 16; i++)
-        key->bytes[i] = bytes[i] ^ ((const guint8 *) &self->seed)[i % 8];
+      memcpy (key->bytes, bytes, bits / 8);
+      memcpy (key->bytes + 8, &self->seed, 8);
     }
 }
 
@@ -175,8 +179,8 @@ entry_is_idle (PortierRateLimiter *self,
                const Entry        *entry,
                gint64              now_us)
 {
-  double rate = entry->key.bits == 64 ? self->prefix_rate : self->rate;
-  double burst = entry->key.bits == 64 ? self->prefix_burst : self->burst;
+  double rate = entry->key.bits == SITE_BITS ? self->prefix_rate : self->rate;
+  double burst = entry->key.bits == SITE_BITS ? self->prefix_burst : self->burst;
 
   return entry->pending == 0 && entry->connections == 0 &&
          refill (entry, rate, burst, now_us) >= burst;
@@ -222,16 +226,57 @@ lookup (PortierRateLimiter *self,
 
   entry = g_new0 (Entry, 1);
   entry->key = probe.key;
-  entry->tokens = bits == 64 ? self->prefix_burst : self->burst;
+  entry->tokens = bits == SITE_BITS ? self->prefix_burst : self->burst;
   entry->updated_us = now_us;
   g_hash_table_add (self->entries, entry);
   return entry;
 }
 
 static guint8
-address_bits (GInetAddress *address)
+client_bits (GInetAddress *address)
 {
-  return g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4 ? 32 : 128;
+  return g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4 ? 32 : CLIENT_BITS_IPV6;
+}
+
+/* The entries of @address: its client, and (IPv6) its site, or NULL. Returns FALSE when
+ * the table has no room for them: then the server is “busy”. */
+static gboolean
+lookup_both (PortierRateLimiter  *self,
+             GInetAddress        *address,
+             gint64               now_us,
+             Entry              **client,
+             Entry              **site)
+{
+  *site = NULL;
+  *client = lookup (self, address, client_bits (address), now_us);
+  if (*client == NULL)
+    return FALSE;
+  if (client_bits (address) == CLIENT_BITS_IPV6)
+    {
+      *site = lookup (self, address, SITE_BITS, now_us);
+      if (*site == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Like lookup_both(), for counts that must already be there. */
+static void
+find_both (PortierRateLimiter  *self,
+           GInetAddress        *address,
+           Entry              **client,
+           Entry              **site)
+{
+  Entry probe;
+
+  make_key (self, address, client_bits (address), &probe.key);
+  *client = g_hash_table_lookup (self->entries, &probe);
+  *site = NULL;
+  if (client_bits (address) == CLIENT_BITS_IPV6)
+    {
+      make_key (self, address, SITE_BITS, &probe.key);
+      *site = g_hash_table_lookup (self->entries, &probe);
+    }
 }
 
 static guint
@@ -248,8 +293,8 @@ seconds_until_token (double tokens,
  * @retry_after: (out): when the result is %PORTIER_LIMIT_RATE, the seconds until the
  *   next request would be allowed
  *
- * Takes one request from the buckets of @address (and of its /64 for IPv6), or none when
- * one of them is empty.
+ * Takes one request from the buckets of @address's client (and of its /56 for IPv6), or
+ * none when one of them is empty.
  */
 PortierLimit
 portier_rate_limiter_take_request (PortierRateLimiter *self,
@@ -257,41 +302,34 @@ portier_rate_limiter_take_request (PortierRateLimiter *self,
                                    gint64              now_us,
                                    guint              *retry_after)
 {
-  Entry *entry, *prefix = NULL;
-  double tokens, prefix_tokens = 0;
+  Entry *entry, *site;
+  double tokens, site_tokens = 0;
 
   *retry_after = 0;
 
-  entry = lookup (self, address, address_bits (address), now_us);
-  if (entry == NULL)
+  if (!lookup_both (self, address, now_us, &entry, &site))
     return PORTIER_LIMIT_BUSY;
-  if (address_bits (address) == 128)
-    {
-      prefix = lookup (self, address, 64, now_us);
-      if (prefix == NULL)
-        return PORTIER_LIMIT_BUSY;
-    }
 
   tokens = refill (entry, self->rate, self->burst, now_us);
-  if (prefix != NULL)
-    prefix_tokens = refill (prefix, self->prefix_rate, self->prefix_burst, now_us);
+  if (site != NULL)
+    site_tokens = refill (site, self->prefix_rate, self->prefix_burst, now_us);
 
-  if (tokens < 1.0 || (prefix != NULL && prefix_tokens < 1.0))
+  if (tokens < 1.0 || (site != NULL && site_tokens < 1.0))
     {
       guint wait = tokens < 1.0 ? seconds_until_token (tokens, self->rate) : 0;
 
-      if (prefix != NULL && prefix_tokens < 1.0)
-        wait = MAX (wait, seconds_until_token (prefix_tokens, self->prefix_rate));
+      if (site != NULL && site_tokens < 1.0)
+        wait = MAX (wait, seconds_until_token (site_tokens, self->prefix_rate));
       *retry_after = wait;
       return PORTIER_LIMIT_RATE;
     }
 
   entry->tokens = tokens - 1.0;
   entry->updated_us = now_us;
-  if (prefix != NULL)
+  if (site != NULL)
     {
-      prefix->tokens = prefix_tokens - 1.0;
-      prefix->updated_us = now_us;
+      site->tokens = site_tokens - 1.0;
+      site->updated_us = now_us;
     }
   return PORTIER_LIMIT_OK;
 }
@@ -299,8 +337,8 @@ portier_rate_limiter_take_request (PortierRateLimiter *self,
 /**
  * portier_rate_limiter_begin_probe:
  *
- * Counts one more running probe for @address, unless @address or the server already
- * runs as many as allowed. Each %PORTIER_LIMIT_OK needs one
+ * Counts one more running probe for @address's client, unless the client, its /56 or
+ * the server already runs as many as allowed. Each %PORTIER_LIMIT_OK needs one
  * portier_rate_limiter_end_probe().
  */
 PortierLimit
@@ -308,17 +346,19 @@ portier_rate_limiter_begin_probe (PortierRateLimiter *self,
                                   GInetAddress       *address,
                                   gint64              now_us)
 {
-  Entry *entry;
+  Entry *entry, *site;
 
   if (self->n_pending >= self->max_pending)
     return PORTIER_LIMIT_BUSY;
-  entry = lookup (self, address, address_bits (address), now_us);
-  if (entry == NULL)
+  if (!lookup_both (self, address, now_us, &entry, &site))
     return PORTIER_LIMIT_BUSY;
-  if (entry->pending >= self->max_pending_per_address)
+  if (entry->pending >= self->max_pending_per_address ||
+      (site != NULL && site->pending >= self->prefix_max_pending))
     return PORTIER_LIMIT_PENDING;
 
   entry->pending++;
+  if (site != NULL)
+    site->pending++;
   self->n_pending++;
   return PORTIER_LIMIT_OK;
 }
@@ -327,13 +367,14 @@ void
 portier_rate_limiter_end_probe (PortierRateLimiter *self,
                                 GInetAddress       *address)
 {
-  Entry probe;
-  Entry *entry;
+  Entry *entry, *site;
 
-  make_key (self, address, address_bits (address), &probe.key);
-  entry = g_hash_table_lookup (self->entries, &probe);
+  find_both (self, address, &entry, &site);
   g_return_if_fail (entry != NULL && entry->pending > 0);
+  g_return_if_fail (client_bits (address) == 32 || (site != NULL && site->pending > 0));
   entry->pending--;
+  if (site != NULL)
+    site->pending--;
   self->n_pending--;
 }
 
@@ -349,19 +390,21 @@ portier_rate_limiter_open_connection (PortierRateLimiter *self,
                                       GInetAddress       *address,
                                       gint64              now_us)
 {
-  Entry *entry;
+  Entry *entry, *site;
 
   if (self->n_connections >= self->max_connections)
     return PORTIER_LIMIT_BUSY;
 
   if (address != NULL)
     {
-      entry = lookup (self, address, address_bits (address), now_us);
-      if (entry == NULL)
+      if (!lookup_both (self, address, now_us, &entry, &site))
         return PORTIER_LIMIT_BUSY;
-      if (entry->connections >= self->max_connections_per_address)
+      if (entry->connections >= self->max_connections_per_address ||
+          (site != NULL && site->connections >= self->prefix_max_connections))
         return PORTIER_LIMIT_PENDING;
       entry->connections++;
+      if (site != NULL)
+        site->connections++;
     }
 
   self->n_connections++;
@@ -372,18 +415,19 @@ void
 portier_rate_limiter_close_connection (PortierRateLimiter *self,
                                        GInetAddress       *address)
 {
-  Entry probe;
-  Entry *entry;
+  Entry *entry, *site;
 
   g_return_if_fail (self->n_connections > 0);
   self->n_connections--;
   if (address == NULL)
     return;
 
-  make_key (self, address, address_bits (address), &probe.key);
-  entry = g_hash_table_lookup (self->entries, &probe);
+  find_both (self, address, &entry, &site);
   g_return_if_fail (entry != NULL && entry->connections > 0);
+  g_return_if_fail (client_bits (address) == 32 || (site != NULL && site->connections > 0));
   entry->connections--;
+  if (site != NULL)
+    site->connections--;
 }
 
 /**

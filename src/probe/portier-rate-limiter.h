@@ -13,8 +13,8 @@ G_BEGIN_DECLS
 typedef enum
 {
   PORTIER_LIMIT_OK,
-  PORTIER_LIMIT_RATE,      /* too many requests from this address or its /64: 429 */
-  PORTIER_LIMIT_PENDING,   /* too many probes or connections of this address at once: 429 */
+  PORTIER_LIMIT_RATE,      /* too many requests from this client or its /56: 429 */
+  PORTIER_LIMIT_PENDING,   /* too many probes or connections of this client at once: 429 */
   PORTIER_LIMIT_BUSY,      /* the server as a whole is full: 503 */
 } PortierLimit;
 

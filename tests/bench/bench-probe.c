@@ -8,7 +8,8 @@
  *   “reachable”. Prints probes per second and latency percentiles.
  * pending: N probes at once toward a port whose listener never accepts (its backlog is
  *   full), so each stays pending until the server's connect timeout. Prints how many the
- *   server took, how many it turned away (503), and its memory meanwhile.
+ *   server took, how many it turned away (503) and how long the slowest of those waited
+ *   for its answer, and the server's memory meanwhile.
  *
  * One thread, epoll, non-blocking sockets: the load generator should cost less CPU than
  * the server it measures. Loopback only: the server must be on 127.0.0.1.
@@ -316,6 +317,9 @@ server_memory_kb (int         pid,
   return value;
 }
 
+/* The longest a request waited for its 503. */
+static double busy_wait_max;
+
 /* Reads what is ready; counts each answer. Returns how many requests ended. */
 static long
 collect (struct epoll_event *events,
@@ -336,7 +340,13 @@ collect (struct epoll_event *events,
       finish_slot (slot);
       ended++;
       if (status_of (slot) == 503)
-        (*busy)++;
+        {
+          double waited = now () - slot->started;
+
+          (*busy)++;
+          if (waited > busy_wait_max)
+            busy_wait_max = waited;
+        }
       else if (strstr (slot->response, "\"timeout\""))
         (*timeouts)++;
       else
@@ -402,8 +412,9 @@ pending (long count,
   printf ("requests=%ld pending_at_peak=%ld turned_away_at_peak=%ld server_rss_at_peak_kb=%ld\n",
           count, open_at_max, busy_at_max, max_rss);
   printf ("in_the_end: timeout=%ld turned_away_503=%ld other=%ld seconds=%.2f "
-          "server_peak_rss_kb=%ld\n",
-          timeouts, busy, other, now () - begin, server_memory_kb (server_pid, "VmHWM"));
+          "server_peak_rss_kb=%ld busy_answer_max_ms=%.0f\n",
+          timeouts, busy, other, now () - begin, server_memory_kb (server_pid, "VmHWM"),
+          busy_wait_max * 1000);
   close (filler);
   close (blackhole);
   free (slots);

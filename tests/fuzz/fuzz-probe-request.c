@@ -62,6 +62,8 @@ check_text (const char *text)
   g_autoptr(GInetAddress) untrusted_peer = g_inet_address_new_from_string ("2001:db8::1");
   g_autoptr(GInetAddress) client = NULL;
   g_autoptr(GInetAddress) same = NULL;
+  PortierProbeClientStatus status;
+  PortierProbeTarget target;
   guint16 port = 0;
 
   if (portier_probe_parse_port_path (text, &port))
@@ -75,18 +77,27 @@ check_text (const char *text)
     }
 
   /* From a trusted proxy, the header decides, or there is nobody to probe. */
-  client = portier_probe_client_address (trusted_peer, text, get_config ());
+  client = portier_probe_client_address (trusted_peer, text, get_config (), &status);
+  g_assert_true ((client != NULL) == (status == PORTIER_PROBE_CLIENT_OK));
   if (client != NULL)
     {
       g_autoptr(GInetAddress) normal = portier_probe_normalize_address (client);
 
-      /* Always one family's plain address: never an IPv4-mapped IPv6 one. */
+      /* Always one family's plain address: never an IPv4-mapped IPv6 one, and never a
+       * trusted proxy. */
       g_assert_true (g_inet_address_equal (normal, client));
+      g_assert_false (portier_probe_config_is_trusted_proxy (get_config (), client));
+      /* Whatever it is, it has a verdict: private ones only when allowed. */
+      target = portier_probe_target_classify (client, FALSE);
+      g_assert_nonnull (portier_probe_target_to_string (target));
+      if (portier_probe_target_classify (client, TRUE) != target)
+        g_assert_cmpint (target, ==, PORTIER_PROBE_TARGET_PRIVATE);
     }
 
   /* From anyone else, the header is ignored. */
-  same = portier_probe_client_address (untrusted_peer, text, get_config ());
+  same = portier_probe_client_address (untrusted_peer, text, get_config (), &status);
   g_assert_nonnull (same);
+  g_assert_cmpint (status, ==, PORTIER_PROBE_CLIENT_OK);
   g_assert_true (g_inet_address_equal (same, untrusted_peer));
 }
 

@@ -2,7 +2,9 @@
 # The reachability self-test in the simulated home network: portier-probe-server on the
 # internet side (wan), portierctl check on this computer (lan) behind the real router
 # (miniupnpd, NAT, forward filter). Forwards are made the way any program makes them:
-# with upnpc from lan. Needs root; skips without it. Prints TAP.
+# with upnpc from lan. Then the server alone against many clients: two network namespaces
+# joined by a veth pair, one client host with many addresses of one IPv6 /64. Needs root;
+# skips without it. Prints TAP.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -10,6 +12,7 @@ import json
 import os
 import subprocess
 import tempfile
+import textwrap
 import time
 
 from testbed import PYTHON, Network, main, test
@@ -288,6 +291,274 @@ table inet blackhole {
         s.net.run("wan", "nft", "delete", "table", "inet", "blackhole", check=False)
         s.start_server()
     assert s.check("41001/tcp", status=0)["ipv4"]["result"] == "reachable"
+
+
+# ---------------------------------------------------------------------------------------
+# The server against many clients: namespace "srv" (the probe server) and "cli" (the
+# clients), a veth pair between them. Nothing else is connected to either.
+
+SRV6 = "2001:db8:16::1"
+OTHER6 = "2001:db8:17::1"      # a second /64 on the same link
+SRV4 = "10.16.0.1"
+CLI4 = "10.16.0.2"
+OWN4 = "10.16.9.9"             # another address of the server's host (on lo)
+N_ADDRESSES = 64               # client addresses in 2001:db8:16::/64
+
+
+def client_address(i):
+    return f"2001:db8:16::{0x100 + i:x}"
+
+
+# Runs in cli: opens one connection from each source address given, waits, and tells
+# which ones the server still holds open and which it closed.
+HOLD = textwrap.dedent(r"""
+    import json, socket, sys, time
+    server, port = sys.argv[1], int(sys.argv[2])
+    socks = []
+    for source in sys.argv[3:]:
+        family = socket.AF_INET6 if ":" in source else socket.AF_INET
+        s = socket.socket(family)
+        s.bind((source, 0))
+        s.connect((server, port))
+        socks.append((source, s))
+        time.sleep(0.01)
+    time.sleep(1.0)
+    held = []
+    for source, s in socks:
+        s.setblocking(False)
+        try:
+            held.append(s.recv(1) != b"" and source)
+        except BlockingIOError:
+            held.append(source)
+        except ConnectionResetError:
+            pass
+    print(json.dumps([h for h in held if h]), flush=True)
+    sys.stdin.read()
+""")
+
+# Runs in cli: one request from a source address; prints status and body.
+REQUEST = textwrap.dedent(r"""
+    import http.client, json, sys
+    server, port, source, method, path, body = sys.argv[1:7]
+    headers = json.loads(sys.argv[7]) if len(sys.argv) > 7 else {}
+    c = http.client.HTTPConnection(server, int(port), timeout=20, source_address=(source, 0))
+    c.request(method, path, body=body or None, headers=headers)
+    r = c.getresponse()
+    print(json.dumps({"status": r.status, "body": json.loads(r.read())}))
+""")
+
+# Runs in cli: a listener on every address, answering a probe with the token, or silent.
+PEER = textwrap.dedent(r"""
+    import socket, sys, threading
+    port, mode, token = int(sys.argv[1]), sys.argv[2], sys.argv[3].encode()
+    s = socket.socket(socket.AF_INET6)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("::", port))
+    s.listen(64)
+    print("ready", flush=True)
+    held = []
+    while True:
+        c, _ = s.accept()
+        if mode == "token":
+            c.sendall(token + b"\n")
+            c.close()
+        else:
+            held.append(c)
+""")
+
+
+class Hosts:
+    """The server's namespace and the clients', joined by a veth pair."""
+
+    def __init__(self):
+        self.srv = f"pp{os.getpid()}s"
+        self.cli = f"pp{os.getpid()}c"
+        self.procs = []
+        self.configs = []
+
+    def ip(self, *args):
+        subprocess.run(["ip", *args], check=True, capture_output=True, timeout=30)
+
+    def __enter__(self):
+        try:
+            for ns in (self.srv, self.cli):
+                self.ip("netns", "add", ns)
+                self.ip("-n", ns, "link", "set", "lo", "up")
+                for key in ("net.ipv6.conf.all.accept_dad", "net.ipv6.conf.default.accept_dad"):
+                    subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw", f"{key}=0"],
+                                   check=True, timeout=30)
+            self.ip("-n", self.srv, "link", "add", "v0", "type", "veth", "peer", "name", "v1",
+                    "netns", self.cli)
+            self.ip("-n", self.srv, "addr", "add", f"{OWN4}/32", "dev", "lo")
+            self.ip("-n", self.srv, "addr", "add", f"{SRV4}/24", "dev", "v0")
+            self.ip("-n", self.srv, "addr", "add", f"{SRV6}/64", "dev", "v0", "nodad")
+            self.ip("-n", self.srv, "addr", "add", f"{OTHER6}/64", "dev", "v0", "nodad")
+            self.ip("-n", self.cli, "addr", "add", f"{CLI4}/24", "dev", "v1")
+            for i in range(N_ADDRESSES):
+                self.ip("-n", self.cli, "addr", "add", f"{client_address(i)}/64", "dev", "v1",
+                        "nodad")
+            self.ip("-n", self.cli, "addr", "add", "2001:db8:17::100/64", "dev", "v1",
+                    "nodad")
+            for ns, dev in ((self.srv, "v0"), (self.cli, "v1")):
+                self.ip("-n", ns, "link", "set", dev, "up")
+            # Both ends of the link are up before the first packet.
+            deadline = time.monotonic() + 10
+            while not all("state UP" in subprocess.run(
+                    ["ip", "-n", ns, "-o", "link", "show", dev], capture_output=True,
+                    text=True, timeout=30).stdout
+                    for ns, dev in ((self.srv, "v0"), (self.cli, "v1"))):
+                assert time.monotonic() < deadline, "the veth link did not come up"
+                time.sleep(0.05)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait(10)
+        for path in self.configs:
+            os.unlink(path)
+        for ns in (self.srv, self.cli):
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True, timeout=30)
+        return False
+
+    def run_cli(self, argv, **kwargs):
+        return subprocess.run(["ip", "netns", "exec", self.cli, *argv], check=True,
+                              capture_output=True, text=True, timeout=60, **kwargs)
+
+    def popen(self, ns, argv, **kwargs):
+        proc = subprocess.Popen(["ip", "netns", "exec", ns, *argv], **kwargs)
+        self.procs.append(proc)
+        return proc
+
+    def server(self, config, port=8080):
+        """A probe server in srv on SRV4 and SRV6 (and OTHER6), as shipped but for config."""
+        with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as f:
+            f.write(config)
+        self.configs.append(f.name)
+        env = {k: v for k, v in os.environ.items() if k != "PORTIER_PROBE_TEST_LOCAL_TARGETS"}
+        proc = self.popen(self.srv, [SERVER, "--listen", f"{SRV4}:{port}", "--listen",
+                                     f"[::]:{port}", "--config", f.name],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for _ in range(2):
+            line = proc.stdout.readline()
+            assert "listening on" in line, (line, proc.stderr.read())
+        return proc
+
+    def stop(self, proc):
+        proc.terminate()
+        _, stderr = proc.communicate(timeout=30)
+        assert proc.returncode == 0, (proc.returncode, stderr)
+        return stderr
+
+    def request(self, source, method, path, body="", headers=None, server=None, port=8080,
+                ns=None):
+        server = server or (SRV6 if ":" in source else SRV4)
+        argv = [PYTHON, "-c", REQUEST, server, str(port), source, method, path, body,
+                json.dumps(headers or {})]
+        proc = subprocess.run(["ip", "netns", "exec", ns or self.cli, *argv],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        doc = json.loads(proc.stdout)
+        return doc["status"], doc["body"]
+
+    def probe(self, source, port, token=None, headers=None, **kwargs):
+        body = json.dumps({"port": port, "protocol": "tcp",
+                           "token": token or "ab" * 16})
+        return self.request(source, "POST", "/v1/probe", body,
+                            dict({"Content-Type": "application/json"}, **(headers or {})),
+                            **kwargs)
+
+    def peer(self, port, mode, token="ab" * 16):
+        proc = self.popen(self.cli, [PYTHON, "-u", "-c", PEER, str(port), mode, token],
+                          stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().strip() == "ready"
+        return proc
+
+
+@test
+def one_ipv6_network_holds_no_more_than_one_client():
+    # 64 addresses of one /64 each open a connection: together they are one client, and
+    # get what one address would (4 here). A host in the next /64 still gets in.
+    with Hosts() as hosts:
+        server = hosts.server("[limits]\nmax-connections-per-address=4\n"
+                              "request-timeout-ms=10000\n")
+        sources = [client_address(i) for i in range(N_ADDRESSES)] + ["2001:db8:17::100"]
+        holder = hosts.popen(hosts.cli, [PYTHON, "-u", "-c", HOLD, SRV6, "8080", *sources],
+                             stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True)
+        held = json.loads(holder.stdout.readline())
+        holder.stdin.close()
+        holder.wait(30)
+        assert len([h for h in held if h.startswith("2001:db8:16:")]) == 4, held
+        assert "2001:db8:17::100" in held, held
+        hosts.stop(server)
+
+
+@test
+def one_ipv6_network_runs_no_more_probes_than_one_client():
+    with Hosts() as hosts:
+        server = hosts.server("[limits]\nmax-pending-probes-per-address=2\n"
+                              "connect-timeout-ms=1500\nread-timeout-ms=1500\n")
+        hosts.peer(41100, "silent")
+        results = []
+        procs = [subprocess.Popen(["ip", "netns", "exec", hosts.cli, PYTHON, "-c", REQUEST,
+                                   SRV6, "8080", client_address(i), "POST", "/v1/probe",
+                                   json.dumps({"port": 41100, "protocol": "tcp",
+                                               "token": "ab" * 16})],
+                                  stdout=subprocess.PIPE, text=True)
+                 for i in range(6)]
+        for proc in procs:
+            out, _ = proc.communicate(timeout=60)
+            results.append(json.loads(out))
+        statuses = sorted(r["status"] for r in results)
+        assert statuses == [200, 200, 429, 429, 429, 429], results
+        assert {r["body"].get("error") for r in results if r["status"] == 429} == \
+            {"too-many-at-once"}, results
+        hosts.stop(server)
+
+
+@test
+def private_targets_only_when_allowed():
+    with Hosts() as hosts:
+        hosts.peer(41101, "token")
+        server = hosts.server("[limits]\nconnect-timeout-ms=1500\n")
+        status, doc = hosts.probe(CLI4, 41101)
+        assert (status, doc["error"], doc["reason"]) == (403, "target-refused", "private"), doc
+        # A documentation (test) address is no private one: tested as any other.
+        status, doc = hosts.probe(client_address(0), 41101)
+        assert (status, doc["result"]) == (200, "reachable"), doc
+        hosts.stop(server)
+
+        server = hosts.server("[server]\nallow-private-targets=true\n"
+                              "[limits]\nconnect-timeout-ms=1500\n")
+        status, doc = hosts.probe(CLI4, 41101)
+        assert (status, doc["result"], doc["address"]) == (200, "reachable", CLI4), doc
+        hosts.stop(server)
+
+
+@test
+def the_servers_own_addresses_are_never_tested():
+    # Even where private targets are allowed: not the host's own addresses, whichever
+    # interface holds them, and not a subnet's broadcast address.
+    with Hosts() as hosts:
+        server = hosts.server(f"[server]\nallow-private-targets=true\n"
+                              f"trusted-proxies={CLI4}\n[limits]\nconnect-timeout-ms=1500\n")
+        for source in (SRV4, SRV6):
+            status, doc = hosts.probe(source, 8080, ns=hosts.srv)
+            assert (status, doc["error"], doc["reason"]) == \
+                (403, "target-refused", "server-address"), (source, doc)
+        for named, reason in ((OWN4, "server-address"), (SRV4, "server-address"),
+                              ("10.16.0.255", "broadcast"), ("127.0.0.1", "loopback")):
+            status, doc = hosts.probe(CLI4, 8080, headers={"X-Forwarded-For": named})
+            assert (status, doc.get("reason")) == (403, reason), (named, doc)
+        # The proxy itself is never the client.
+        status, doc = hosts.probe(CLI4, 8080, headers={"X-Forwarded-For": CLI4})
+        assert (status, doc["error"]) == (403, "proxy-as-client"), doc
+        hosts.stop(server)
 
 
 if __name__ == "__main__":
