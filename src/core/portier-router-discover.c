@@ -525,17 +525,13 @@ gboolean
 portier_router_location_is_sender (const char *location,
                                    const char *sender)
 {
-  PortierUrlHost host;
-  guint8 a[16], b[16];
-  gboolean same;
+  g_autofree char *sender_url = NULL;
 
-  if (sender == NULL || !portier_router_parse_http_url (location, &host))
+  if (sender == NULL || *sender == '\0')
     return FALSE;
-  same = inet_pton (host.ipv6 ? AF_INET6 : AF_INET, host.host, a) == 1 &&
-         inet_pton (host.ipv6 ? AF_INET6 : AF_INET, sender, b) == 1 &&
-         memcmp (a, b, host.ipv6 ? 16 : 4) == 0;
-  g_free (host.host);
-  return same;
+  sender_url = strchr (sender, ':') != NULL ? g_strdup_printf ("http://[%s]/", sender)
+                                            : g_strdup_printf ("http://%s/", sender);
+  return portier_router_same_host (location, sender_url);
 }
 
 /* ---------------------------------------------------------------------------- SSDP */

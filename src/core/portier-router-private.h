@@ -121,6 +121,11 @@ PortierRouter *portier_router_upnp_open_url   (const char            *url,
                                                GError               **error);
 struct UPNPUrls;
 struct IGDdatas;
+gboolean       portier_router_upnp_parse_igd  (const char            *url,
+                                               GBytes                *description,
+                                               struct UPNPUrls       *urls,
+                                               struct IGDdatas       *data,
+                                               GError               **error);
 gboolean       portier_router_upnp_load_igd   (const char            *url,
                                                struct UPNPUrls       *urls,
                                                struct IGDdatas       *data,

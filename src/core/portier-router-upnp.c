@@ -193,6 +193,90 @@ upnp_new (const PortierLocalNet *net,
   return PORTIER_ROUTER (g_steal_pointer (&self));
 }
 
+/* What the description itself says, before miniupnpc makes it absolute: a relative
+ * path, or an http:// URL on the host of @url. Anything with another scheme, or a
+ * "//host" reference, is refused rather than guessed at. */
+static gboolean
+raw_url_acceptable (const char *url,
+                    const char *raw)
+{
+  gsize scheme_end = strcspn (raw, ":/?#");
+
+  if (raw[0] == '\0')
+    return TRUE;
+  if (raw[scheme_end] == ':' || g_str_has_prefix (raw, "//"))
+    return portier_router_same_host (url, raw);
+  return TRUE;
+}
+
+static gboolean
+description_urls_acceptable (const char            *url,
+                             const struct IGDdatas *data)
+{
+  const char *raw[] = { data->urlbase, data->first.controlurl, data->CIF.controlurl,
+                        data->IPv6FC.controlurl };
+
+  for (guint i = 0; i < G_N_ELEMENTS (raw); i++)
+    if (!raw_url_acceptable (url, raw[i]))
+      {
+        g_debug ("UPnP: %s names %s: refused", url, raw[i]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/**
+ * portier_router_upnp_parse_igd:
+ * @url: where @description came from
+ *
+ * The IGD that @description describes, when every control URL in it is http:// on the
+ * host of @url (after making them absolute, and as written). No network.
+ *
+ * Returns: whether it does; @urls is filled only then (free with FreeUPNPUrls)
+ */
+gboolean
+portier_router_upnp_parse_igd (const char       *url,
+                               GBytes           *description,
+                               struct UPNPUrls  *urls,
+                               struct IGDdatas  *data,
+                               GError          **error)
+{
+  gsize length = 0;
+  const char *bytes = g_bytes_get_data (description, &length);
+
+  memset (urls, 0, sizeof *urls);
+  memset (data, 0, sizeof *data);
+  if (length == 0 || length > PORTIER_DESCRIPTION_MAX)
+    {
+      g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND,
+                   "%s: a description of %" G_GSIZE_FORMAT " bytes", url, length);
+      return FALSE;
+    }
+  parserootdesc (bytes, (int) length, data);
+  if (data->first.servicetype[0] == '\0' || data->first.controlurl[0] == '\0')
+    {
+      g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND,
+                   "%s describes no WAN connection service", url);
+      return FALSE;
+    }
+  if (!description_urls_acceptable (url, data))
+    {
+      g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND,
+                   "%s names a control URL on another host or not over http", url);
+      return FALSE;
+    }
+  GetUPNPUrls (urls, data, url, 0);
+  if (!controls_on_same_host (url, urls))
+    {
+      FreeUPNPUrls (urls);
+      memset (urls, 0, sizeof *urls);
+      g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND,
+                   "%s names a control URL on another host", url);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * portier_router_upnp_load_igd:
  * @lan_address: (out) (optional) (transfer full): this computer's address toward it
@@ -213,36 +297,16 @@ portier_router_upnp_load_igd (const char       *url,
                               GError          **error)
 {
   g_autoptr(GBytes) description = NULL;
-  gsize length = 0;
-  const char *bytes;
+  g_autofree char *local = NULL;
 
   memset (urls, 0, sizeof *urls);
   memset (data, 0, sizeof *data);
-  description = portier_router_fetch_description (url, lan_address, error);
-  if (description == NULL)
+  description = portier_router_fetch_description (url, &local, error);
+  if (description == NULL ||
+      !portier_router_upnp_parse_igd (url, description, urls, data, error))
     return FALSE;
-
-  bytes = g_bytes_get_data (description, &length);
-  parserootdesc (bytes, (int) length, data);
-  if (data->first.servicetype[0] == '\0' || data->first.controlurl[0] == '\0')
-    {
-      g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND,
-                   "%s describes no WAN connection service", url);
-      if (lan_address != NULL)
-        g_clear_pointer (lan_address, g_free);
-      return FALSE;
-    }
-  GetUPNPUrls (urls, data, url, 0);
-  if (!controls_on_same_host (url, urls))
-    {
-      FreeUPNPUrls (urls);
-      memset (urls, 0, sizeof *urls);
-      g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND,
-                   "%s names a control URL on another host", url);
-      if (lan_address != NULL)
-        g_clear_pointer (lan_address, g_free);
-      return FALSE;
-    }
+  if (lan_address != NULL)
+    *lan_address = g_steal_pointer (&local);
   return TRUE;
 }
 
