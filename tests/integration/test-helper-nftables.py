@@ -158,6 +158,13 @@ def input_rules():
 
 @tap.test
 def a_blocklisted_source_stays_out_after_open(ctx):
+    try:
+        blocklisted_source_stays_out(ctx)
+    finally:
+        load_ruleset(RULESET)
+
+
+def blocklisted_source_stays_out(ctx):
     load_ruleset(BLOCKLIST_RULESET)
     ctx.net.add_peer_address(BLOCKED_V4)
     before = pt.nft_ruleset()
@@ -176,7 +183,6 @@ def a_blocklisted_source_stays_out_after_open(ctx):
     ctl("close", doc["id"], "--json", check_status=0)
     pt.assert_same(before, pt.nft_ruleset())
     assert not ctx.net.reaches(8443)
-    load_ruleset(RULESET)
 
 
 def input_rules_of(ruleset_text):
@@ -193,6 +199,14 @@ def input_rules_of(ruleset_text):
 
 @tap.test
 def the_accept_goes_right_before_the_first_unconditional_drop(ctx):
+    try:
+        accept_right_before_the_drop(ctx)
+    finally:
+        load_ruleset(RULESET)
+
+
+def accept_right_before_the_drop(ctx):
+    ctx.net.add_peer_address(BLOCKED_V4)
     load_ruleset(BLOCKLIST_RULESET.replace(
         "tcp dport 22 accept",
         "tcp dport 22 accept\n    udp dport 9999 drop\n    counter log prefix \"in: \" drop\n"
@@ -211,11 +225,17 @@ def the_accept_goes_right_before_the_first_unconditional_drop(ctx):
     assert not ctx.net.reaches(8445, source=BLOCKED_V4), "a blocklisted source got in"
     ctl("close", doc["id"], "--json", check_status=0)
     pt.assert_same(before, pt.nft_ruleset())
-    load_ruleset(RULESET)
 
 
 @tap.test
 def a_table_managed_by_iptables_nft_is_refused_and_left_unchanged(ctx):
+    try:
+        iptables_nft_refused(ctx)
+    finally:
+        load_ruleset(RULESET)
+
+
+def iptables_nft_refused(ctx):
     for setup in (
             # Native expressions only: nft shows no warning for this table.
             [["iptables-nft", "-P", "INPUT", "DROP"],
@@ -232,7 +252,6 @@ def a_table_managed_by_iptables_nft_is_refused_and_left_unchanged(ctx):
         assert "iptables" in doc["firewall"]["error"], doc
         pt.assert_same(before, pt.nft_ruleset())
         assert pt.call("ListRules", None) == ("ok", [[]])
-    load_ruleset(RULESET)
 
 
 HOSTILE_OPEN = [
