@@ -859,6 +859,18 @@ test_load_igd (void)
                                                   &error));
     g_clear_error (&error);
   }
+
+  /* A path that would change the request is never sent. */
+  {
+    g_autofree char *url = g_strdup_printf ("%s/good.xml HTTP/1.0\r\nX: y", here);
+    struct UPNPUrls urls;
+    struct IGDdatas data;
+
+    g_assert_false (portier_router_upnp_load_igd (url, &urls, &data, NULL, &error));
+    g_assert_true (strstr (error->message, "not a plain path") != NULL);
+    g_clear_error (&error);
+    g_assert_cmpuint (fake_device_requests (device, "/good.xml"), ==, 1);
+  }
 }
 
 /* ---------------------------------------------------------------------------- /proc */

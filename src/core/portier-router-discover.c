@@ -1089,6 +1089,12 @@ portier_router_fetch_description (const char  *url,
   host_text = host.host;
   path = url + strlen ("http://");
   path += strcspn (path, "/");
+  for (const char *p = path; *p != '\0'; p++)
+    if (g_ascii_iscntrl (*p) || *p == ' ')
+      {
+        description_refused (error, "%s: not a plain path", url);
+        return NULL;
+      }
   request = g_strdup_printf ("GET %.*s HTTP/1.1\r\nHost: %s%s%s:%u\r\n"
                              "Connection: close\r\nUser-Agent: Portier\r\n\r\n",
                              *path == '\0' ? 1 : (int) strcspn (path, "#"),
