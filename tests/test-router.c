@@ -1,16 +1,23 @@
 /* test-router.c: the router's tables and checks that need no router
  *
  * The error-code table, the address classification, which router locations are
- * acceptable, SSDP answers, /proc/net/route and /proc/net/arp, mapping descriptions.
- * Everything that talks to a router is in the integration suite.
+ * acceptable, SSDP answers, device descriptions (from a fake device on loopback that
+ * serves hostile ones), /proc/net/route and /proc/net/arp, mapping descriptions.
+ * Everything that talks to a real router is in the integration suite.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <locale.h>
+#include <poll.h>
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <glib/gstdio.h>
+#include <miniupnpc/miniupnpc.h>
 
 #include "portier-error.h"
 #include "portier-router-private.h"
@@ -378,6 +385,494 @@ test_ssdp_reply (void)
   }
 }
 
+/* ---------------------------------------------------------------------------- descriptions */
+
+static void
+test_location_is_sender (void)
+{
+  g_assert_true (portier_router_location_is_sender ("http://192.168.1.1:5000/rootDesc.xml",
+                                                    "192.168.1.1"));
+  g_assert_true (portier_router_location_is_sender ("http://[2001:db8:1:1::1]:5000/x",
+                                                    "2001:db8:1:1:0::1"));
+  g_assert_false (portier_router_location_is_sender ("http://192.168.1.1:5000/rootDesc.xml",
+                                                     "192.168.1.11"));
+  g_assert_false (portier_router_location_is_sender ("http://[2001:db8:1:1::1]:5000/x",
+                                                     "fe80::1"));
+  g_assert_false (portier_router_location_is_sender ("http://[::ffff:192.168.1.1]/x",
+                                                     "192.168.1.1"));
+  g_assert_false (portier_router_location_is_sender ("http://router.lan:5000/x", "192.168.1.1"));
+  g_assert_false (portier_router_location_is_sender ("http://192.168.1.1/x", NULL));
+  g_assert_false (portier_router_location_is_sender ("http://192.168.1.1/x", ""));
+}
+
+static void
+test_description_response (void)
+{
+  const struct
+  {
+    const char *text;
+    const char *body;     /* NULL: refused */
+    gboolean    framed;
+  } cases[] = {
+    { "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", "hello", TRUE },
+    { "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello, and more", "hello", TRUE },
+    { "HTTP/1.0 200 OK\r\n\r\nto the end", "to the end", FALSE },
+    { "HTTP/1.1 200 OK\nContent-Length: 2\n\nhi", "hi", TRUE },
+    { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n1;x=y\r\n!\r\n0\r\n\r\n",
+      "hello!", TRUE },
+    { "HTTP/1.1 200\r\nContent-Length: 1\r\n\r\nx", "x", TRUE },
+    /* refused */
+    { "HTTP/1.1 301 Moved Permanently\r\nLocation: http://127.0.0.1/\r\n\r\n", NULL, FALSE },
+    { "HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n", NULL, FALSE },
+    { "HTTP/1.1 307 Temporary Redirect\r\nLocation: /x\r\n\r\n", NULL, FALSE },
+    { "HTTP/1.1 404 Not Found\r\nContent-Length: 1\r\n\r\nx", NULL, FALSE },
+    { "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nshort", NULL, FALSE },
+    { "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc", NULL, FALSE },
+    { "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nabc", NULL, FALSE },
+    { "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\nabc", NULL, FALSE },
+    { "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nabc", NULL, FALSE },
+    { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", NULL, FALSE },
+    { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", NULL, FALSE },
+    { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n", NULL, FALSE },
+    { "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", NULL, FALSE },
+    { "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n", NULL, FALSE },
+    { "HTTP/1.1 2000 OK\r\n\r\nabc", NULL, FALSE },
+    { "SSH-2.0-OpenSSH\r\n\r\nabc", NULL, FALSE },
+    { "", NULL, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean framed = FALSE;
+      gboolean ok;
+
+      g_test_message ("response %u", i);
+      ok = portier_router_parse_description_response (cases[i].text, strlen (cases[i].text),
+                                                      &body, &framed, &error);
+      if (cases[i].body != NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          g_assert_cmpmem (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                           cases[i].body, strlen (cases[i].body));
+          g_assert_cmpint (framed, ==, cases[i].framed);
+        }
+      else
+        {
+          g_assert_false (ok);
+          g_assert_null (body);
+          g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND);
+        }
+    }
+
+  /* The size cap: 64 KiB of body, with a length, chunked or without either. */
+  {
+    g_autoptr(GString) text = g_string_new ("HTTP/1.1 200 OK\r\n\r\n");
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < PORTIER_DESCRIPTION_MAX; i++)
+      g_string_append_c (text, 'x');
+    g_assert_true (portier_router_parse_description_response (text->str, text->len, &body,
+                                                              NULL, &error));
+    g_assert_cmpuint (g_bytes_get_size (body), ==, PORTIER_DESCRIPTION_MAX);
+    g_clear_pointer (&body, g_bytes_unref);
+    g_string_append_c (text, 'x');
+    g_assert_false (portier_router_parse_description_response (text->str, text->len, &body,
+                                                               NULL, &error));
+    g_assert_true (strstr (error->message, "larger than") != NULL);
+  }
+  {
+    g_autoptr(GString) text = g_string_new ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < 17; i++)
+      {
+        g_string_append (text, "1000\r\n");
+        for (guint b = 0; b < 0x1000; b++)
+          g_string_append_c (text, 'y');
+        g_string_append (text, "\r\n");
+      }
+    g_string_append (text, "0\r\n\r\n");
+    g_assert_false (portier_router_parse_description_response (text->str, text->len, &body,
+                                                               NULL, &error));
+    g_assert_true (strstr (error->message, "larger than") != NULL);
+  }
+}
+
+/* A fake device on loopback: it serves, for each path, an HTTP response given as is. */
+typedef struct
+{
+  int          fd;
+  guint16      port;
+  GHashTable  *responses;   /* path → raw response; "slow" dribbles forever */
+  GHashTable  *requests;    /* path → count */
+  GMutex       lock;
+  gint         stop;
+  GThread     *thread;
+} FakeDevice;
+
+static void
+fake_device_serve (FakeDevice *self,
+                   int         client)
+{
+  char request[4096] = "";
+  gsize got = 0;
+  g_autofree char *path = NULL;
+  const char *response;
+
+  while (got < sizeof request - 1 && strstr (request, "\r\n\r\n") == NULL)
+    {
+      ssize_t n = recv (client, request + got, sizeof request - 1 - got, 0);
+
+      if (n <= 0)
+        return;
+      got += (gsize) n;
+      request[got] = '\0';
+    }
+  if (!g_str_has_prefix (request, "GET "))
+    return;
+  path = g_strndup (request + 4, strcspn (request + 4, " "));
+  g_mutex_lock (&self->lock);
+  g_hash_table_insert (self->requests, g_strdup (path),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->requests,
+                                                                               path)) + 1));
+  response = g_hash_table_lookup (self->responses, path);
+  g_mutex_unlock (&self->lock);
+
+  if (g_strcmp0 (response, "slow") == 0)
+    {
+      const char head[] = "HTTP/1.1 200 OK\r\n\r\n<root>";
+
+      /* A byte every 100 ms, until the client gives up. */
+      if (send (client, head, strlen (head), MSG_NOSIGNAL) < 0)
+        return;
+      while (!g_atomic_int_get (&self->stop) && send (client, " ", 1, MSG_NOSIGNAL) == 1)
+        g_usleep (100 * 1000);
+      return;
+    }
+  if (response == NULL)
+    response = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+  for (gsize sent = 0; sent < strlen (response); )
+    {
+      ssize_t n = send (client, response + sent, strlen (response) - sent, MSG_NOSIGNAL);
+
+      if (n <= 0)
+        return;
+      sent += (gsize) n;
+    }
+}
+
+static gpointer
+fake_device_run (gpointer data)
+{
+  FakeDevice *self = data;
+
+  while (!g_atomic_int_get (&self->stop))
+    {
+      struct pollfd pfd = { self->fd, POLLIN, 0 };
+      int client;
+
+      if (poll (&pfd, 1, 50) <= 0)
+        continue;
+      client = accept (self->fd, NULL, NULL);
+      if (client < 0)
+        continue;
+      fake_device_serve (self, client);
+      close (client);
+    }
+  return NULL;
+}
+
+static FakeDevice *
+fake_device_new (void)
+{
+  FakeDevice *self = g_new0 (FakeDevice, 1);
+  struct sockaddr_in address = { 0 };
+  socklen_t length = sizeof address;
+
+  self->responses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_mutex_init (&self->lock);
+  self->fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (self->fd, >=, 0);
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (self->fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+  g_assert_cmpint (listen (self->fd, 8), ==, 0);
+  g_assert_cmpint (getsockname (self->fd, (struct sockaddr *) &address, &length), ==, 0);
+  self->port = ntohs (address.sin_port);
+  self->thread = g_thread_new ("fake-device", fake_device_run, self);
+  return self;
+}
+
+static void
+fake_device_free (FakeDevice *self)
+{
+  g_atomic_int_set (&self->stop, 1);
+  g_thread_join (self->thread);
+  close (self->fd);
+  g_hash_table_unref (self->responses);
+  g_hash_table_unref (self->requests);
+  g_mutex_clear (&self->lock);
+  g_free (self);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeDevice, fake_device_free)
+
+static guint
+fake_device_requests (FakeDevice *self,
+                      const char *path)
+{
+  guint count;
+
+  g_mutex_lock (&self->lock);
+  count = GPOINTER_TO_UINT (g_hash_table_lookup (self->requests, path));
+  g_mutex_unlock (&self->lock);
+  return count;
+}
+
+/* An IGD description with @url_base (or none) and the WANIPConnection's and
+ * WANCommonInterfaceConfig's control URLs. */
+static char *
+igd_description (const char *url_base,
+                 const char *control,
+                 const char *common_control)
+{
+  return g_strdup_printf (
+    "<?xml version=\"1.0\"?>\n<root xmlns=\"urn:schemas-upnp-org:device-1-0\">"
+    "<specVersion><major>1</major><minor>0</minor></specVersion>%s%s%s"
+    "<device><deviceType>urn:schemas-upnp-org:device:InternetGatewayDevice:1</deviceType>"
+    "<deviceList><device><deviceType>urn:schemas-upnp-org:device:WANDevice:1</deviceType>"
+    "<serviceList><service>"
+    "<serviceType>urn:schemas-upnp-org:service:WANCommonInterfaceConfig:1</serviceType>"
+    "<controlURL>%s</controlURL><SCPDURL>/WANCfg.xml</SCPDURL></service></serviceList>"
+    "<deviceList><device>"
+    "<deviceType>urn:schemas-upnp-org:device:WANConnectionDevice:1</deviceType>"
+    "<serviceList><service>"
+    "<serviceType>urn:schemas-upnp-org:service:WANIPConnection:1</serviceType>"
+    "<controlURL>%s</controlURL><SCPDURL>/WANIPCn.xml</SCPDURL></service></serviceList>"
+    "</device></deviceList></device></deviceList></device></root>\n",
+    url_base ? "<URLBase>" : "", url_base ? url_base : "", url_base ? "</URLBase>" : "",
+    common_control, control);
+}
+
+/* Serves @response, as is, at @path. */
+static void
+fake_device_set (FakeDevice *self,
+                 const char *path,
+                 char       *response)
+{
+  g_mutex_lock (&self->lock);
+  g_hash_table_insert (self->responses, g_strdup (path), response);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Serves @body with a Content-Length at @path. */
+static void
+fake_device_add (FakeDevice *self,
+                 const char *path,
+                 const char *body)
+{
+  fake_device_set (self, path,
+                   g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n"
+                                    "Content-Length: %zu\r\n\r\n%s", strlen (body), body));
+}
+
+static gboolean
+load (FakeDevice  *device,
+      const char  *path,
+      char       **control,
+      GError     **error)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", device->port, path);
+  g_autofree char *lan_address = NULL;
+  struct UPNPUrls urls;
+  struct IGDdatas data;
+
+  if (!portier_router_upnp_load_igd (url, &urls, &data, &lan_address, error))
+    {
+      g_assert_null (lan_address);
+      return FALSE;
+    }
+  g_assert_cmpstr (lan_address, ==, "127.0.0.1");
+  if (control != NULL)
+    *control = g_strdup (urls.controlURL);
+  FreeUPNPUrls (&urls);
+  return TRUE;
+}
+
+static void
+test_load_igd (void)
+{
+  g_autoptr(FakeDevice) device = fake_device_new ();
+  g_autofree char *here = g_strdup_printf ("http://127.0.0.1:%u", device->port);
+  g_autofree char *good = igd_description (NULL, "/ctl/IPConn", "/ctl/CmnIfCfg");
+  g_autofree char *good_base = NULL;
+  g_autofree char *chunked = NULL;
+  g_autofree char *control = NULL;
+  g_autofree char *big = NULL;
+  g_autofree char *big_body = NULL;
+  g_autofree char *redirect = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+  /* Control URLs that must each make the device unusable: other hosts by every
+   * spelling, and anything but plain http. */
+  g_autofree char *absolute_same = g_strdup_printf ("%s/ctl/IPConn", here);
+  const char *hostile_controls[] = {
+    "http://localhost:PORT/ctl",               /* a host name */
+    "http://router.example:PORT/ctl",          /* a host name */
+    "http://user@127.0.0.1:PORT/ctl",          /* userinfo, even for the same host */
+    "http://127.0.0.1@127.0.0.2:PORT/ctl",     /* userinfo hiding another host */
+    "http://127.0.0.2:PORT/ctl",               /* another loopback address */
+    "http://192.168.1.11:PORT/ctl",            /* another LAN host */
+    "http://192.168.1.1:PORT/ctl",             /* the gateway, from a device that is not it */
+    "http://[::1]:PORT/ctl",                   /* IPv6 loopback */
+    "http://[fe80::1%25eth0]:PORT/ctl",       /* IPv6 link-local with a zone */
+    "http://[fe80::1%eth0]:PORT/ctl",
+    "http://[::ffff:127.0.0.1]:PORT/ctl",      /* the same address, mapped: still refused */
+    "https://127.0.0.1:PORT/ctl",              /* not http */
+    "ftp://127.0.0.1:PORT/ctl",
+    "http://127.0.0.1:PORT\\@192.168.1.11/ctl",
+    "http://2130706433:PORT/ctl",              /* 127.0.0.1 as a number */
+  };
+
+  /* A good description: relative control URLs resolve on the device's host. */
+  fake_device_add (device, "/good.xml", good);
+  g_assert_true (load (device, "/good.xml", &control, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (control, ==, absolute_same);
+  g_clear_pointer (&control, g_free);
+
+  /* Absolute controls on the same host, a URLBase on the same host, chunked. */
+  good_base = igd_description (here, absolute_same, "/ctl/CmnIfCfg");
+  fake_device_add (device, "/good-base.xml", good_base);
+  g_assert_true (load (device, "/good-base.xml", NULL, &error));
+  chunked = g_strdup_printf ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                             "%zx\r\n%s\r\n0\r\n\r\n", strlen (good), good);
+  fake_device_set (device, "/chunked.xml", g_steal_pointer (&chunked));
+  g_assert_true (load (device, "/chunked.xml", NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (hostile_controls); i++)
+    {
+      g_autoptr(GString) spelled = g_string_new (hostile_controls[i]);
+      g_autofree char *port = g_strdup_printf ("%u", device->port);
+      g_autofree char *url = NULL;
+      g_autofree char *path = g_strdup_printf ("/hostile%u.xml", i);
+      g_autofree char *as_control = NULL;
+      g_autofree char *as_common = NULL;
+      g_autofree char *path2 = g_strdup_printf ("/hostile-common%u.xml", i);
+      g_autofree char *base = NULL;
+      g_autofree char *as_base = NULL;
+      g_autofree char *path3 = g_strdup_printf ("/hostile-base%u.xml", i);
+
+      g_string_replace (spelled, "PORT", port, 0);
+      url = g_strdup (spelled->str);
+      as_control = igd_description (NULL, url, "/ctl/CmnIfCfg");
+      as_common = igd_description (NULL, "/ctl/IPConn", url);
+      base = g_strdup_printf ("%.*s/", (int) (strrchr (url, '/') - url), url);
+      as_base = igd_description (base, "ctl/IPConn", "ctl/CmnIfCfg");
+      g_test_message ("control URL %s", url);
+      fake_device_add (device, path, as_control);
+      fake_device_add (device, path2, as_common);
+      fake_device_add (device, path3, as_base);
+      g_assert_false (load (device, path, NULL, &error));
+      g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND);
+      g_clear_error (&error);
+      g_assert_false (load (device, path2, NULL, &error));
+      g_clear_error (&error);
+      g_assert_false (load (device, path3, NULL, &error));
+      g_clear_error (&error);
+    }
+
+  /* Not an IGD, malformed XML, binary junk. */
+  fake_device_add (device, "/media.xml",
+                   "<?xml version=\"1.0\"?><root><device><deviceType>"
+                   "urn:schemas-upnp-org:device:MediaServer:1</deviceType><serviceList><service>"
+                   "<serviceType>urn:schemas-upnp-org:service:ContentDirectory:1</serviceType>"
+                   "<controlURL>/ctl/cd</controlURL></service></serviceList></device></root>");
+  fake_device_add (device, "/truncated.xml",
+                   "<?xml version=\"1.0\"?><root><device><serviceList><service><serviceType>"
+                   "urn:schemas-upnp-org:service:WANIPConnection:1</serviceType><controlURL>"
+                   "/ctl/IPConn");
+  fake_device_add (device, "/junk.xml", "<<<>>></></><![CDATA[ <root <device>>\x01\x02");
+  fake_device_add (device, "/unclosed.xml",
+                   "<root><serviceType>urn:schemas-upnp-org:service:WANIPConnection:1"
+                   "<controlURL>http://192.168.1.11/ctl</controlURL></service>");
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *paths[] = { "/media.xml", "/truncated.xml", "/junk.xml", "/unclosed.xml" };
+
+      g_test_message ("%s", paths[i]);
+      g_assert_false (load (device, paths[i], NULL, &error));
+      g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND);
+      g_clear_error (&error);
+    }
+
+  /* Oversized: a valid description padded past 64 KiB, with and without a length. */
+  big_body = g_strdup_printf ("%s<!-- %0*d -->", good, PORTIER_DESCRIPTION_MAX, 0);
+  fake_device_add (device, "/big.xml", big_body);
+  g_assert_false (load (device, "/big.xml", NULL, &error));
+  g_assert_true (strstr (error->message, "larger than") != NULL);
+  g_clear_error (&error);
+  big = g_strdup_printf ("HTTP/1.0 200 OK\r\n\r\n%s", big_body);
+  fake_device_set (device, "/big-unframed.xml", g_steal_pointer (&big));
+  g_assert_false (load (device, "/big-unframed.xml", NULL, &error));
+  g_assert_true (strstr (error->message, "larger than") != NULL);
+  g_clear_error (&error);
+
+  /* A redirect is not followed, not even to a good description on the same host. */
+  redirect = g_strdup_printf ("HTTP/1.1 302 Found\r\nLocation: %s/good.xml\r\n"
+                              "Content-Length: 0\r\n\r\n", here);
+  fake_device_set (device, "/moved.xml", g_steal_pointer (&redirect));
+  g_assert_cmpuint (fake_device_requests (device, "/good.xml"), ==, 1);
+  g_assert_false (load (device, "/moved.xml", NULL, &error));
+  g_assert_true (strstr (error->message, "redirect") != NULL);
+  g_clear_error (&error);
+  g_assert_cmpuint (fake_device_requests (device, "/moved.xml"), ==, 1);
+  g_assert_cmpuint (fake_device_requests (device, "/good.xml"), ==, 1);
+
+  /* Missing, and a device that never finishes: 5 s in all, not per read. */
+  g_assert_false (load (device, "/missing.xml", NULL, &error));
+  g_clear_error (&error);
+  fake_device_set (device, "/slow.xml", g_strdup ("slow"));
+  start = g_get_monotonic_time ();
+  g_assert_false (load (device, "/slow.xml", NULL, &error));
+  g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, (PORTIER_DESCRIPTION_TIMEOUT_MS - 100) * 1000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, (PORTIER_DESCRIPTION_TIMEOUT_MS + 2000) * 1000);
+  g_clear_error (&error);
+
+  /* Nothing listening, and URLs that are not http:// with an IP address. */
+  {
+    struct UPNPUrls urls;
+    struct IGDdatas data;
+
+    g_assert_false (portier_router_upnp_load_igd ("http://127.0.0.1:1/x", &urls, &data, NULL,
+                                                  &error));
+    g_clear_error (&error);
+    g_assert_false (portier_router_upnp_load_igd ("http://localhost/x", &urls, &data, NULL,
+                                                  &error));
+    g_clear_error (&error);
+  }
+
+  /* A path that would change the request is never sent. */
+  {
+    g_autofree char *url = g_strdup_printf ("%s/good.xml HTTP/1.0\r\nX: y", here);
+    struct UPNPUrls urls;
+    struct IGDdatas data;
+
+    g_assert_false (portier_router_upnp_load_igd (url, &urls, &data, NULL, &error));
+    g_assert_true (strstr (error->message, "not a plain path") != NULL);
+    g_clear_error (&error);
+    g_assert_cmpuint (fake_device_requests (device, "/good.xml"), ==, 1);
+  }
+}
+
 /* ---------------------------------------------------------------------------- /proc */
 
 static void
@@ -566,6 +1061,9 @@ main (int    argc,
   g_test_add_func ("/router/location/acceptable", test_location_acceptable);
   g_test_add_func ("/router/location/same-host", test_same_host);
   g_test_add_func ("/router/ssdp/reply", test_ssdp_reply);
+  g_test_add_func ("/router/ssdp/sender", test_location_is_sender);
+  g_test_add_func ("/router/description/response", test_description_response);
+  g_test_add_func ("/router/description/load", test_load_igd);
   g_test_add_func ("/router/proc/route", test_parse_route);
   g_test_add_func ("/router/proc/arp", test_parse_arp);
   g_test_add_func ("/router/proc/key", test_local_net_key);

@@ -40,6 +40,7 @@ static const GDBusErrorEntry error_entries[] = {
   { PORTIER_ERROR_ROUTER_DOUBLE_NAT, DBUS_PREFIX "RouterDoubleNat" },
   { PORTIER_ERROR_ROUTER_NO_PUBLIC_ADDRESS, DBUS_PREFIX "RouterNoPublicAddress" },
   { PORTIER_ERROR_LIMIT_REACHED, DBUS_PREFIX "LimitReached" },
+  { PORTIER_ERROR_FIREWALL_IPTABLES, DBUS_PREFIX "FirewallIptables" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (error_entries) == PORTIER_ERROR_N_ERRORS);
@@ -142,6 +143,10 @@ portier_error_describe (PortierError code)
     case PORTIER_ERROR_ROUTER_NO_PUBLIC_ADDRESS:
       return _("Your router has no public internet address right now, so it cannot forward "
                "ports. Restart the router, or ask your internet provider.");
+    case PORTIER_ERROR_FIREWALL_IPTABLES:
+      return _("This computer’s firewall is managed with iptables, and Portier does not "
+               "change it. Nothing was changed. Allow the port with the tool that manages "
+               "your firewall.");
     case PORTIER_ERROR_FAILED:
     default:
       return _("Something went wrong. Nothing was left half-done.");

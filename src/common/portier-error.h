@@ -46,9 +46,10 @@ typedef enum
   PORTIER_ERROR_ROUTER_DOUBLE_NAT,
   PORTIER_ERROR_ROUTER_NO_PUBLIC_ADDRESS,
   PORTIER_ERROR_LIMIT_REACHED,
+  PORTIER_ERROR_FIREWALL_IPTABLES,
 } PortierError;
 
-#define PORTIER_ERROR_N_ERRORS (PORTIER_ERROR_LIMIT_REACHED + 1)
+#define PORTIER_ERROR_N_ERRORS (PORTIER_ERROR_FIREWALL_IPTABLES + 1)
 
 GQuark       portier_error_quark        (void);
 const char  *portier_error_to_dbus_name (PortierError code);

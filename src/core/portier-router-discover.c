@@ -18,6 +18,7 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -514,6 +515,25 @@ portier_router_same_host (const char *url_a,
   return same;
 }
 
+/**
+ * portier_router_location_is_sender:
+ * @sender: the address an SSDP answer came from (an IP literal)
+ *
+ * Returns: whether the host of @location is @sender: a device may only name itself
+ */
+gboolean
+portier_router_location_is_sender (const char *location,
+                                   const char *sender)
+{
+  g_autofree char *sender_url = NULL;
+
+  if (sender == NULL || *sender == '\0')
+    return FALSE;
+  sender_url = strchr (sender, ':') != NULL ? g_strdup_printf ("http://[%s]/", sender)
+                                            : g_strdup_printf ("http://%s/", sender);
+  return portier_router_same_host (location, sender_url);
+}
+
 /* ---------------------------------------------------------------------------- SSDP */
 
 void
@@ -683,15 +703,20 @@ open_search_socket (const PortierLocalNet    *net,
   memset (group, 0, sizeof *group);
   if (ipv6)
     {
-      struct sockaddr_in6 any = { 0 }, *to6 = (struct sockaddr_in6 *) group;
+      struct sockaddr_in6 local = { 0 }, *to6 = (struct sockaddr_in6 *) group;
       unsigned int ifindex = if_nametoindex (net->interface);
+      g_autofree char *global = portier_local_net_first_ipv6 (net);
       int hops = 2;
 
       fd = socket (AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
       if (fd < 0)
         return socket_failed (fd, error);
-      any.sin6_family = AF_INET6;
-      if (bind (fd, (struct sockaddr *) &any, sizeof any) != 0 ||
+      local.sin6_family = AF_INET6;
+      /* From the global address: the router then answers from its own global address,
+       * the one its location names, and the answer can be tied to it. */
+      if (global != NULL)
+        inet_pton (AF_INET6, global, &local.sin6_addr);
+      if (bind (fd, (struct sockaddr *) &local, sizeof local) != 0 ||
           setsockopt (fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof ifindex) != 0 ||
           setsockopt (fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof hops) != 0)
         return socket_failed (fd, error);
@@ -724,14 +749,27 @@ open_search_socket (const PortierLocalNet    *net,
   return fd;
 }
 
+static gboolean
+location_in (const GPtrArray *locations,
+             const char      *location)
+{
+  for (guint i = 0; locations != NULL && i < locations->len; i++)
+    if (g_str_equal (g_ptr_array_index (locations, i), location))
+      return TRUE;
+  return FALSE;
+}
+
 /**
  * portier_ssdp_search:
  * @ipv6: search on the IPv6 link-local group instead (for the IGD's IPv6 address)
+ * @stage: (inout): the first wait to use; on return, the next one
+ * @tried: (nullable) (element-type utf8): locations to leave out (tried already)
  *
  * Sends M-SEARCH for InternetGatewayDevice:1 and :2 from the interface toward the
- * gateway and collects answers whose location is acceptable. It waits 250 ms first and
- * longer (750 ms, then 2 s) only when nothing acceptable answered; an answer from the
- * default gateway ends the search at once.
+ * gateway and collects answers whose location is acceptable and on the device that
+ * answered. It waits 250 ms first and longer (750 ms, then 2 s) only when nothing new
+ * and acceptable answered; an answer from the default gateway ends the search at once.
+ * Called again with the same @stage and @tried, it goes on with the longer waits.
  *
  * Returns: (transfer full) (element-type PortierSsdpReply): acceptable devices, the
  *   default gateway first; empty when none answered
@@ -739,6 +777,8 @@ open_search_socket (const PortierLocalNet    *net,
 GPtrArray *
 portier_ssdp_search (const PortierLocalNet  *net,
                      gboolean                ipv6,
+                     guint                  *stage,
+                     const GPtrArray        *tried,
                      GCancellable           *cancellable,
                      GError                **error)
 {
@@ -756,8 +796,9 @@ portier_ssdp_search (const PortierLocalNet  *net,
   if (fd < 0)
     return NULL;
 
-  for (guint w = 0; w < n_waits && found->len == 0; w++)
+  for (; *stage < n_waits && found->len == 0; (*stage)++)
     {
+      guint w = *stage;
       gint64 deadline = now_ms () + waits[w];
       gboolean gateway_answered = FALSE;
 
@@ -810,6 +851,14 @@ portier_ssdp_search (const PortierLocalNet  *net,
               g_debug ("SSDP: ignoring %s from %s: %s", reply->location, from_text, reason);
               continue;
             }
+          if (!portier_router_location_is_sender (reply->location, from_text))
+            {
+              g_debug ("SSDP: ignoring %s from %s: not the device that answered",
+                       reply->location, from_text);
+              continue;
+            }
+          if (location_in (tried, reply->location))
+            continue;
           for (guint i = 0; i < found->len; i++)
             if (g_str_equal (((PortierSsdpReply *) found->pdata[i])->location,
                              reply->location))
@@ -828,6 +877,358 @@ portier_ssdp_search (const PortierLocalNet  *net,
   close (fd);
   g_ptr_array_sort_with_data (found, gateway_first, (gpointer) net);
   return g_steal_pointer (&found);
+}
+
+/* ---------------------------------------------------------------------------- descriptions */
+
+/* The part of an HTTP response before its body: at most this much. */
+#define DESCRIPTION_MAX_HEAD 8192
+
+static gboolean
+description_refused (GError     **error,
+                     const char  *format,
+                     ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+description_refused (GError     **error,
+                     const char  *format,
+                     ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND, message);
+  return FALSE;
+}
+
+/* A chunked body, decoded into @body; FALSE when it is malformed or too large. */
+static gboolean
+decode_chunked (const char  *data,
+                gsize        length,
+                GByteArray  *body,
+                GError     **error)
+{
+  gsize pos = 0;
+
+  for (;;)
+    {
+      const char *line = data + pos;
+      const char *end = memchr (line, '\n', length - pos);
+      g_autofree char *digits = NULL;
+      guint64 size;
+
+      if (end == NULL)
+        return description_refused (error, "an unfinished chunk");
+      digits = g_strndup (line, strcspn (line, ";\r\n"));
+      g_strstrip (digits);
+      if (!g_ascii_string_to_unsigned (digits, 16, 0, PORTIER_DESCRIPTION_MAX, &size, NULL))
+        return description_refused (error, "a malformed chunk size");
+      pos = end - data + 1;
+      if (size == 0)
+        return TRUE;
+      if (size > length - pos)
+        return description_refused (error, "an unfinished chunk");
+      if (body->len + size > PORTIER_DESCRIPTION_MAX)
+        return description_refused (error, "larger than %u bytes", PORTIER_DESCRIPTION_MAX);
+      g_byte_array_append (body, (const guint8 *) data + pos, (guint) size);
+      pos += size;
+      if (pos < length && data[pos] == '\r')
+        pos++;
+      if (pos < length && data[pos] == '\n')
+        pos++;
+    }
+}
+
+/**
+ * portier_router_parse_description_response:
+ * @data: an HTTP response, as far as it arrived
+ * @body: (out) (transfer full): the body
+ * @framed: (out) (optional): whether the response itself says where the body ends (a
+ *   Content-Length or chunks), so nothing after it needs waiting for
+ *
+ * Accepts only "200" (a redirect is refused, never followed) with a body of at most
+ * %PORTIER_DESCRIPTION_MAX bytes: plain, with a Content-Length, or chunked.
+ *
+ * Returns: whether @data is such a response, complete
+ */
+gboolean
+portier_router_parse_description_response (const char  *data,
+                                           gsize        length,
+                                           GBytes     **body,
+                                           gboolean    *framed,
+                                           GError     **error)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autofree char *head = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *end;
+  gsize head_length, body_start;
+  gboolean chunked = FALSE, have_length = FALSE;
+  guint64 content_length = 0, status;
+
+  *body = NULL;
+  if (framed != NULL)
+    *framed = FALSE;
+  end = g_strstr_len (data, MIN (length, DESCRIPTION_MAX_HEAD), "\r\n\r\n");
+  if (end != NULL)
+    body_start = end - data + 4;
+  else if ((end = g_strstr_len (data, MIN (length, DESCRIPTION_MAX_HEAD), "\n\n")) != NULL)
+    body_start = end - data + 2;
+  else
+    return description_refused (error, "no complete HTTP header");
+  head_length = end - data;
+  if (memchr (data, '\0', head_length) != NULL)
+    return description_refused (error, "a NUL in the HTTP header");
+
+  head = g_strndup (data, head_length);
+  lines = g_strsplit (head, "\n", 128);
+  g_strchomp (lines[0]);
+  if (!g_str_has_prefix (lines[0], "HTTP/1.") || strlen (lines[0]) < 12 ||
+      lines[0][8] != ' ' || !g_ascii_isdigit (lines[0][9]) ||
+      !g_ascii_isdigit (lines[0][10]) || !g_ascii_isdigit (lines[0][11]) ||
+      (lines[0][12] != '\0' && lines[0][12] != ' '))
+    return description_refused (error, "not an HTTP response");
+  status = (guint64) g_ascii_digit_value (lines[0][9]) * 100 +
+           g_ascii_digit_value (lines[0][10]) * 10 + g_ascii_digit_value (lines[0][11]);
+  if (status >= 300 && status < 400)
+    return description_refused (error, "a redirect (%" G_GUINT64_FORMAT "), not followed",
+                                status);
+  if (status != 200)
+    return description_refused (error, "HTTP status %" G_GUINT64_FORMAT, status);
+
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      char *colon = strchr (line, ':');
+      char *value;
+
+      if (colon == NULL)
+        continue;
+      *colon = '\0';
+      value = g_strstrip (colon + 1);
+      if (g_ascii_strcasecmp (g_strstrip (line), "Content-Length") == 0)
+        {
+          guint64 number;
+
+          if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &number, NULL) ||
+              (have_length && number != content_length))
+            return description_refused (error, "a malformed Content-Length");
+          content_length = number;
+          have_length = TRUE;
+        }
+      else if (g_ascii_strcasecmp (line, "Transfer-Encoding") == 0)
+        {
+          if (g_ascii_strcasecmp (value, "chunked") != 0)
+            return description_refused (error, "an unknown transfer encoding");
+          chunked = TRUE;
+        }
+    }
+
+  if (framed != NULL)
+    *framed = chunked || have_length;
+  data += body_start;
+  length -= body_start;
+  if (chunked)
+    {
+      if (!decode_chunked (data, length, bytes, error))
+        return FALSE;
+    }
+  else
+    {
+      if (have_length && content_length > length)
+        return description_refused (error, "shorter than its Content-Length");
+      if (have_length)
+        length = (gsize) content_length;
+      if (length > PORTIER_DESCRIPTION_MAX)
+        return description_refused (error, "larger than %u bytes", PORTIER_DESCRIPTION_MAX);
+      g_byte_array_append (bytes, (const guint8 *) data, (guint) length);
+    }
+
+  if (bytes->len == 0)
+    return description_refused (error, "an empty description");
+  *body = g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+  return TRUE;
+}
+
+/**
+ * portier_router_fetch_description:
+ * @url: an http:// URL whose host is an IP literal
+ * @local_address: (out) (optional) (transfer full): this computer's address on the
+ *   connection
+ *
+ * Worker thread. GET @url with hard limits: %PORTIER_DESCRIPTION_MAX bytes of body,
+ * %PORTIER_DESCRIPTION_TIMEOUT_MS for everything, and a redirect is an error.
+ *
+ * Returns: (transfer full): the description
+ */
+GBytes *
+portier_router_fetch_description (const char  *url,
+                                  char       **local_address,
+                                  GError     **error)
+{
+  g_autoptr(GByteArray) received = g_byte_array_new ();
+  g_autofree char *request = NULL;
+  g_autofree char *host_text = NULL;
+  struct sockaddr_storage to = { 0 }, local = { 0 };
+  socklen_t to_len, local_len = sizeof local;
+  gint64 deadline = now_ms () + PORTIER_DESCRIPTION_TIMEOUT_MS;
+  PortierUrlHost host;
+  const char *path;
+  gsize sent = 0;
+  int fd, soerror = 0;
+  socklen_t soerror_len = sizeof soerror;
+
+  if (!portier_router_parse_http_url (url, &host))
+    {
+      description_refused (error, "%s: not http:// with an IP address", url);
+      return NULL;
+    }
+  host_text = host.host;
+  path = url + strlen ("http://");
+  path += strcspn (path, "/");
+  for (const char *p = path; *p != '\0'; p++)
+    if (g_ascii_iscntrl (*p) || *p == ' ')
+      {
+        description_refused (error, "%s: not a plain path", url);
+        return NULL;
+      }
+  request = g_strdup_printf ("GET %.*s HTTP/1.1\r\nHost: %s%s%s:%u\r\n"
+                             "Connection: close\r\nUser-Agent: Portier\r\n\r\n",
+                             *path == '\0' ? 1 : (int) strcspn (path, "#"),
+                             *path == '\0' ? "/" : path,
+                             host.ipv6 ? "[" : "", host_text, host.ipv6 ? "]" : "", host.port);
+
+  if (host.ipv6)
+    {
+      struct sockaddr_in6 *to6 = (struct sockaddr_in6 *) &to;
+
+      to6->sin6_family = AF_INET6;
+      to6->sin6_port = htons (host.port);
+      inet_pton (AF_INET6, host_text, &to6->sin6_addr);
+      to_len = sizeof *to6;
+    }
+  else
+    {
+      struct sockaddr_in *to4 = (struct sockaddr_in *) &to;
+
+      to4->sin_family = AF_INET;
+      to4->sin_port = htons (host.port);
+      inet_pton (AF_INET, host_text, &to4->sin_addr);
+      to_len = sizeof *to4;
+    }
+
+  fd = socket (to.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      description_refused (error, "%s: socket: %s", url, g_strerror (errno));
+      return NULL;
+    }
+  if (connect (fd, (struct sockaddr *) &to, to_len) != 0 && errno != EINPROGRESS)
+    {
+      description_refused (error, "%s: connect: %s", url, g_strerror (errno));
+      close (fd);
+      return NULL;
+    }
+
+  /* Connected, the request sent, the answer read: all before the one deadline. */
+  for (;;)
+    {
+      struct pollfd pfd = { fd, sent < strlen (request) ? POLLOUT : POLLIN, 0 };
+      gint64 left = deadline - now_ms ();
+      g_autoptr(GBytes) body = NULL;
+      gboolean framed = FALSE;
+      char buffer[4096];
+      ssize_t n;
+
+      int ready = left > 0 ? poll (&pfd, 1, (int) left) : 0;
+
+      if (ready < 0 && errno == EINTR)
+        continue;
+      if (ready <= 0)
+        {
+          description_refused (error, "%s: no whole answer within %d ms", url,
+                               PORTIER_DESCRIPTION_TIMEOUT_MS);
+          close (fd);
+          return NULL;
+        }
+
+      if (sent < strlen (request))
+        {
+          if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &soerror, &soerror_len) != 0 ||
+              soerror != 0)
+            {
+              description_refused (error, "%s: connect: %s", url, g_strerror (soerror));
+              close (fd);
+              return NULL;
+            }
+          n = send (fd, request + sent, strlen (request) - sent, MSG_NOSIGNAL);
+          if (n < 0 && errno != EAGAIN && errno != EINTR)
+            {
+              description_refused (error, "%s: send: %s", url, g_strerror (errno));
+              close (fd);
+              return NULL;
+            }
+          if (n > 0)
+            sent += (gsize) n;
+          continue;
+        }
+
+      n = recv (fd, buffer, sizeof buffer, 0);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        continue;
+      if (n < 0)
+        {
+          description_refused (error, "%s: recv: %s", url, g_strerror (errno));
+          close (fd);
+          return NULL;
+        }
+      if (n > 0)
+        {
+          g_byte_array_append (received, (const guint8 *) buffer, (guint) n);
+          if (received->len > PORTIER_DESCRIPTION_MAX + DESCRIPTION_MAX_HEAD)
+            {
+              description_refused (error, "%s: larger than %u bytes", url,
+                                   PORTIER_DESCRIPTION_MAX);
+              close (fd);
+              return NULL;
+            }
+          /* Done as soon as the response says its body is complete. */
+          if (!portier_router_parse_description_response ((const char *) received->data,
+                                                          received->len, &body, &framed,
+                                                          NULL) || !framed)
+            continue;
+        }
+
+      if (local_address != NULL &&
+          getsockname (fd, (struct sockaddr *) &local, &local_len) == 0)
+        {
+          char text[INET6_ADDRSTRLEN] = "";
+
+          if (local.ss_family == AF_INET6)
+            inet_ntop (AF_INET6, &((struct sockaddr_in6 *) &local)->sin6_addr, text,
+                       sizeof text);
+          else
+            inet_ntop (AF_INET, &((struct sockaddr_in *) &local)->sin_addr, text,
+                       sizeof text);
+          *local_address = g_strdup (text);
+        }
+      close (fd);
+      if (body != NULL)
+        return g_steal_pointer (&body);
+      /* The connection ended: what arrived is the whole response. */
+      if (!portier_router_parse_description_response ((const char *) received->data,
+                                                      received->len, &body, NULL, error))
+        {
+          g_prefix_error (error, "%s: ", url);
+          if (local_address != NULL)
+            g_clear_pointer (local_address, g_free);
+          return NULL;
+        }
+      return g_steal_pointer (&body);
+    }
 }
 
 /* ---------------------------------------------------------------------------- cache */

@@ -60,6 +60,21 @@ gboolean  portier_router_location_acceptable (const char            *url,
                                               const char           **reason);
 gboolean  portier_router_same_host           (const char            *url_a,
                                               const char            *url_b);
+gboolean  portier_router_location_is_sender  (const char            *location,
+                                              const char            *sender);
+
+/* ---- device descriptions (worker thread) --------------------------------------------------- */
+#define PORTIER_DESCRIPTION_MAX 65536
+#define PORTIER_DESCRIPTION_TIMEOUT_MS 5000
+
+gboolean  portier_router_parse_description_response (const char  *data,
+                                                     gsize        length,
+                                                     GBytes     **body,
+                                                     gboolean    *framed,
+                                                     GError     **error);
+GBytes   *portier_router_fetch_description          (const char  *url,
+                                                     char       **local_address,
+                                                     GError     **error);
 
 /* ---- SSDP -------------------------------------------------------------------------------- */
 typedef struct
@@ -75,6 +90,8 @@ PortierSsdpReply *portier_ssdp_parse_reply  (const char       *data,
                                              gsize             length);
 GPtrArray        *portier_ssdp_search       (const PortierLocalNet *net,
                                              gboolean          ipv6,
+                                             guint            *stage,
+                                             const GPtrArray  *tried,
                                              GCancellable     *cancellable,
                                              GError          **error);
 
@@ -101,6 +118,18 @@ G_DECLARE_FINAL_TYPE (PortierRouterNatpmp, portier_router_natpmp, PORTIER, ROUTE
 /* Worker thread only. */
 PortierRouter *portier_router_upnp_open_url   (const char            *url,
                                                const PortierLocalNet *net,
+                                               GError               **error);
+struct UPNPUrls;
+struct IGDdatas;
+gboolean       portier_router_upnp_parse_igd  (const char            *url,
+                                               GBytes                *description,
+                                               struct UPNPUrls       *urls,
+                                               struct IGDdatas       *data,
+                                               GError               **error);
+gboolean       portier_router_upnp_load_igd   (const char            *url,
+                                               struct UPNPUrls       *urls,
+                                               struct IGDdatas       *data,
+                                               char                 **lan_address,
                                                GError               **error);
 PortierRouter *portier_router_upnp_discover   (const PortierLocalNet *net,
                                                GCancellable          *cancellable,

@@ -98,13 +98,14 @@ igd_version (const struct IGDdatas *data)
   return len > 0 && type[len - 1] == '2' ? 2 : 1;
 }
 
-/* Every control URL of the description must be on the host the description came from:
- * a description must not send Portier elsewhere. */
+/* Every control URL of the description must be http:// on the host the description came
+ * from: a description must not send Portier elsewhere. */
 static gboolean
 controls_on_same_host (const char            *url,
                        const struct UPNPUrls *urls)
 {
-  const char *controls[] = { urls->controlURL, urls->controlURL_CIF, urls->controlURL_6FC };
+  const char *controls[] = { urls->controlURL, urls->controlURL_CIF, urls->controlURL_6FC,
+                             urls->ipcondescURL };
 
   if (urls->controlURL == NULL || *urls->controlURL == '\0')
     return FALSE;
@@ -192,6 +193,123 @@ upnp_new (const PortierLocalNet *net,
   return PORTIER_ROUTER (g_steal_pointer (&self));
 }
 
+/* What the description itself says, before miniupnpc makes it absolute: a relative
+ * path, or an http:// URL on the host of @url. Anything with another scheme, or a
+ * "//host" reference, is refused rather than guessed at. */
+static gboolean
+raw_url_acceptable (const char *url,
+                    const char *raw)
+{
+  gsize scheme_end = strcspn (raw, ":/?#");
+
+  if (raw[0] == '\0')
+    return TRUE;
+  if (raw[scheme_end] == ':' || g_str_has_prefix (raw, "//"))
+    return portier_router_same_host (url, raw);
+  return TRUE;
+}
+
+static gboolean
+description_urls_acceptable (const char            *url,
+                             const struct IGDdatas *data)
+{
+  const char *raw[] = { data->urlbase, data->first.controlurl, data->CIF.controlurl,
+                        data->IPv6FC.controlurl };
+
+  for (guint i = 0; i < G_N_ELEMENTS (raw); i++)
+    if (!raw_url_acceptable (url, raw[i]))
+      {
+        g_debug ("UPnP: %s names %s: refused", url, raw[i]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/**
+ * portier_router_upnp_parse_igd:
+ * @url: where @description came from
+ *
+ * The IGD that @description describes, when every control URL in it is http:// on the
+ * host of @url (after making them absolute, and as written). No network.
+ *
+ * Returns: whether it does; @urls is filled only then (free with FreeUPNPUrls)
+ */
+gboolean
+portier_router_upnp_parse_igd (const char       *url,
+                               GBytes           *description,
+                               struct UPNPUrls  *urls,
+                               struct IGDdatas  *data,
+                               GError          **error)
+{
+  gsize length = 0;
+  const char *bytes = g_bytes_get_data (description, &length);
+
+  memset (urls, 0, sizeof *urls);
+  memset (data, 0, sizeof *data);
+  if (length == 0 || length > PORTIER_DESCRIPTION_MAX)
+    {
+      g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND,
+                   "%s: a description of %" G_GSIZE_FORMAT " bytes", url, length);
+      return FALSE;
+    }
+  parserootdesc (bytes, (int) length, data);
+  if (data->first.servicetype[0] == '\0' || data->first.controlurl[0] == '\0')
+    {
+      g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND,
+                   "%s describes no WAN connection service", url);
+      return FALSE;
+    }
+  if (!description_urls_acceptable (url, data))
+    {
+      g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND,
+                   "%s names a control URL on another host or not over http", url);
+      return FALSE;
+    }
+  GetUPNPUrls (urls, data, url, 0);
+  if (!controls_on_same_host (url, urls))
+    {
+      FreeUPNPUrls (urls);
+      memset (urls, 0, sizeof *urls);
+      g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND,
+                   "%s names a control URL on another host", url);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * portier_router_upnp_load_igd:
+ * @lan_address: (out) (optional) (transfer full): this computer's address toward it
+ *
+ * Worker thread. The IGD described at @url, without a single SOAP request: the
+ * description fetched within its limits (size, time, no redirects), parsed, and every
+ * control URL checked to be http:// on the host of @url. Only then may the caller talk
+ * to it.
+ *
+ * Returns: whether @url describes an IGD whose controls are all on its host; @urls is
+ *   filled only then (free with FreeUPNPUrls)
+ */
+gboolean
+portier_router_upnp_load_igd (const char       *url,
+                              struct UPNPUrls  *urls,
+                              struct IGDdatas  *data,
+                              char            **lan_address,
+                              GError          **error)
+{
+  g_autoptr(GBytes) description = NULL;
+  g_autofree char *local = NULL;
+
+  memset (urls, 0, sizeof *urls);
+  memset (data, 0, sizeof *data);
+  description = portier_router_fetch_description (url, &local, error);
+  if (description == NULL ||
+      !portier_router_upnp_parse_igd (url, description, urls, data, error))
+    return FALSE;
+  if (lan_address != NULL)
+    *lan_address = g_steal_pointer (&local);
+  return TRUE;
+}
+
 /**
  * portier_router_upnp_open_url:
  *
@@ -206,7 +324,7 @@ portier_router_upnp_open_url (const char            *url,
 {
   struct UPNPUrls urls = { 0 };
   struct IGDdatas data = { 0 };
-  char lan_address[64] = "";
+  g_autofree char *lan_address = NULL;
   const char *reason = NULL;
   PortierRouter *router;
 
@@ -218,122 +336,58 @@ portier_router_upnp_open_url (const char            *url,
                    "%s: %s", url, reason);
       return NULL;
     }
-  if (UPNP_GetIGDFromUrl (url, &urls, &data, lan_address, sizeof lan_address) != 1 ||
-      data.first.servicetype[0] == '\0' || !controls_on_same_host (url, &urls))
-    {
-      FreeUPNPUrls (&urls);
-      g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND,
-                   "%s is not a usable IGD", url);
-      return NULL;
-    }
+  if (!portier_router_upnp_load_igd (url, &urls, &data, &lan_address, error))
+    return NULL;
 
+  /* The first requests: the status query, to the control URL just checked. */
   router = upnp_new (net, &urls, &data, lan_address, error);
   FreeUPNPUrls (&urls);
   return router;
-}
-
-/* miniupnpc's device list entry for one SSDP answer (freed by freeUPNPDevlist). */
-static struct UPNPDev *
-make_device (const PortierSsdpReply *reply)
-{
-  const char *usn = reply->usn != NULL ? reply->usn : "";
-  gsize url_len = strlen (reply->location), st_len = strlen (reply->st);
-  gsize usn_len = strlen (usn);
-  struct UPNPDev *dev = calloc (1, sizeof *dev + url_len + st_len + usn_len + 3);
-
-  if (dev == NULL)
-    return NULL;
-  dev->descURL = dev->buffer;
-  memcpy (dev->descURL, reply->location, url_len + 1);
-  dev->st = dev->descURL + url_len + 1;
-  memcpy (dev->st, reply->st, st_len + 1);
-  dev->usn = dev->st + st_len + 1;
-  memcpy (dev->usn, usn, usn_len + 1);
-  return dev;
-}
-
-/* Worker. Whether the device of @reply is an IGD; fills @urls, @data and @lan_address. */
-static gboolean
-check_device (const PortierSsdpReply *reply,
-              struct UPNPUrls        *urls,
-              struct IGDdatas        *data,
-              char                   *lan_address,
-              int                     lan_address_len)
-{
-  struct UPNPDev *dev = make_device (reply);
-  gboolean is_igd;
-  int r;
-
-  if (dev == NULL)
-    return FALSE;
-
-  /* One device at a time: the gateway's IGD is wanted even when it reports itself
-   * disconnected or without a public address, rather than some other device's. */
-#if MINIUPNPC_API_VERSION >= 18
-  {
-    char wan_address[40] = "";
-
-    r = UPNP_GetValidIGD (dev, urls, data, lan_address, lan_address_len,
-                          wan_address, sizeof wan_address);
-    /* 1 connected, 2 connected with a reserved address, 3 not connected, 4 not an IGD */
-    is_igd = r >= 1 && r <= 3;
-  }
-#else
-  r = UPNP_GetValidIGD (dev, urls, data, lan_address, lan_address_len);
-  /* 1 connected, 2 not connected, 3 not an IGD */
-  is_igd = r == 1 || r == 2;
-#endif
-  freeUPNPDevlist (dev);
-
-  g_debug ("UPnP: %s: UPNP_GetValidIGD %d", reply->location, r);
-  if (!is_igd || data->first.servicetype[0] == '\0' ||
-      !controls_on_same_host (reply->location, urls))
-    {
-      FreeUPNPUrls (urls);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /**
  * portier_router_upnp_discover:
  *
  * Worker thread. SSDP search, then the first answering device (the gateway first) that
- * is an IGD.
+ * is an IGD whose description passes every check. A device that fails is skipped, and
+ * when none of those that answered will do, the search goes on with longer waits.
  */
 PortierRouter *
 portier_router_upnp_discover (const PortierLocalNet  *net,
                               GCancellable           *cancellable,
                               GError                **error)
 {
-  g_autoptr(GPtrArray) replies = NULL;
+  g_autoptr(GPtrArray) tried = g_ptr_array_new_with_free_func (g_free);
+  guint stage = 0;
 
   g_assert (portier_router_worker_is_current ());
 
-  replies = portier_ssdp_search (net, FALSE, cancellable, error);
-  if (replies == NULL)
-    return NULL;
-
-  for (guint i = 0; i < replies->len; i++)
+  for (;;)
     {
-      const PortierSsdpReply *reply = g_ptr_array_index (replies, i);
-      struct UPNPUrls urls = { 0 };
-      struct IGDdatas data = { 0 };
-      char lan_address[64] = "";
-      g_autoptr(GError) local_error = NULL;
-      PortierRouter *router;
+      g_autoptr(GPtrArray) replies = portier_ssdp_search (net, FALSE, &stage, tried,
+                                                          cancellable, error);
 
-      if (!check_device (reply, &urls, &data, lan_address, sizeof lan_address))
-        continue;
-      router = upnp_new (net, &urls, &data, lan_address, &local_error);
-      FreeUPNPUrls (&urls);
-      if (router != NULL)
-        return router;
-      g_debug ("UPnP: %s: %s", reply->location, local_error->message);
+      if (replies == NULL)
+        return NULL;
+      if (replies->len == 0)
+        break;
+
+      for (guint i = 0; i < replies->len; i++)
+        {
+          const PortierSsdpReply *reply = g_ptr_array_index (replies, i);
+          g_autoptr(GError) local_error = NULL;
+          PortierRouter *router;
+
+          g_ptr_array_add (tried, g_strdup (reply->location));
+          router = portier_router_upnp_open_url (reply->location, net, &local_error);
+          if (router != NULL)
+            return router;
+          g_debug ("UPnP: skipping %s: %s", reply->location, local_error->message);
+        }
     }
 
   g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_NOT_FOUND,
-               "no IGD answered on %s (%u devices)", net->interface, replies->len);
+               "no usable IGD answered on %s (%u devices)", net->interface, tried->len);
   return NULL;
 }
 
@@ -805,8 +859,44 @@ upnp_list_mappings_async (PortierRouter       *router,
 
 /* ---------------------------------------------------------------------------- IPv6 pinholes */
 
+/* Worker. Whether the IGD described at @url (IPv6) offers IPv6 firewall control; keeps
+ * it as this router's IPv6 side when it does. */
+static gboolean
+use_ipv6_igd (PortierRouterUpnp *self,
+              const char        *url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lan_address = NULL;
+  const char *reason = NULL;
+
+  if (!portier_router_location_acceptable (url, self->net, &reason))
+    {
+      g_debug ("UPnP IPv6: not using %s: %s", url, reason);
+      return FALSE;
+    }
+  if (!portier_router_upnp_load_igd (url, &self->urls6, &self->data6, &lan_address, &error))
+    {
+      g_debug ("UPnP IPv6: skipping %s: %s", url, error->message);
+      return FALSE;
+    }
+  if (self->data6.IPv6FC.servicetype[0] == '\0' || self->urls6.controlURL_6FC == NULL ||
+      lan_address == NULL)
+    {
+      g_debug ("UPnP IPv6: %s offers no IPv6 firewall control", url);
+      FreeUPNPUrls (&self->urls6);
+      memset (&self->urls6, 0, sizeof self->urls6);
+      return FALSE;
+    }
+  self->have6 = TRUE;
+  self->lan_address6 = g_steal_pointer (&lan_address);
+  g_debug ("UPnP IPv6: %s, this computer %s", url, self->lan_address6);
+  return TRUE;
+}
+
 /* Worker. The IGD's IPv6 side: pinholes must be asked for over IPv6, from the address
- * they are for. When there is none, returns the error as @task's result. */
+ * they are for. The one remembered for this network is checked and used; otherwise an
+ * SSDP search on the IPv6 group finds it, and it is remembered. When there is none,
+ * returns the error as @task's result. */
 static gboolean
 ensure_ipv6 (GTask *task)
 {
@@ -814,35 +904,45 @@ ensure_ipv6 (GTask *task)
 
   if (!self->tried6 && self->net->addresses6->len > 0)
     {
-      g_autoptr(GPtrArray) replies = NULL;
-      GError *error = NULL;
+      g_autoptr(GPtrArray) tried = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *key4 = NULL;
+      g_autofree char *key = NULL;
+      g_autofree char *remembered = NULL;
+      PortierRouterMethod method;
+      guint stage = 0;
 
       self->tried6 = TRUE;
-      replies = portier_ssdp_search (self->net, TRUE, g_task_get_cancellable (task), &error);
-      if (replies == NULL)
-        {
-          g_task_return_error (task, error);
-          return FALSE;
-        }
-      for (guint i = 0; i < replies->len && !self->have6; i++)
-        {
-          const PortierSsdpReply *reply = g_ptr_array_index (replies, i);
-          char lan_address[64] = "";
+      if (self->net->gateway_mac == NULL)
+        portier_local_net_update_mac (self->net, NULL);
+      key4 = portier_local_net_key (self->net);
+      key = g_strconcat (key4, " ipv6", NULL);
+      remembered = portier_router_cache_lookup (key, &method);
+      if (remembered != NULL && method == PORTIER_ROUTER_METHOD_UPNP &&
+          use_ipv6_igd (self, remembered))
+        return TRUE;
 
-          memset (&self->urls6, 0, sizeof self->urls6);
-          memset (&self->data6, 0, sizeof self->data6);
-          if (UPNP_GetIGDFromUrl (reply->location, &self->urls6, &self->data6, lan_address,
-                                  sizeof lan_address) == 1 &&
-              self->data6.IPv6FC.servicetype[0] != '\0' &&
-              controls_on_same_host (reply->location, &self->urls6) &&
-              self->urls6.controlURL_6FC != NULL)
+      while (!self->have6)
+        {
+          GError *error = NULL;
+          g_autoptr(GPtrArray) replies = portier_ssdp_search (self->net, TRUE, &stage, tried,
+                                                              g_task_get_cancellable (task),
+                                                              &error);
+
+          if (replies == NULL)
             {
-              self->have6 = TRUE;
-              self->lan_address6 = g_strdup (lan_address);
-              g_debug ("UPnP IPv6: %s, this computer %s", reply->location, lan_address);
+              g_task_return_error (task, error);
+              return FALSE;
             }
-          else
-            FreeUPNPUrls (&self->urls6);
+          if (replies->len == 0)
+            break;
+          for (guint i = 0; i < replies->len && !self->have6; i++)
+            {
+              const PortierSsdpReply *reply = g_ptr_array_index (replies, i);
+
+              g_ptr_array_add (tried, g_strdup (reply->location));
+              if (use_ipv6_igd (self, reply->location))
+                portier_router_cache_store (key, PORTIER_ROUTER_METHOD_UPNP, reply->location);
+            }
         }
     }
 

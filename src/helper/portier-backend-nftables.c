@@ -1,11 +1,14 @@
 /* portier-backend-nftables.c: nftables, changed with nft
  *
- * Where a base chain on the input hook would drop or reject the port, the helper
- * inserts one accept rule at the top of that chain, marked with the comment
- * `portier:<id>`, and later deletes exactly that rule by its handle — after checking
- * that the rule with that handle still carries the mark, since handles are numbers that
- * mean nothing once a table is made anew. Chains that already let the port in are left
- * alone, and so is every rule without the mark.
+ * Where a base chain on the input hook would drop or reject the port, the helper puts
+ * one accept rule into that chain, marked with the comment `portier:<id>`: right before
+ * the first rule that would drop the port, or at the end when only the policy drops, so
+ * the administrator's conditional drops (a blocklist, invalid packets) stay ahead of it.
+ * Later it deletes exactly that rule by its handle — after checking that the rule with
+ * that handle still carries the mark, since handles are numbers that mean nothing once a
+ * table is made anew. Chains that already let the port in are left alone, and so is
+ * every rule without the mark. Tables that iptables-nft manages are never edited: when
+ * one of them keeps the port out, the helper refuses and changes nothing.
  *
  * nft reads its arguments as one line of its own language, so everything the helper
  * puts into a command is either a number or a name that passed the strict check.
@@ -37,10 +40,12 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PortierBackendNftables, portier_backend_nftables,
                                G_IMPLEMENT_INTERFACE (PORTIER_TYPE_BACKEND,
                                                       portier_backend_iface_init))
 
+/* @out_stderr: (optional): what nft said besides, warnings included */
 static gboolean
 run_nft (const char * const  *argv,
          const char          *input,
          char               **out_stdout,
+         char               **out_stderr,
          GError             **error)
 {
   g_autofree char *out = NULL;
@@ -60,6 +65,8 @@ run_nft (const char * const  *argv,
 
   if (out_stdout != NULL)
     *out_stdout = g_steal_pointer (&out);
+  if (out_stderr != NULL)
+    *out_stderr = g_steal_pointer (&err);
   return TRUE;
 }
 
@@ -68,10 +75,15 @@ list_ruleset (GError **error)
 {
   const char * const argv[] = { "nft", "-a", "list", "ruleset", NULL };
   g_autofree char *text = NULL;
+  g_autofree char *warnings = NULL;
+  PortierNftRuleset *ruleset;
 
-  if (!run_nft (argv, NULL, &text, error))
+  if (!run_nft (argv, NULL, &text, &warnings, error))
     return NULL;
-  return portier_nft_ruleset_parse (text, error);
+  ruleset = portier_nft_ruleset_parse (text, error);
+  if (ruleset != NULL)
+    portier_nft_ruleset_note_warnings (ruleset, warnings);
+  return ruleset;
 }
 
 static const char *
@@ -171,20 +183,36 @@ open_port (PortierBackend     *backend,
     {
       const PortierNftChain *chain = g_ptr_array_index (blocking, i);
 
+      const PortierNftRule *drop;
+
+      if (chain->iptables)
+        {
+          g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_FIREWALL_IPTABLES,
+                       "Table %s %s, which blocks the port, is managed by iptables-nft",
+                       chain->family, chain->table);
+          return FALSE;
+        }
       if (!chain->names_usable)
         {
           g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_FIREWALL_FAILED,
                        "The chain that blocks the port has a name Portier does not handle");
           return FALSE;
         }
-      g_string_append_printf (script, "insert rule %s %s %s %s dport %s accept comment \"%s\"\n",
-                              chain->family, chain->table, chain->name,
+      /* Right before the rule that would drop it, or at the end. */
+      drop = portier_nft_chain_first_drop (chain, &spec);
+      if (drop != NULL)
+        g_string_append_printf (script, "insert rule %s %s %s position %" G_GUINT64_FORMAT,
+                                chain->family, chain->table, chain->name, drop->handle);
+      else
+        g_string_append_printf (script, "add rule %s %s %s",
+                                chain->family, chain->table, chain->name);
+      g_string_append_printf (script, " %s dport %s accept comment \"%s\"\n",
                               portier_protocol_to_string (rule->protocol), ports, tag);
     }
 
   /* One transaction: every chain gets its rule, or none does. */
   g_debug ("nft: %s", script->str);
-  if (!run_nft (argv, script->str, NULL, error))
+  if (!run_nft (argv, script->str, NULL, NULL, error))
     return FALSE;
 
   after = list_ruleset (error);
@@ -278,7 +306,7 @@ close_port (PortierBackend     *backend,
     }
 
   g_debug ("nft: %s", script->str);
-  return run_nft (argv, script->str, NULL, error);
+  return run_nft (argv, script->str, NULL, NULL, error);
 }
 
 static gboolean

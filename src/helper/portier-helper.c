@@ -1058,6 +1058,7 @@ return_error (GDBusMethodInvocation *invocation,
        error->code == PORTIER_ERROR_NOT_AUTHORIZED ||
        error->code == PORTIER_ERROR_AUTHORIZATION_DISMISSED ||
        error->code == PORTIER_ERROR_FIREWALL_PANIC_MODE ||
+       error->code == PORTIER_ERROR_FIREWALL_IPTABLES ||
        error->code == PORTIER_ERROR_FIREWALL_UNAVAILABLE ||
        error->code == PORTIER_ERROR_LIMIT_REACHED))
     {

@@ -8,6 +8,11 @@
  * passed over because they do not decide for a stranger's new connection, and the
  * chain's policy decides at the end.
  *
+ * Portier's accept goes right before the first rule that would drop the port (the
+ * administrator's conditional drops, a blocklist or invalid packets, stay ahead of it),
+ * or at the end when only the policy drops. Tables that iptables-nft manages are
+ * recognised (their built-in chains, or nft's own warning) and never edited.
+ *
  * The text comes from nft, which runs as root, but the parser still treats it as
  * untrusted: it never fails on odd input, only understands less of it.
  *
@@ -158,6 +163,43 @@ count_braces (const char *line)
   return delta;
 }
 
+/* Whether @chain is one of the base chains iptables-nft creates: a table of iptables'
+ * (filter, nat, mangle, raw, security) in its families, and a chain named after its hook
+ * in capitals (INPUT on the input hook). Whoever made it, that table belongs to
+ * iptables' tools. */
+static gboolean
+is_iptables_builtin (const PortierNftChain *chain,
+                     const char            *hook)
+{
+  static const char *const tables[] = { "filter", "nat", "mangle", "raw", "security" };
+  static const char *const families[] = { "ip", "ip6", "arp", "bridge" };
+  g_autofree char *hook_upper = NULL;
+  gboolean table_known = FALSE, family_known = FALSE;
+
+  if (hook == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    table_known |= g_str_equal (chain->table, tables[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (families); i++)
+    family_known |= g_str_equal (chain->family, families[i]);
+  hook_upper = g_ascii_strup (hook, -1);
+  return table_known && family_known && g_str_equal (chain->name, hook_upper);
+}
+
+static void
+mark_iptables_table (PortierNftRuleset *self,
+                     const char        *family,
+                     const char        *table)
+{
+  for (guint i = 0; i < self->chains->len; i++)
+    {
+      PortierNftChain *chain = g_ptr_array_index (self->chains, i);
+
+      if (g_str_equal (chain->family, family) && g_str_equal (chain->table, table))
+        chain->iptables = TRUE;
+    }
+}
+
 static void
 parse_chain_type (PortierNftChain *chain,
                   const char      *line)
@@ -188,6 +230,7 @@ parse_chain_type (PortierNftChain *chain,
                          g_str_equal (chain->family, "ip") ||
                          g_str_equal (chain->family, "ip6"));
   chain->policy_drop = policy != NULL && g_str_equal (policy, "drop");
+  chain->iptables = is_iptables_builtin (chain, hook);
 }
 
 /**
@@ -284,7 +327,50 @@ portier_nft_ruleset_parse (const char  *text,
         }
     }
 
+  /* One built-in chain of iptables' makes the whole table iptables'. */
+  for (guint i = 0; i < self->chains->len; i++)
+    {
+      PortierNftChain *each = g_ptr_array_index (self->chains, i);
+
+      if (each->iptables)
+        mark_iptables_table (self, each->family, each->table);
+    }
+
   return g_steal_pointer (&self);
+}
+
+/**
+ * portier_nft_ruleset_note_warnings:
+ * @warnings: what nft printed on its error output while listing
+ *
+ * nft says "# Warning: table ip filter is managed by iptables-nft, do not touch!" for
+ * tables it sees iptables-nft's own expressions in; those tables are marked too.
+ */
+void
+portier_nft_ruleset_note_warnings (PortierNftRuleset *self,
+                                   const char        *warnings)
+{
+  g_auto(GStrv) lines = NULL;
+
+  if (warnings == NULL || !g_utf8_validate (warnings, -1, NULL))
+    return;
+  lines = g_strsplit (warnings, "\n", 256);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *mark = strstr (lines[i], "Warning: table ");
+      g_autoptr(GPtrArray) tokens = NULL;
+
+      if (mark == NULL || strstr (mark, "managed by iptables-nft") == NULL)
+        continue;
+      tokens = tokenize (mark + strlen ("Warning: table "));
+      if (tokens->len >= 2)
+        {
+          g_autofree char *family = unquote (g_ptr_array_index (tokens, 0));
+          g_autofree char *table = unquote (g_ptr_array_index (tokens, 1));
+
+          mark_iptables_table (self, family, table);
+        }
+    }
 }
 
 /* The items of a value: one word, or the words of a set { a, b }, split at commas and
@@ -515,6 +601,33 @@ portier_nft_chain_lets_in (const PortierNftChain *chain,
         }
     }
   return !chain->policy_drop;
+}
+
+/**
+ * portier_nft_chain_first_drop:
+ * @spec: ports of one protocol
+ *
+ * Where Portier's accept for @spec goes in @chain: right before the rule this returns,
+ * the first that would drop or reject one of the ports for a stranger (an unconditional
+ * drop, or a drop of exactly such ports). Every rule before it stays ahead, the
+ * administrator's conditional drops among them.
+ *
+ * Returns: (nullable): that rule, or %NULL when only the chain's policy drops (the
+ *   accept goes at the end)
+ */
+const PortierNftRule *
+portier_nft_chain_first_drop (const PortierNftChain *chain,
+                              const PortierPortSpec *spec)
+{
+  for (guint i = 0; i < chain->rules->len; i++)
+    {
+      const PortierNftRule *rule = g_ptr_array_index (chain->rules, i);
+
+      for (guint port = spec->first; port <= spec->last; port++)
+        if (rule_verdict (rule, (guint16) port, spec->protocol) == VERDICT_DROP)
+          return rule;
+    }
+  return NULL;
 }
 
 /**

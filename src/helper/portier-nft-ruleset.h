@@ -25,6 +25,7 @@ typedef struct
   gboolean    names_usable;  /* table and chain names pass the helper's strict check */
   gboolean    input_filter;  /* a base chain: type filter, hook input */
   gboolean    policy_drop;
+  gboolean    iptables;      /* its table is managed by iptables-nft: never edited */
   GPtrArray  *rules;         /* of PortierNftRule, in order */
 } PortierNftChain;
 
@@ -48,6 +49,10 @@ const PortierNftChain *portier_nft_ruleset_find_chain (const PortierNftRuleset  
                                                        const char               *table,
                                                        const char               *name);
 guint               portier_nft_ruleset_count_input   (const PortierNftRuleset  *self);
+void                portier_nft_ruleset_note_warnings (PortierNftRuleset        *self,
+                                                       const char               *warnings);
+const PortierNftRule *portier_nft_chain_first_drop    (const PortierNftChain    *chain,
+                                                       const PortierPortSpec    *spec);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierNftRuleset, portier_nft_ruleset_free)
 

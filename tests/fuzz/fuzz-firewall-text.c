@@ -52,11 +52,22 @@ LLVMFuzzerTestOneInput (const guint8 *data,
           g_assert_true (!chain->input_filter || g_str_equal (chain->family, "inet") ||
                          g_str_equal (chain->family, "ip") || g_str_equal (chain->family, "ip6"));
         }
+      /* the same text as nft's warnings: only ever marks tables */
+      portier_nft_ruleset_note_warnings (ruleset, text);
       for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
         {
           g_autoptr(GPtrArray) blocking = portier_nft_ruleset_blocking (ruleset, &specs[i]);
 
           g_assert_true (blocking->len <= portier_nft_ruleset_count_input (ruleset));
+          /* Portier's accept goes before a rule of the chain itself, or at the end */
+          for (guint b = 0; b < blocking->len; b++)
+            {
+              const PortierNftChain *chain = g_ptr_array_index (blocking, b);
+              const PortierNftRule *drop = portier_nft_chain_first_drop (chain, &specs[i]);
+
+              g_assert_true (drop == NULL ||
+                             portier_nft_chain_find_handle (chain, drop->handle) != NULL);
+            }
         }
     }
   else

@@ -179,6 +179,10 @@ class Network:
         run("ip", "route", "add", "default", "via", PEER_V4)
         self.servers = {}
 
+    def add_peer_address(self, address):
+        """A second address of the peer on the same link (IPv4, /24)."""
+        self.in_peer("ip", "addr", "replace", f"{address}/24", "dev", "veth-peer")
+
     def in_peer(self, *args, check=True):
         return run("nsenter", "-t", str(self.peer.pid), "-n", *args, check=check)
 
@@ -213,8 +217,9 @@ class Network:
         threading.Thread(target=loop, daemon=True).start()
         self.servers[key] = sock
 
-    def reaches(self, port, protocol="tcp", family=4, timeout=1.0):
-        """Whether the peer gets an answer from this computer's @port."""
+    def reaches(self, port, protocol="tcp", family=4, timeout=1.0, source=None):
+        """Whether the peer gets an answer from this computer's @port (sent from the
+        peer's address @source when given; see add_peer_address)."""
         self.serve(port, protocol)
         address = HOST_V4 if family == 4 else HOST_V6
         script = (
@@ -223,6 +228,7 @@ class Network:
             f"kind = socket.SOCK_STREAM if '{protocol}' == 'tcp' else socket.SOCK_DGRAM\n"
             "s = socket.socket(family, kind)\n"
             f"s.settimeout({timeout})\n"
+            + (f"s.bind(('{source}', 0))\n" if source else "") +
             "try:\n"
             f"    s.connect(('{address}', {port}))\n"
             f"    if '{protocol}' == 'udp':\n"

@@ -122,6 +122,138 @@ def rules_made_outside_portier_survive_close_and_close_all(ctx):
     pt.run("nft", "-f", "-", input=RULESET)
 
 
+# The administrator's drops: a blocklist set and invalid packets go before anything is
+# accepted; an unconditional drop ends the chain's own list of allowed ports.
+BLOCKED_V4 = "192.0.2.3"
+BLOCKLIST_RULESET = """
+table inet filter {
+  set blocklist {
+    type ipv4_addr
+    elements = { %s }
+  }
+  chain input {
+    type filter hook input priority 0; policy drop;
+    ct state established,related accept
+    ct state invalid drop
+    ip saddr @blocklist drop
+    iif "lo" accept
+    tcp dport 22 accept
+  }
+}
+""" % BLOCKED_V4
+
+
+def load_ruleset(text):
+    pt.run("nft", "flush", "ruleset")
+    pt.run("nft", "-f", "-", input=text)
+
+
+def input_rules():
+    """The input chain's rules, in order, without handles and counters."""
+    out = pt.run("nft", "list", "chain", "inet", "filter", "input").stdout
+    lines = [line.strip() for line in out.splitlines()]
+    return [line for line in lines
+            if line and not line.startswith(("chain ", "type ", "table ", "}"))]
+
+
+@tap.test
+def a_blocklisted_source_stays_out_after_open(ctx):
+    try:
+        blocklisted_source_stays_out(ctx)
+    finally:
+        load_ruleset(RULESET)
+
+
+def blocklisted_source_stays_out(ctx):
+    load_ruleset(BLOCKLIST_RULESET)
+    ctx.net.add_peer_address(BLOCKED_V4)
+    before = pt.nft_ruleset()
+    assert not ctx.net.reaches(8443) and not ctx.net.reaches(8443, source=BLOCKED_V4)
+
+    doc = ctl("open", "8443", "--no-router", "--no-verify", "--json", check_status=0)
+    assert doc["firewall"]["status"] == "opened", doc
+    assert ctx.net.reaches(8443), "the allowed source should get in"
+    assert not ctx.net.reaches(8443, source=BLOCKED_V4), "a blocklisted source got in"
+    rules = input_rules()
+    # Only the policy drops: Portier's accept goes at the end, after every drop of the
+    # administrator's.
+    assert "portier:" in rules[-1], rules
+    assert rules[:-1] == input_rules_of(before), rules
+
+    ctl("close", doc["id"], "--json", check_status=0)
+    pt.assert_same(before, pt.nft_ruleset())
+    assert not ctx.net.reaches(8443)
+
+
+def input_rules_of(ruleset_text):
+    load = [line.strip() for line in ruleset_text.splitlines()]
+    start = load.index("chain input {")
+    rules = []
+    for line in load[start + 1:]:
+        if line == "}":
+            break
+        if line and not line.startswith("type "):
+            rules.append(line)
+    return rules
+
+
+@tap.test
+def the_accept_goes_right_before_the_first_unconditional_drop(ctx):
+    try:
+        accept_right_before_the_drop(ctx)
+    finally:
+        load_ruleset(RULESET)
+
+
+def accept_right_before_the_drop(ctx):
+    ctx.net.add_peer_address(BLOCKED_V4)
+    load_ruleset(BLOCKLIST_RULESET.replace(
+        "tcp dport 22 accept",
+        "tcp dport 22 accept\n    udp dport 9999 drop\n    counter log prefix \"in: \" drop\n"
+        "    tcp dport 7000 accept"))
+    before = pt.nft_ruleset()
+    doc = ctl("open", "8445", "--no-router", "--no-verify", "--json", check_status=0)
+    assert doc["firewall"]["status"] == "opened", doc
+    rules = input_rules()
+    mine = [i for i, rule in enumerate(rules) if "portier:" in rule]
+    assert len(mine) == 1, rules
+    # After the blocklist, invalid packets, and the drop of another port; right before
+    # the drop that would have kept 8445 out.
+    assert rules[mine[0] + 1].startswith("counter") and rules[mine[0] + 1].endswith("drop"), rules
+    assert rules[mine[0] - 1] == "udp dport 9999 drop", rules
+    assert ctx.net.reaches(8445)
+    assert not ctx.net.reaches(8445, source=BLOCKED_V4), "a blocklisted source got in"
+    ctl("close", doc["id"], "--json", check_status=0)
+    pt.assert_same(before, pt.nft_ruleset())
+
+
+@tap.test
+def a_table_managed_by_iptables_nft_is_refused_and_left_unchanged(ctx):
+    try:
+        iptables_nft_refused(ctx)
+    finally:
+        load_ruleset(RULESET)
+
+
+def iptables_nft_refused(ctx):
+    for setup in (
+            # Native expressions only: nft shows no warning for this table.
+            [["iptables-nft", "-P", "INPUT", "DROP"],
+             ["iptables-nft", "-A", "INPUT", "-p", "tcp", "--dport", "22", "-j", "ACCEPT"]],
+            # An xt target: nft warns that iptables-nft manages the table.
+            [["ip6tables-nft", "-A", "INPUT", "-p", "tcp", "-j", "REJECT"]]):
+        pt.run("nft", "flush", "ruleset")
+        for argv in setup:
+            pt.run(*argv)
+        before = pt.nft_ruleset()
+        doc = ctl("open", "8446", "--no-router", "--no-verify", "--json", check_status=1)
+        assert doc["firewall"]["status"] == "failed", doc
+        assert pt.error_code(doc["firewall"]) == "FirewallIptables", doc
+        assert "iptables" in doc["firewall"]["error"], doc
+        pt.assert_same(before, pt.nft_ruleset())
+        assert pt.call("ListRules", None) == ("ok", [[]])
+
+
 HOSTILE_OPEN = [
     # (why, signature, arguments, expected error)
     ("port 0", "(qqssubsb)", (0, 0, "tcp", "", 0, False, "", False), "InvalidArgument"),

@@ -651,6 +651,56 @@ def forged_ssdp_answers_are_ignored_and_the_gateway_preferred():
             forger.wait()
 
 
+def hostile_controls(net, port):
+    """Control URLs a rogue description may give, each reaching a listener on port: this
+    computer's loopback (by address, by name, behind userinfo), its LAN address, and
+    another LAN host (the router, on a port that is not its UPnP one)."""
+    return [f"http://127.0.0.1:{port}", f"http://localhost:{port}",
+            f"http://{net['LAN2_IP']}@127.0.0.1:{port}", f"http://{net['LAN_IP']}:{port}",
+            f"http://{net['ROUTER_LAN_IP']}:{port}"]
+
+
+def forget_router(portier):
+    shutil.rmtree(os.path.join(portier.env["XDG_CACHE_HOME"], "portier"), ignore_errors=True)
+
+
+@test
+def a_rogue_device_gets_no_request_and_the_router_is_used():
+    # A device in the LAN answers discovery at once with IGD descriptions whose control
+    # URLs point elsewhere, and with a location on another host. Nothing may connect
+    # there (not even the status query); the real router is found and used.
+    with Network() as net, Portier(net) as portier, \
+            net.listener("lan", 5001, idle=120) as this_computer, \
+            net.listener("rtr", 5001, idle=120) as other_host, \
+            net.rogue_device(locations=[f"http://{net['ROUTER_LAN_IP']}:5001/rootDesc.xml"],
+                             controls=hostile_controls(net, 5001)):
+        for round in range(3):
+            forget_router(portier)
+            proc = portier.run("status", "--json")
+            status = json.loads(proc.stdout)["router"]
+            assert status["method"] == "upnp" and status["url"] == net["ROUTER_URL"], status
+            forget_router(portier)
+            doc = portier.open(f"{25565 + round}")
+            assert doc["router"]["status"] == "mapped" and doc["router"]["method"] == "upnp", doc
+            assert net.reaches(25565 + round)
+        assert this_computer.connections() == 0, "a request went to this computer"
+        assert other_host.connections() == 0, "a request went to another LAN host"
+        assert [m["internal_client"] for m in net.router_mappings()] == [net["LAN_IP"]] * 3
+
+
+@test
+def a_rogue_device_alone_is_skipped_and_natpmp_used():
+    with Network("--upnp", "off") as net, Portier(net) as portier, \
+            net.listener("lan", 5001, idle=120) as this_computer, \
+            net.listener("rtr", 5001, idle=120) as other_host, \
+            net.rogue_device(controls=hostile_controls(net, 5001)):
+        status = portier.json("status")["router"]
+        assert status["method"] == "natpmp", status
+        doc = portier.open("25565")
+        assert doc["router"]["status"] == "mapped" and doc["router"]["method"] == "natpmp", doc
+        assert this_computer.connections() == 0 and other_host.connections() == 0
+
+
 @test
 def status_names_the_router_in_plain_words():
     with Network() as net, Portier(net) as portier:

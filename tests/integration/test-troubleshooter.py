@@ -382,6 +382,33 @@ def probe_down_with_a_forward_in_place():
 
 
 @test
+def rogue_ssdp_device():
+    # A device in the LAN answers discovery at once with IGD descriptions whose control
+    # URLs point at this computer's loopback and at another LAN host: the troubleshooter
+    # still finds and names the real router, and nothing connects to those places.
+    with Home() as net, \
+            net.listener("lan", 5001, idle=120) as this_computer, \
+            net.listener("rtr", 5001, idle=120) as other_host, \
+            net.rogue_device(locations=[f"http://{net['ROUTER_LAN_IP']}:5001/rootDesc.xml"],
+                             controls=[f"http://127.0.0.1:5001",
+                                       f"http://{net['ROUTER_LAN_IP']}:5001"]):
+        net.app()
+        opened = net.portierctl_json("open", "25565/tcp", "--no-firewall", "--no-verify")
+        assert opened["router"]["method"] == "upnp", opened
+        shutil.rmtree(os.path.join(net.state, "cache"), ignore_errors=True)
+        report = net.diagnose()
+        assert report["verdict"] == "reachable", report
+        # The forward only the real router holds is found there.
+        assert "mapping-present" in report["codes"], report["codes"]
+        assert report["problems"] == [], report["problems"]
+        shutil.rmtree(os.path.join(net.state, "cache"), ignore_errors=True)
+        status = net.portierctl_json("status")["router"]
+        assert status["url"] == net["ROUTER_URL"], status
+        assert f"Found at {net['ROUTER_LAN_IP']}" in net.portierctl("status").stdout
+        assert this_computer.connections() == 0 and other_host.connections() == 0
+
+
+@test
 def router_refuses():
     with Home() as net:
         report = net.diagnose("80/tcp")

@@ -89,8 +89,12 @@ class Network:
         out = self.run("rtr", "nft", "list", "table", "inet", "filter").stdout
         return out
 
-    def listener(self, node, port, protocol="tcp", family="ipv4"):
-        return Listener(self, node, port, protocol, family)
+    def listener(self, node, port, protocol="tcp", family="ipv4", idle=10):
+        """A listener on node; it stops after idle seconds without a connection."""
+        return Listener(self, node, port, protocol, family, idle)
+
+    def rogue_device(self, locations=(), controls=()):
+        return RogueDevice(self, locations, controls)
 
     def reaches(self, port, protocol="tcp", listener_node="lan", address=None,
                 family="ipv4", timeout=1.0, internal_port=None):
@@ -115,6 +119,7 @@ class Network:
 LISTENER = r"""
 import socket, sys, select
 port, proto, fam = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+idle = float(sys.argv[4]) if len(sys.argv) > 4 else 10
 af = socket.AF_INET6 if fam == "ipv6" else socket.AF_INET
 kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
 s = socket.socket(af, kind)
@@ -124,7 +129,7 @@ if proto == "tcp":
     s.listen(4)
 print("ready", flush=True)
 while True:
-    r, _, _ = select.select([s], [], [], 10)
+    r, _, _ = select.select([s], [], [], idle)
     if not r:
         break
     if proto == "tcp":
@@ -159,9 +164,10 @@ except OSError as e:
 
 
 class Listener:
-    def __init__(self, network, node, port, protocol, family):
+    def __init__(self, network, node, port, protocol, family, idle=10):
         self.proc = network.popen(node, PYTHON, "-u", "-c", LISTENER, str(port), protocol,
-                                  family, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                  family, str(idle), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE)
         self.seen = b""
         line = self.proc.stdout.readline()
         if line.strip() != b"ready":
@@ -190,6 +196,114 @@ class Listener:
     def contacted(self):
         """Whether anything connected at all (TCP)."""
         return self._wait_for(b"accepted", 0.2)
+
+    def connections(self):
+        """How many connections arrived so far (TCP)."""
+        self._wait_for(b"\n-", 0.2)  # never printed: reads whatever arrived meanwhile
+        return self.seen.count(b"accepted")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.kill()
+        self.proc.wait()
+        return False
+
+
+# A hostile device in the LAN (run on lan2): it answers every M-SEARCH at once, before
+# the router does, and serves IGD descriptions over HTTP whose control URLs point
+# elsewhere. Arguments: its address, its HTTP port, then "location=URL" (answered as
+# is: a location on another host) and "controls=URL" (a description on this device
+# whose control URLs all start with URL, answered as this device's own location).
+ROGUE = r"""
+import http.server, select, socket, struct, sys, threading
+address, http_port = sys.argv[1], int(sys.argv[2])
+locations, descriptions = [], {}
+for arg in sys.argv[3:]:
+    kind, _, url = arg.partition("=")
+    if kind == "location":
+        locations.append(url)
+    else:
+        path = "/rogue%d.xml" % len(descriptions)
+        descriptions[path] = url
+        locations.append("http://%s:%d%s" % (address, http_port, path))
+DESCRIPTION = (
+    '<?xml version="1.0"?>\n<root xmlns="urn:schemas-upnp-org:device-1-0">'
+    '<specVersion><major>1</major><minor>0</minor></specVersion>'
+    '<device><deviceType>urn:schemas-upnp-org:device:InternetGatewayDevice:1</deviceType>'
+    '<friendlyName>Rogue</friendlyName><UDN>uuid:rogue</UDN>'
+    '<deviceList><device><deviceType>urn:schemas-upnp-org:device:WANDevice:1</deviceType>'
+    '<serviceList><service>'
+    '<serviceType>urn:schemas-upnp-org:service:WANCommonInterfaceConfig:1</serviceType>'
+    '<serviceId>urn:upnp-org:serviceId:WANCommonIFC1</serviceId>'
+    '<controlURL>%(base)s/ctl/CmnIfCfg</controlURL>'
+    '<eventSubURL>%(base)s/evt/CmnIfCfg</eventSubURL>'
+    '<SCPDURL>/WANCfg.xml</SCPDURL></service></serviceList>'
+    '<deviceList><device>'
+    '<deviceType>urn:schemas-upnp-org:device:WANConnectionDevice:1</deviceType>'
+    '<serviceList><service>'
+    '<serviceType>urn:schemas-upnp-org:service:WANIPConnection:1</serviceType>'
+    '<serviceId>urn:upnp-org:serviceId:WANIPConn1</serviceId>'
+    '<controlURL>%(base)s/ctl/IPConn</controlURL>'
+    '<eventSubURL>%(base)s/evt/IPConn</eventSubURL>'
+    '<SCPDURL>/WANIPCn.xml</SCPDURL></service></serviceList>'
+    '</device></deviceList></device></deviceList></device></root>\n')
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        base = descriptions.get(self.path)
+        if base is None:
+            self.send_error(404)
+            return
+        body = (DESCRIPTION % {"base": base}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+server = http.server.ThreadingHTTPServer((address, http_port), Handler)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 1900))
+s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+             struct.pack("4s4s", socket.inet_aton("239.255.255.250"),
+                         socket.inet_aton(address)))
+print("ready", flush=True)
+while True:
+    r, _, _ = select.select([s], [], [], 120)
+    if not r:
+        break
+    data, peer = s.recvfrom(2048)
+    if not data.startswith(b"M-SEARCH"):
+        continue
+    for location in locations:
+        s.sendto(("HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=120\r\n"
+                  "ST: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\n"
+                  "USN: uuid:rogue\r\nLOCATION: %s\r\n\r\n" % location).encode(), peer)
+"""
+
+
+class RogueDevice:
+    """The hostile device of ROGUE on lan2, for as long as the context lasts."""
+
+    HTTP_PORT = 5555
+
+    def __init__(self, network, locations, controls):
+        args = [f"location={url}" for url in locations] + [f"controls={url}" for url in controls]
+        self.proc = network.popen("lan2", PYTHON, "-u", "-c", ROGUE, network["LAN2_IP"],
+                                  str(self.HTTP_PORT), *args, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        if line.strip() != "ready":
+            raise RuntimeError(f"the rogue device did not start: {line} {self.proc.stderr.read()}")
 
     def __enter__(self):
         return self
