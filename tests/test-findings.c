@@ -34,7 +34,8 @@ test_every_code (void)
   static const char *design_codes[] = {
     "listening", "no-listener", "listener-loopback-only", "host-firewall-open",
     "host-firewall-blocks", "host-firewall-unknown", "no-router-support", "router-refused",
-    "mapping-present", "mapping-missing", "mapping-other-host", "double-nat", "cgnat",
+    "mapping-present", "mapping-missing", "mapping-other-host", "mapping-stale-address",
+    "double-nat", "cgnat",
     "public-address-mismatch", "vpn-active", "reachable", "unreachable", "probe-unavailable",
   };
 
@@ -83,6 +84,35 @@ test_facts_in_words (void)
   g_assert_nonnull (strstr (no_router->fix, "192.168.1.1"));
   g_assert_nonnull (strstr (no_router->fix, "192.168.1.10"));
   g_assert_cmpint (cgnat->layer, ==, PORTIER_LAYER_NETWORK);
+}
+
+/* A router that keeps its own address to itself: the words name no other address for it
+ * (not the provider's side of the link, not the box in front); the box in front is named
+ * as what it is. A forward at the old address names both addresses. */
+static void
+test_addresses_as_they_are (void)
+{
+  g_autoptr(PortierPortSpec) spec = portier_port_spec_parse ("25565/tcp", NULL);
+  PortierFindingFacts f = facts (spec);
+  g_autoptr(PortierFinding) cgnat = NULL;
+  g_autoptr(PortierFinding) double_nat = NULL;
+  g_autoptr(PortierFinding) stale = NULL;
+
+  f.router_address = NULL;
+  f.outer_address = "192.168.0.1";
+  f.old_address = "192.168.1.17";
+  cgnat = portier_finding_new ("cgnat", &f);
+  double_nat = portier_finding_new ("double-nat", &f);
+  stale = portier_finding_new ("mapping-stale-address", &f);
+
+  g_assert_null (strstr (cgnat->detail, "100.64"));
+  g_assert_null (strstr (cgnat->detail, "?"));
+  g_assert_nonnull (strstr (double_nat->detail, "another router at 192.168.0.1"));
+  g_assert_null (strstr (double_nat->detail, "?"));
+  g_assert_nonnull (strstr (stale->summary, "old address (192.168.1.17); it now has "
+                                            "192.168.1.10"));
+  g_assert_cmpint (stale->layer, ==, PORTIER_LAYER_ROUTER);
+  g_assert_cmpint (stale->status, ==, PORTIER_FINDING_PROBLEM);
 }
 
 /* The findings of @codes, put in order; *verdict gets the verdict. */
@@ -261,6 +291,7 @@ main (int    argc,
 
   g_test_add_func ("/findings/every-code", test_every_code);
   g_test_add_func ("/findings/facts-in-words", test_facts_in_words);
+  g_test_add_func ("/findings/addresses-as-they-are", test_addresses_as_they_are);
   g_test_add_func ("/findings/order-and-verdict", test_order_and_verdict);
   g_test_add_func ("/findings/no-verdict-without-a-test", test_no_verdict_without_a_test);
   g_test_add_func ("/findings/reachable-offers-no-problem", test_reachable_offers_no_problem);

@@ -17,6 +17,7 @@
 #include "portier-gateway-page.h"
 #include "portier-guide-oui.h"
 #include "portier-guide.h"
+#include "portier-guide-check.h"
 #include "portier-router-identity-private.h"
 
 static char *
@@ -625,6 +626,64 @@ test_page_cancelled (PageFixture   *fixture,
   g_assert_null (title);
 }
 
+/* Another page of the gateway (its UPnP description): the same limits, and nothing but the
+ * gateway's own address is ever asked. */
+static void
+test_page_fetch (PageFixture   *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *fritz = g_strdup_printf ("http://127.0.0.1:%u/fritz/", fixture->port);
+  g_autofree char *other = g_strdup_printf ("http://127.0.0.2:%u/", fixture->other_port);
+  g_autofree char *by_name = g_strdup_printf ("http://localhost:%u/fritz/", fixture->port);
+  g_autofree char *away = g_strdup_printf ("http://127.0.0.1:%u/away", fixture->port);
+  g_autofree char *missing = g_strdup_printf ("http://127.0.0.1:%u/none", fixture->port);
+  g_autofree char *big = g_strdup_printf ("http://127.0.0.1:%u/big", fixture->port);
+  const struct { const char *url; GQuark domain; int code; } refused[] = {
+    { other, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT },    /* another host */
+    { by_name, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT },  /* a name */
+    { "ftp://127.0.0.1/", PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT },
+    { away, PORTIER_ERROR, PORTIER_ERROR_NOT_SUPPORTED },        /* sends elsewhere */
+    { missing, PORTIER_ERROR, PORTIER_ERROR_NOT_SUPPORTED },     /* 404 */
+  };
+
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autofree char *text = NULL;
+
+    portier_gateway_page_fetch_async ("127.0.0.1", fritz, NULL, store_result_cb, &result);
+    bytes = portier_gateway_page_fetch_finish (wait_for (&result), &error);
+    g_assert_no_error (error);
+    text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    g_assert_nonnull (strstr (text, "FRITZ!Box"));
+  }
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+
+    portier_gateway_page_fetch_async ("127.0.0.1", big, NULL, store_result_cb, &result);
+    bytes = portier_gateway_page_fetch_finish (wait_for (&result), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_bytes_get_size (bytes), ==, PORTIER_GATEWAY_PAGE_MAX_BYTES);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+
+      g_test_message ("%s", refused[i].url);
+      portier_gateway_page_fetch_async ("127.0.0.1", refused[i].url, NULL, store_result_cb,
+                                        &result);
+      bytes = portier_gateway_page_fetch_finish (wait_for (&result), &error);
+      g_assert_error (error, refused[i].domain, refused[i].code);
+      g_assert_null (bytes);
+    }
+  g_assert_cmpuint (fixture->other_requests, ==, 0);
+}
+
 /* ---- all sources together -------------------------------------------------------------- */
 
 static PortierRouterIdentity *
@@ -1046,6 +1105,46 @@ test_facts_invalid (void)
   }
 }
 
+/* "Check again" for a step with nothing to check passes at once; a step the guide does not
+ * have is bad input. (The other checks run the troubleshooter: tests/integration.) */
+static void
+test_check_bounds (void)
+{
+  g_autoptr(PortierGuideFacts) facts = make_facts (PORTIER_GUIDE_PROBLEM_NO_ROUTER_SUPPORT,
+                                                   "25565/tcp");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierGuide) guide = portier_guide_new (facts, NULL, &error);
+  guint n;
+
+  g_assert_no_error (error);
+  n = portier_guide_get_n_steps (guide);
+  for (guint i = 0; i <= n; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(PortierDiagnosisReport) report = NULL;
+      g_autofree char *message = NULL;
+      gboolean passed;
+
+      if (i < n && portier_guide_get_step (guide, i)->check != PORTIER_GUIDE_CHECK_NONE)
+        continue;
+      portier_guide_check_async (guide, i, NULL, NULL, store_result_cb, &result);
+      passed = portier_guide_check_finish (guide, wait_for (&result), &message, &report,
+                                           &error);
+      g_assert_null (report);
+      if (i < n)
+        {
+          g_assert_no_error (error);
+          g_assert_true (passed);
+        }
+      else
+        {
+          g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT);
+          g_assert_false (passed);
+          g_clear_error (&error);
+        }
+    }
+}
+
 static void
 test_problem_codes (void)
 {
@@ -1084,6 +1183,8 @@ main (int   argc,
               test_page_limits, page_fixture_teardown);
   g_test_add ("/guide/page/cancelled", PageFixture, NULL, page_fixture_setup,
               test_page_cancelled, page_fixture_teardown);
+  g_test_add ("/guide/page/fetch", PageFixture, NULL, page_fixture_setup,
+              test_page_fetch, page_fixture_teardown);
   g_test_add ("/guide/identify/all-sources", PageFixture, NULL, page_fixture_setup,
               test_identify, page_fixture_teardown);
   g_test_add_func ("/guide/steps/every-family-and-problem", test_steps_every_family_and_problem);
@@ -1092,6 +1193,7 @@ main (int   argc,
   g_test_add_func ("/guide/steps/double-nat-outer-vendor", test_steps_double_nat_outer_vendor);
   g_test_add_func ("/guide/facts/invalid", test_facts_invalid);
   g_test_add_func ("/guide/facts/problem-codes", test_problem_codes);
+  g_test_add_func ("/guide/check/bounds", test_check_bounds);
 
   return g_test_run ();
 }

@@ -71,6 +71,12 @@ print_report (const PortierDiagnosisReport *report)
             g_print ("    → %s\n", finding->fix);
         }
     }
+
+  if (report->guide != NULL)
+    {
+      g_print ("\n");
+      portierctl_print_guide (report->guide);
+    }
 }
 
 static void
@@ -103,6 +109,11 @@ add_report (JsonBuilder                  *builder,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  if (report->guide != NULL)
+    {
+      json_builder_set_member_name (builder, "guide");
+      portierctl_add_guide_json (builder, report->guide);
+    }
   json_builder_end_object (builder);
 }
 

@@ -160,6 +160,8 @@ portierctl_add_open_result (JsonBuilder             *builder,
   json_builder_end_object (builder);
 
   add_optional (builder, "share", result->share);
+  json_builder_set_member_name (builder, "ipv6_only");
+  json_builder_add_boolean_value (builder, result->ipv6_only);
   json_builder_end_object (builder);
 }
 
@@ -245,6 +247,9 @@ print_human_result (const PortierOpenResult *result)
   if (result->firewall_command != NULL)
     g_print (_("To allow the port through your firewall, run: %s\n"),
              result->firewall_command);
+  if (result->ipv6_only)
+    g_print ("%s\n", _("It is open over IPv6 only: the people who connect need IPv6 too "
+                       "(most mobile networks and many home connections have it)."));
   if (result->share != NULL)
     g_print (_("Give your friends this address: %s\n"), result->share);
   if (g_strcmp0 (result->verify_status, "unreachable") == 0)

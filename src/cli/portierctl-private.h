@@ -10,6 +10,7 @@
 #include "portier-catalog.h"
 #include "portier-opener.h"
 #include "portier-firewall.h"
+#include "portier-guide.h"
 #include "portier-port-spec.h"
 #include "portier-router.h"
 #include "portier-router.h"
@@ -40,6 +41,11 @@ int               portierctl_diagnose          (int                     argc,
                                                 char                  **argv);
 int               portierctl_status            (int                     argc,
                                                 char                  **argv);
+int               portierctl_guide             (int                     argc,
+                                                char                  **argv);
+void              portierctl_print_guide       (PortierGuide           *guide);
+void              portierctl_add_guide_json    (JsonBuilder            *builder,
+                                                PortierGuide           *guide);
 
 /* Shared */
 GOptionContext   *portierctl_option_context    (const char             *command,

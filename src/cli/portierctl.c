@@ -26,6 +26,8 @@ static const Command commands[] = {
   { "list", N_("Show what Portier opened, and the router’s forwards"), portierctl_list },
   { "diagnose", N_("Find out why a port cannot be reached, and what to do"),
     portierctl_diagnose },
+  { "guide", N_("Show the steps to forward a port on your router by hand"),
+    portierctl_guide },
   { "listening", N_("Show which programs wait for connections on which ports"),
     portierctl_listening },
   { "apps", N_("List the apps Portier knows and the ports they need"), portierctl_apps },

@@ -15,6 +15,9 @@
 #include "portier-diagnosis.h"
 #include "portier-error.h"
 #include "portier-findings.h"
+#include "portier-gateway-page.h"
+#include "portier-guide.h"
+#include "portier-ledger.h"
 #include "portier-listeners.h"
 #include "portier-network.h"
 #include "portier-opener-private.h"
@@ -37,7 +40,12 @@ typedef struct
   char              *program;
   char              *lan_address;
   char              *gateway;
-  char              *router_address;
+  char              *router_address;  /* as the router reports it, or NULL */
+  char              *outer_address;   /* the hop after the router, in double NAT */
+  char              *old_address;     /* where a stale forward of Portier's points */
+  char              *ipv6_address;    /* this computer's global IPv6 address */
+  gboolean           pinholes;        /* the router opens IPv6 ports */
+  char              *description_url; /* the router's UPnP description */
   char              *public_address;
   char              *other_host;
   char              *forwarded_by;    /* another program's forward to this computer */
@@ -48,6 +56,13 @@ typedef struct
   PortierWanClass    wan_class;
   gboolean           router_checked;
   gboolean           probe_checked;
+  gboolean           reached_ipv4;
+  gboolean           reached_ipv6;
+  PortierLedger     *ledger;          /* where Portier's own forwards were made to */
+
+  /* the guide, after the findings */
+  PortierDiagnosisReport *report;
+  PortierGuideFacts *guide_facts;
 
   /* which codes to add when all is known */
   GPtrArray         *codes;
@@ -67,6 +82,13 @@ diagnosis_free (Diagnosis *d)
   g_free (d->lan_address);
   g_free (d->gateway);
   g_free (d->router_address);
+  g_free (d->outer_address);
+  g_free (d->old_address);
+  g_free (d->ipv6_address);
+  g_free (d->description_url);
+  g_clear_object (&d->ledger);
+  g_clear_pointer (&d->report, portier_diagnosis_report_free);
+  g_clear_pointer (&d->guide_facts, portier_guide_facts_free);
   g_free (d->public_address);
   g_free (d->other_host);
   g_free (d->forwarded_by);
@@ -82,6 +104,79 @@ add_code (Diagnosis  *d,
 {
   if (!g_ptr_array_find_with_equal_func (d->codes, code, g_str_equal, NULL))
     g_ptr_array_add (d->codes, (gpointer) code);
+}
+
+/* -- the guide, when the router will not forward by itself -- */
+
+static void
+identified_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Diagnosis *d = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierRouterIdentity) identity = portier_router_identify_finish (result, &error);
+  PortierDiagnosisReport *report = g_steal_pointer (&d->report);
+
+  if (identity == NULL)
+    g_debug ("which router: %s", error->message);
+  g_clear_error (&error);
+  report->guide = portier_guide_new (d->guide_facts, identity, &error);
+  if (report->guide == NULL)
+    g_warning ("no guide: %s", error->message);
+  g_task_return_pointer (task, report, (GDestroyNotify) portier_diagnosis_report_free);
+}
+
+static void
+description_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Diagnosis *d = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = portier_gateway_page_fetch_finish (result, &error);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autofree char *xml = NULL;
+
+  if (bytes != NULL)
+    xml = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  else
+    g_debug ("the router's description: %s", error->message);
+  portier_router_identify_async (d->gateway, xml, cancellable, identified_cb,
+                                 g_steal_pointer (&task));
+}
+
+/* The facts for the guide from the first problem it has steps for, or NULL. */
+static PortierGuideFacts *
+guide_facts (Diagnosis *d)
+{
+  PortierGuideFacts *facts;
+  PortierGuideProblem problem = PORTIER_GUIDE_PROBLEM_NO_ROUTER_SUPPORT;
+  guint i;
+
+  for (i = 0; i < d->findings->len; i++)
+    {
+      const PortierFinding *finding = g_ptr_array_index (d->findings, i);
+
+      if (finding->status == PORTIER_FINDING_PROBLEM
+          && portier_guide_problem_from_code (finding->code, &problem))
+        break;
+    }
+  if (i == d->findings->len || d->lan_address == NULL || d->gateway == NULL)
+    return NULL;
+  /* A second router nobody could find has no address to guide to. */
+  if (problem == PORTIER_GUIDE_PROBLEM_DOUBLE_NAT && d->outer_address == NULL)
+    return NULL;
+
+  facts = portier_guide_facts_new (problem, &d->spec, d->lan_address, d->gateway);
+  facts->router_wan_address = g_strdup (d->router_address);
+  facts->outer_address = g_strdup (d->outer_address);
+  facts->old_address = g_strdup (d->old_address);
+  facts->ipv6_address = g_strdup (d->ipv6_address);
+  facts->router_takes_pinholes = d->pinholes;
+  return facts;
 }
 
 static void
@@ -115,6 +210,8 @@ complete (GTask *task)
   facts.lan_address = d->lan_address;
   facts.gateway = d->gateway;
   facts.router_address = d->router_address;
+  facts.outer_address = d->outer_address;
+  facts.old_address = d->old_address;
   facts.public_address = d->public_address;
   facts.other_host = d->other_host;
   facts.vpn_name = d->vpn_name;
@@ -131,6 +228,27 @@ complete (GTask *task)
   report->spec = d->spec;
   report->verdict = portier_findings_order (d->findings);
   report->findings = g_ptr_array_ref (d->findings);
+  report->reachable_ipv4 = d->reached_ipv4;
+  report->reachable_ipv6 = d->reached_ipv6;
+
+  /* When the router will not forward by itself, the steps to do it by hand. Which router
+   * this is (its UPnP description, else its maker, else its page) costs at most
+   * PORTIER_GATEWAY_PAGE_TIMEOUT_MS for each look at the router. */
+  d->guide_facts = guide_facts (d);
+  if (d->guide_facts != NULL)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      d->report = report;
+      /* UPnP answered but will not forward: its description names the router best. */
+      if (d->description_url != NULL)
+        portier_gateway_page_fetch_async (d->gateway, d->description_url, cancellable,
+                                          description_cb, g_object_ref (task));
+      else
+        portier_router_identify_async (d->gateway, NULL, cancellable, identified_cb,
+                                       g_object_ref (task));
+      return;
+    }
   g_task_return_pointer (task, report, (GDestroyNotify) portier_diagnosis_report_free);
 }
 
@@ -227,6 +345,8 @@ network_cb (GObject      *source,
         d->lan_address = g_strdup (info->ipv4_address);
       if (d->gateway == NULL)
         d->gateway = g_strdup (info->ipv4_gateway);
+      if (d->ipv6_address == NULL && info->ipv6_addresses[0] != NULL)
+        d->ipv6_address = g_strdup (info->ipv6_addresses[0]);
     }
   check_done (task);
 }
@@ -309,6 +429,39 @@ trial_cb (GObject      *source,
                                        trial_removed_cb, g_steal_pointer (&task));
 }
 
+/* Whether @mapping is one Portier made for this computer when it had another address:
+ * the ledger keeps the address each forward was made for. */
+static gboolean
+made_for_old_address (Diagnosis            *d,
+                      const PortierMapping *mapping)
+{
+  const char *now = portier_router_get_lan_address (d->router);
+  GPtrArray *openings;
+
+  if (d->ledger == NULL || mapping->internal_client == NULL
+      || g_strcmp0 (mapping->internal_client, now) == 0)
+    return FALSE;
+  openings = portier_ledger_get_openings (d->ledger);
+  for (guint i = 0; i < openings->len; i++)
+    {
+      const PortierOpening *opening = g_ptr_array_index (openings, i);
+
+      for (guint k = 0; k < opening->mappings->len; k++)
+        {
+          const PortierLedgerMapping *m = g_ptr_array_index (opening->mappings, k);
+          PortierProtocol protocol;
+
+          if (m->kept_by == NULL
+              && m->external_port == mapping->external_port
+              && portier_protocol_from_string (m->protocol, &protocol)
+              && protocol == mapping->protocol
+              && g_strcmp0 (m->internal_client, mapping->internal_client) == 0)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static void
 found_mapping_cb (GObject      *source,
                   GAsyncResult *result,
@@ -337,6 +490,12 @@ found_mapping_cb (GObject      *source,
           break;
         case PORTIER_MAPPING_OWNER_OTHER_DEVICE:
         default:
+          if (made_for_old_address (d, mapping))
+            {
+              add_code (d, "mapping-stale-address");
+              d->old_address = g_strdup (mapping->internal_client);
+              break;
+            }
           add_code (d, "mapping-other-host");
           d->other_host = g_strdup (mapping->internal_client);
           break;
@@ -385,9 +544,21 @@ router_cb (GObject      *source,
 
   info = portier_router_get_info (d->router);
   d->wan_class = info->wan_class;
+  /* The router's own address only as it reports it: the hop after it is the provider's
+   * side (carrier-grade NAT) or the box in front (double NAT), never the router. */
   g_free (d->router_address);
   d->router_address = g_strdup (info->external_address != NULL && info->external_address[0]
-                                  ? info->external_address : info->upstream_hop);
+                                  ? info->external_address : NULL);
+  if (info->wan_class == PORTIER_WAN_DOUBLE_NAT)
+    d->outer_address = g_strdup (info->upstream_hop);
+  if (info->ipv6_address != NULL)
+    {
+      g_free (d->ipv6_address);
+      d->ipv6_address = g_strdup (info->ipv6_address);
+    }
+  d->pinholes = info->pinholes;
+  if (info->method == PORTIER_ROUTER_METHOD_UPNP)
+    d->description_url = g_strdup (info->url);
   if (info->lan_address != NULL)
     {
       g_free (d->lan_address);
@@ -427,6 +598,8 @@ probe_cb (GObject      *source,
   if (status != NULL)
     {
       d->probe_checked = TRUE;
+      d->reached_ipv4 = _portier_verify_step_reached (result, G_SOCKET_FAMILY_IPV4);
+      d->reached_ipv6 = _portier_verify_step_reached (result, G_SOCKET_FAMILY_IPV6);
       if (g_str_equal (status, "reachable") || g_str_equal (status, "open"))
         add_code (d, "reachable");
       else if (g_str_equal (status, "unavailable"))
@@ -469,6 +642,10 @@ portier_diagnosis_run_async (const PortierPortSpec *spec,
   d->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_finding_free);
   d->codes = g_ptr_array_new ();
   d->wan_class = PORTIER_WAN_UNKNOWN;
+  /* Read once, before any check: where Portier's own forwards were made to. */
+  d->ledger = portier_ledger_new_default ();
+  if (!portier_ledger_load (d->ledger, NULL))
+    g_clear_object (&d->ledger);
   g_task_set_task_data (task, d, (GDestroyNotify) diagnosis_free);
 
   if (cancellable != NULL)

@@ -55,11 +55,17 @@ typedef enum
   PORTIER_VERDICT_UNKNOWN,
 } PortierVerdict;
 
+typedef struct _PortierGuide PortierGuide;
+
 typedef struct
 {
   PortierPortSpec  spec;
   PortierVerdict   verdict;
   GPtrArray       *findings;       /* of PortierFinding: problems first, in layer order */
+  PortierGuide    *guide;          /* the steps by hand when the router will not forward
+                                    * by itself (portier-guide.h), or NULL */
+  gboolean         reachable_ipv4; /* the test from the internet got through over IPv4 */
+  gboolean         reachable_ipv6; /* ... over IPv6 */
 } PortierDiagnosisReport;
 
 #define PORTIER_TYPE_DIAGNOSIS_REPORT (portier_diagnosis_report_get_type ())

@@ -43,11 +43,13 @@ static const FindingInfo finding_table[] = {
     PORTIER_FIX_CHECK_AGAIN, 50 },
   { "router-refused", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM, PORTIER_FIX_CHECK_AGAIN,
     51 },
+  { "mapping-stale-address", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM,
+    PORTIER_FIX_CHECK_AGAIN, 52 },
   { "mapping-other-host", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM,
-    PORTIER_FIX_USE_OTHER_PORT, 52 },
+    PORTIER_FIX_USE_OTHER_PORT, 53 },
   { "mapping-missing", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM, PORTIER_FIX_ADD_MAPPING,
-    53 },
-  { "mapping-present", PORTIER_LAYER_ROUTER, PORTIER_FINDING_OK, PORTIER_FIX_NONE, 54 },
+    54 },
+  { "mapping-present", PORTIER_LAYER_ROUTER, PORTIER_FINDING_OK, PORTIER_FIX_NONE, 55 },
   { "public-address-mismatch", PORTIER_LAYER_NETWORK, PORTIER_FINDING_WARNING,
     PORTIER_FIX_NONE, 60 },
   { "unreachable", PORTIER_LAYER_INTERNET, PORTIER_FINDING_PROBLEM, PORTIER_FIX_CHECK_AGAIN,
@@ -257,16 +259,39 @@ describe (const char                *code,
       *fix = g_strdup (_("Let Portier forward a different outside port to this computer; "
                          "your friend then uses that port number."));
     }
+  else if (g_str_equal (code, "mapping-stale-address"))
+    {
+      /* TRANSLATORS: first %s is "port 25565 (TCP)", then this computer's old and new
+       * addresses, like 192.168.1.10 and 192.168.1.20 */
+      *summary = g_strdup_printf (_("Your router forwards %s to this computer’s old address "
+                                    "(%s); it now has %s."), port,
+                                  f->old_address != NULL ? f->old_address : "?", lan);
+      *detail = g_strdup (_("The router gave this computer a new address, for example after "
+                            "a restart, and the forward still leads to the old one."));
+      *fix = g_strdup (_("Point the forward at this computer’s new address, and ask the "
+                         "router to keep that address for this computer, then check "
+                         "again."));
+    }
   else if (g_str_equal (code, "double-nat"))
     {
       *summary = g_strdup (_("There are two routers between this computer and the "
                              "internet."));
-      /* TRANSLATORS: %s is an address like 192.168.0.5 */
-      *detail = g_strdup_printf (_("Your router’s own internet address (%s) is a private "
-                                   "one, so another router — often your internet "
-                                   "provider’s box — stands in front of it and does not "
-                                   "know about your forward."),
-                                 f->router_address != NULL ? f->router_address : "?");
+      if (f->router_address != NULL)
+        /* TRANSLATORS: %s is an address like 192.168.0.5 */
+        *detail = g_strdup_printf (_("Your router’s own internet address (%s) is a private "
+                                     "one, so another router — often your internet "
+                                     "provider’s box — stands in front of it and does not "
+                                     "know about your forward."), f->router_address);
+      else if (f->outer_address != NULL)
+        /* TRANSLATORS: %s is the address of the box in front of the router, 192.168.0.1 */
+        *detail = g_strdup_printf (_("Your router reaches the internet through another "
+                                     "router at %s — often your internet provider’s box — "
+                                     "which does not know about your forward."),
+                                   f->outer_address);
+      else
+        *detail = g_strdup (_("Your router reaches the internet through another router — "
+                              "often your internet provider’s box — which does not know "
+                              "about your forward."));
       *fix = g_strdup (_("Put your provider’s box in “bridge mode” (or “modem only”), or "
                          "forward the same port on that box to your router as well."));
     }
@@ -275,10 +300,18 @@ describe (const char                *code,
       *summary = g_strdup (_("Your internet provider shares one internet address among "
                              "many customers, so nobody on the internet can reach you "
                              "directly."));
-      *detail = g_strdup_printf (_("Your router’s internet address (%s) belongs to your "
-                                   "provider’s own network (this is called carrier-grade "
-                                   "NAT). No setting in your home can change that."),
-                                 f->router_address != NULL ? f->router_address : "100.64.x.x");
+      /* The router's own address, as it reports it: never the provider's side of the
+       * link, which the hop after the router is. */
+      if (f->router_address != NULL)
+        *detail = g_strdup_printf (_("Your router’s internet address (%s) belongs to your "
+                                     "provider’s own network (this is called carrier-grade "
+                                     "NAT). No setting in your home can change that."),
+                                   f->router_address);
+      else
+        *detail = g_strdup (_("Your router has no public internet address of its own: it "
+                              "sits inside your provider’s network (this is called "
+                              "carrier-grade NAT). No setting in your home can change "
+                              "that."));
       *fix = g_strdup (_("Call your internet provider and ask for a public IPv4 address "
                          "(sometimes called a “dedicated IP”). If you and your friend both "
                          "have IPv6, that works without it."));

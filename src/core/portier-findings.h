@@ -15,7 +15,10 @@ typedef struct
   const char            *program;           /* the listening program, if known */
   const char            *lan_address;       /* this computer's LAN address */
   const char            *gateway;           /* the router's LAN address */
-  const char            *router_address;    /* the router's WAN address */
+  const char            *router_address;    /* the router's WAN address, as it reports
+                                             * it (never the hop after it) */
+  const char            *outer_address;     /* the hop after the router (double NAT) */
+  const char            *old_address;       /* where a stale forward still points */
   const char            *public_address;    /* what the probe server saw */
   const char            *other_host;        /* the LAN device a mapping points at */
   const char            *forwarded_by;      /* another program's forward to this computer:

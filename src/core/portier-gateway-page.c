@@ -38,6 +38,7 @@ typedef struct
   gulong        caller_handler;
   GSource      *timer;
   gboolean      timed_out;
+  gboolean      raw;            /* fetch: the body itself, not its title */
 } PageData;
 
 static void
@@ -187,6 +188,12 @@ finish_page (GTask *task)
   g_autofree char *refresh = NULL;
   g_autofree char *html = NULL;
 
+  if (data->raw)
+    {
+      g_task_return_pointer (task, g_bytes_new (data->body->data, data->body->len),
+                             (GDestroyNotify) g_bytes_unref);
+      return;
+    }
   title = portier_html_find_title ((const char *) data->body->data, data->body->len);
   if (title != NULL)
     {
@@ -270,6 +277,12 @@ send_cb (GObject      *source,
       follow (task, location);
       return;
     }
+  if (data->raw && !SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_NOT_SUPPORTED,
+                               "The router answered %u", status);
+      return;
+    }
   if (status == SOUP_STATUS_UNAUTHORIZED)
     {
       GHashTable *params = NULL;
@@ -308,50 +321,36 @@ send_request (GTask *task)
                            data->cancellable, send_cb, task);
 }
 
-/**
- * portier_gateway_page_title_async:
- * @gateway: the gateway's IP address (never a name)
- * @port: the web server's port; 0 for 80
- *
- * Reads the title of http://GATEWAY/. The result is NULL without an error when the page
- * has no title.
- */
-void
-portier_gateway_page_title_async (const char          *gateway,
-                                  guint16              port,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+/* Starts the look at @uri_text on @address (the gateway: the only host it may go to). */
+static void
+start (GTask        *task,
+       GInetAddress *address,
+       const char   *uri_text,
+       gboolean      raw)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GInetAddress) address = NULL;
-  g_autofree char *uri = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GError) error = NULL;
   PageData *data;
-
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, portier_gateway_page_title_async);
-
-  address = gateway != NULL ? g_inet_address_new_from_string (gateway) : NULL;
-  if (address == NULL)
-    {
-      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT,
-                               "“%s” is not a gateway address", gateway ? gateway : "");
-      return;
-    }
 
   data = g_new0 (PageData, 1);
   g_task_set_task_data (task, data, (GDestroyNotify) page_data_free);
   data->gateway = g_inet_address_to_string (address);
-  data->port = port != 0 ? port : 80;
+  data->raw = raw;
   data->body = g_byte_array_new ();
-  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
-    uri = g_strdup_printf ("http://[%s]:%u/", data->gateway, data->port);
-  else
-    uri = g_strdup_printf ("http://%s:%u/", data->gateway, data->port);
-  data->uri = g_uri_parse (uri, G_URI_FLAGS_NONE, NULL);
-  g_assert (data->uri != NULL);
+  data->uri = g_uri_parse (uri_text, G_URI_FLAGS_NONE, &error);
+  if (data->uri == NULL)
+    {
+      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT,
+                               "“%s” is not an address: %s", uri_text, error->message);
+      return;
+    }
+  data->port = g_uri_get_port (data->uri) > 0 ? (guint) g_uri_get_port (data->uri) : 80;
+  if (!stays_on_gateway (data, data->uri))
+    {
+      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT,
+                               "“%s” is not on the router %s", uri_text, data->gateway);
+      return;
+    }
 
   /* No proxy: the request goes to the router on this network, nowhere else. */
   data->session = soup_session_new_with_options ("proxy-resolver", NULL,
@@ -370,7 +369,47 @@ portier_gateway_page_title_async (const char          *gateway,
   g_source_set_callback (data->timer, timeout_cb, data, NULL);
   g_source_attach (data->timer, g_main_context_get_thread_default ());
 
-  send_request (g_steal_pointer (&task));
+  send_request (g_object_ref (task));
+}
+
+/**
+ * portier_gateway_page_title_async:
+ * @gateway: the gateway's IP address (never a name)
+ * @port: the web server's port; 0 for 80
+ *
+ * Reads the title of http://GATEWAY/. The result is NULL without an error when the page
+ * has no title.
+ */
+void
+portier_gateway_page_title_async (const char          *gateway,
+                                  guint16              port,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *uri = NULL;
+
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, portier_gateway_page_title_async);
+
+  address = gateway != NULL ? g_inet_address_new_from_string (gateway) : NULL;
+  if (address == NULL)
+    {
+      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT,
+                               "“%s” is not a gateway address", gateway ? gateway : "");
+      return;
+    }
+  text = g_inet_address_to_string (address);
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    uri = g_strdup_printf ("http://[%s]:%u/", text, port != 0 ? port : 80);
+  else
+    uri = g_strdup_printf ("http://%s:%u/", text, port != 0 ? port : 80);
+  start (task, address, uri, FALSE);
 }
 
 char *
@@ -380,6 +419,56 @@ portier_gateway_page_title_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
                         == portier_gateway_page_title_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * portier_gateway_page_fetch_async:
+ * @gateway: the gateway's IP address (never a name)
+ * @url: an http:// address on @gateway, such as its UPnP device description
+ *
+ * Reads @url within the same limits as the page's title (at most
+ * PORTIER_GATEWAY_PAGE_MAX_BYTES, PORTIER_GATEWAY_PAGE_TIMEOUT_MS, redirects only on the
+ * gateway). An address on any other host is refused without a request.
+ */
+void
+portier_gateway_page_fetch_async (const char          *gateway,
+                                  const char          *url,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, portier_gateway_page_fetch_async);
+
+  address = gateway != NULL ? g_inet_address_new_from_string (gateway) : NULL;
+  if (address == NULL || url == NULL)
+    {
+      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_INVALID_ARGUMENT,
+                               "“%s” is not a gateway address", gateway ? gateway : "");
+      return;
+    }
+  start (task, address, url, TRUE);
+}
+
+/**
+ * portier_gateway_page_fetch_finish:
+ *
+ * Returns: (transfer full): what the router sent, or %NULL with an error
+ */
+GBytes *
+portier_gateway_page_fetch_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == portier_gateway_page_fetch_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

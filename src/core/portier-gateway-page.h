@@ -19,4 +19,13 @@ void  portier_gateway_page_title_async  (const char          *gateway,
 char *portier_gateway_page_title_finish (GAsyncResult        *result,
                                          GError             **error);
 
+/* Another page of the gateway (its UPnP description), within the same limits. */
+void    portier_gateway_page_fetch_async  (const char          *gateway,
+                                           const char          *url,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+GBytes *portier_gateway_page_fetch_finish (GAsyncResult        *result,
+                                           GError             **error);
+
 G_END_DECLS

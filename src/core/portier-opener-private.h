@@ -44,6 +44,8 @@ void     _portier_verify_step_async          (const PortierPortSpec     *spec,
 char    *_portier_verify_step_finish         (GAsyncResult              *result,
                                               char                     **public_address,
                                               GError                   **error);
+gboolean _portier_verify_step_reached        (GAsyncResult              *result,
+                                              GSocketFamily              family);
 
 /* The host firewall as the troubleshooter sees it: open, blocks, unknown. */
 void     _portier_firewall_query_async       (const PortierPortSpec     *spec,

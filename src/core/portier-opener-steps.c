@@ -17,6 +17,8 @@ typedef struct
 {
   PortierProbeClient *client;
   char               *public_address;
+  gboolean            reached_ipv4;   /* the test got through over IPv4 */
+  gboolean            reached_ipv6;
 } VerifyData;
 
 static void
@@ -60,6 +62,7 @@ checked_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(PortierProbeReport) report = NULL;
   const PortierProbeOutcome *ipv4;
+  const PortierProbeOutcome *ipv6;
 
   report = portier_probe_client_check_finish (PORTIER_PROBE_CLIENT (source), result, &error);
   if (report == NULL)
@@ -69,8 +72,11 @@ checked_cb (GObject      *source,
     }
 
   ipv4 = portier_probe_report_get_summary (report, G_SOCKET_FAMILY_IPV4);
+  ipv6 = portier_probe_report_get_summary (report, G_SOCKET_FAMILY_IPV6);
   if (ipv4 != NULL && ipv4->address != NULL)
     data->public_address = g_strdup (ipv4->address);
+  data->reached_ipv4 = ipv4 != NULL && portier_probe_outcome_is_success (ipv4);
+  data->reached_ipv6 = ipv6 != NULL && portier_probe_outcome_is_success (ipv6);
   g_task_return_pointer (task, g_strdup (verify_status_of (report)), g_free);
 }
 
@@ -116,6 +122,23 @@ _portier_verify_step_finish (GAsyncResult  *result,
   if (public_address != NULL)
     *public_address = g_strdup (data->public_address);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * _portier_verify_step_reached:
+ * @result: the result given to the verify step's callback
+ *
+ * Returns: whether the test got through over @family
+ */
+gboolean
+_portier_verify_step_reached (GAsyncResult  *result,
+                              GSocketFamily  family)
+{
+  VerifyData *data = g_task_get_task_data (G_TASK (result));
+
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == _portier_verify_step_async,
+                        FALSE);
+  return family == G_SOCKET_FAMILY_IPV6 ? data->reached_ipv6 : data->reached_ipv4;
 }
 
 /* ---- firewall ---- */

@@ -318,6 +318,7 @@ typedef struct
   GPtrArray          *created_maps;    /* of PortierMapping, ours to undo */
   GPtrArray          *created_holes;   /* of PortierPinhole, ours to undo */
   GError             *failure;
+  GError             *ipv4_error;      /* IPv6 only: why the router forwards no IPv4 */
 } OpenData;
 
 static void
@@ -331,6 +332,7 @@ open_data_free (OpenData *data)
   g_ptr_array_unref (data->created_maps);
   g_ptr_array_unref (data->created_holes);
   g_clear_error (&data->failure);
+  g_clear_error (&data->ipv4_error);
   g_free (data);
 }
 
@@ -590,7 +592,10 @@ open_done (GTask *task)
       return;
     }
 
-  if (data->result->external_address != NULL && data->result->external_port != 0)
+  if (data->result->ipv6_only)
+    data->result->share = g_strdup_printf ("[%s]:%u", data->result->ipv6_address,
+                                           data->options->spec.first);
+  else if (data->result->external_address != NULL && data->result->external_port != 0)
     data->result->share = g_strdup_printf ("%s:%u", data->result->external_address,
                                            data->result->external_port);
 
@@ -630,6 +635,24 @@ verify_cb (GObject      *source,
       data->result->verify_error = g_steal_pointer (&error);
       emit_step (self, PORTIER_STEP_VERIFY, PORTIER_STEP_STATUS_FAILED,
                  portier_error_user_message (data->result->verify_error));
+      if (data->result->ipv6_only)
+        {
+          /* Untested, IPv6 alone is not shown to work: nothing stays open. */
+          data->result->ipv6_only = FALSE;
+          fail (g_steal_pointer (&task), g_error_copy (data->ipv4_error));
+          return;
+        }
+    }
+  else if (data->result->ipv6_only && !_portier_verify_step_reached (result,
+                                                                     G_SOCKET_FAMILY_IPV6))
+    {
+      /* IPv6 alone stays open only when the test shows that it works. */
+      data->result->verify_status = g_steal_pointer (&status);
+      emit_step (self, PORTIER_STEP_VERIFY, PORTIER_STEP_STATUS_FAILED,
+                 _("The test from the internet could not get through over IPv6 either."));
+      data->result->ipv6_only = FALSE;
+      fail (g_steal_pointer (&task), g_error_copy (data->ipv4_error));
+      return;
     }
   else
     {
@@ -673,6 +696,46 @@ verify_step (GTask *task)
 
 /* -- router -- */
 
+/* Whether IPv6 alone is a way in after the router forwarded no IPv4 (for @error). */
+static gboolean
+ipv6_way_out (OpenData     *data,
+              const GError *error)
+{
+  const PortierRouterInfo *info = portier_router_get_info (data->router);
+  static const PortierError no_ipv4[] = {
+    PORTIER_ERROR_ROUTER_CARRIER_NAT, PORTIER_ERROR_ROUTER_DOUBLE_NAT,
+    PORTIER_ERROR_ROUTER_NO_PUBLIC_ADDRESS, PORTIER_ERROR_ROUTER_REFUSED,
+    PORTIER_ERROR_ROUTER_SECURE_MODE, PORTIER_ERROR_NOT_SUPPORTED,
+  };
+
+  if (error == NULL || info->ipv6_address == NULL || !info->pinholes)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (no_ipv4); i++)
+    if (g_error_matches (error, PORTIER_ERROR, no_ipv4[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void forwarded_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+forward_ipv6_only (GTask *task)
+{
+  PortierOpener *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  PortierForwardRequest request = { 0 };
+
+  emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_RUNNING,
+             _("Your router forwards no IPv4 here; asking it to let IPv6 in instead…"));
+  request.spec = data->options->spec;
+  request.label = data->options->label != NULL ? data->options->label : data->options->app_id;
+  request.lease = lease_for (data->options);
+  request.ipv6 = TRUE;
+  request.ipv6_only = TRUE;
+  portier_router_forward_async (data->router, &request, g_task_get_cancellable (task),
+                                forwarded_cb, task);
+}
+
 static void
 forwarded_cb (GObject      *source,
               GAsyncResult *result,
@@ -690,10 +753,30 @@ forwarded_cb (GObject      *source,
   guint kept = 0;
 
   forward = portier_router_forward_finish (data->router, result, &refusal, &error);
+  g_clear_pointer (&data->result->wan, g_free);
+  g_clear_pointer (&data->result->wan_description, g_free);
+  g_clear_pointer (&data->result->router_method, g_free);
   data->result->wan = g_strdup (portier_wan_class_to_string (info->wan_class));
   if (info->wan_class != PORTIER_WAN_PUBLIC)
     data->result->wan_description = g_strdup (portier_wan_class_describe (info->wan_class));
   data->result->router_method = g_strdup (portier_router_method_to_string (info->method));
+  if (forward == NULL && data->ipv4_error == NULL && ipv6_way_out (data, error))
+    {
+      /* No IPv4 forward, but this computer has its own IPv6 address and the router opens
+       * IPv6 ports: that way in, alone, tested before it counts. */
+      data->ipv4_error = g_steal_pointer (&error);
+      data->result->router_error_code = refusal.router_code;
+      portier_router_refusal_clear (&refusal);
+      forward_ipv6_only (g_steal_pointer (&task));
+      return;
+    }
+  if (forward == NULL && data->ipv4_error != NULL)
+    {
+      /* IPv6 did not work either: the IPv4 reason is the one to tell. */
+      g_debug ("IPv6 alone: %s", error->message);
+      g_clear_error (&error);
+      error = g_error_copy (data->ipv4_error);
+    }
   if (forward == NULL)
     {
       data->result->router_error_code = refusal.router_code;
@@ -752,6 +835,30 @@ forwarded_cb (GObject      *source,
     }
   data->result->ipv6_status = g_strdup (portier_ipv6_status_to_string (forward->ipv6));
   data->result->ipv6_address = g_strdup (info->ipv6_address);
+  if (data->ipv4_error != NULL)
+    {
+      if (forward->ipv6 != PORTIER_IPV6_OPENED || forward->pinholes->len == 0)
+        {
+          /* What was opened of IPv6 is undone with the rest. */
+          step_failed (g_steal_pointer (&task), PORTIER_STEP_ROUTER,
+                       &data->result->router_status, &data->result->router_error,
+                       g_error_copy (data->ipv4_error));
+          return;
+        }
+      data->result->ipv6_only = TRUE;
+      data->result->router_status = g_strdup ("ipv6-only");
+      data->result->router_error = g_error_copy (data->ipv4_error);
+      if (!save (self, data, &error))
+        {
+          fail (g_steal_pointer (&task), g_steal_pointer (&error));
+          return;
+        }
+      emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_DONE,
+                 _("Your router lets people reach this computer over IPv6 only: it forwards "
+                   "no IPv4 to it."));
+      verify_step (g_steal_pointer (&task));
+      return;
+    }
 
   if (forward->mappings->len > 0)
     {

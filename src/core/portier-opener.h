@@ -83,6 +83,10 @@ typedef struct
   GPtrArray       *pinholes;          /* of PortierPinhole: IPv6 ways in */
   char            *ipv6_status;       /* skipped no-address not-needed opened failed */
   char            *ipv6_address;
+  gboolean         ipv6_only;         /* the router forwards no IPv4 (carrier-grade NAT,
+                                       * double NAT, a refusal), so the way in is IPv6
+                                       * alone: share is [IPV6]:PORT, router_error says
+                                       * why IPv4 failed */
 } PortierOpenResult;
 
 #define PORTIER_TYPE_OPEN_OPTIONS (portier_open_options_get_type ())

@@ -298,6 +298,13 @@ portier_router_forward_async (PortierRouter               *router,
         }
     }
 
+  if (request->ipv6_only)
+    {
+      /* No IPv4 forward: the pinholes are the only way in. */
+      data->request.ipv6 = TRUE;
+      pinhole_next (g_steal_pointer (&task));
+      return;
+    }
   map_next (g_steal_pointer (&task));
 }
 

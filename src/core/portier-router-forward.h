@@ -25,6 +25,7 @@ typedef struct
   guint                lease;           /* seconds; 0: permanent */
   PortierMappingFlags  flags;
   gboolean             ipv6;            /* also open IPv6 pinholes where the router can */
+  gboolean             ipv6_only;       /* only the pinholes: the router forwards no IPv4 */
 } PortierForwardRequest;
 
 typedef struct

@@ -965,6 +965,14 @@ portier_router_info_classify (PortierRouterInfo *info)
       info->wan_class = portier_router_classify (info->connection, info->external_address,
                                                  info->upstream_hop, unreachable);
     }
+  else if (info->wan_class == PORTIER_WAN_DOUBLE_NAT)
+    {
+      /* The router says its private address itself; the hop after it is the box in
+       * front, which the guide names. */
+      info->upstream_hop = portier_router_probe_hop (2, &unreachable, NULL);
+      if (unreachable || g_strcmp0 (info->upstream_hop, info->gateway) == 0)
+        g_clear_pointer (&info->upstream_hop, g_free);
+    }
   g_debug ("WAN: connection %s, address '%s', next hop %s: %s",
            info->connection ? info->connection : "?",
            info->external_address ? info->external_address : "(not reported)",

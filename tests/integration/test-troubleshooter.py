@@ -10,120 +10,17 @@
 
 import json
 import os
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testbed import Network, PYTHON, main, test  # noqa: E402
+import home  # noqa: E402
+from home import Home  # noqa: E402
+from testbed import PYTHON, main, test  # noqa: E402
 
 PORTIERCTL = os.path.abspath(sys.argv.pop(1))
-PROBE_SERVER = os.path.abspath(sys.argv.pop(1))
-PROBE_PORT = 8180
-
-APP = r"""
-import socket, sys, time
-addr, port = sys.argv[1], int(sys.argv[2])
-s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((addr, port))
-s.listen(8)
-print("ready", flush=True)
-s.settimeout(1)
-end = time.monotonic() + 120
-while time.monotonic() < end:
-    try:
-        c, _ = s.accept()
-        c.sendall(b"hello from the app\n")
-        c.close()
-    except OSError:
-        pass
-"""
-
-
-class Home(Network):
-    """A network with the probe server in the internet and a state folder for Portier."""
-
-    def __init__(self, *options, probe=True):
-        super().__init__(*options)
-        self.probe = probe
-        self.procs = []
-
-    def __enter__(self):
-        super().__enter__()
-        self.state = tempfile.mkdtemp(prefix="portier-state-")
-        if self.probe:
-            self.start_probe()
-        return self
-
-    def __exit__(self, *exc):
-        for proc in self.procs:
-            proc.kill()
-            proc.wait()
-        shutil.rmtree(self.state, ignore_errors=True)
-        return super().__exit__(*exc)
-
-    def start_probe(self):
-        proc = self.popen("wan", PROBE_SERVER, "--listen", f"{self['PROBE_IP']}:{PROBE_PORT}",
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.procs.append(proc)
-        for _ in range(100):
-            if self.run("wan", PYTHON, "-c",
-                        "import socket,sys; socket.create_connection((sys.argv[1], "
-                        "int(sys.argv[2])), 0.2)", self["PROBE_IP"], str(PROBE_PORT),
-                        check=False).returncode == 0:
-                return
-            time.sleep(0.05)
-        raise RuntimeError("the probe server did not start")
-
-    def app(self, address="0.0.0.0", port=25565):
-        proc = self.popen("lan", PYTHON, "-u", "-c", APP, address, str(port),
-                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        assert proc.stdout.readline().strip() == b"ready"
-        self.procs.append(proc)
-        return proc
-
-    def env_for_portier(self):
-        return {
-            "PORTIER_PROBE_SERVER": f"http://{self['PROBE_IP']}:{PROBE_PORT}",
-            "PORTIER_STATE_DIR": self.state,
-            "XDG_CACHE_HOME": os.path.join(self.state, "cache"),
-            "PORTIER_NETWORK_SOURCE": "kernel",
-            "G_DEBUG": "fatal-criticals",
-        }
-
-    def portierctl(self, *args, status=None, timeout=60):
-        proc = self.run("lan", PORTIERCTL, *args, check=False, timeout=timeout,
-                        env=self.env_for_portier())
-        if status is not None:
-            assert proc.returncode == status, (
-                f"portierctl {' '.join(args)}: exit {proc.returncode}, wanted {status}\n"
-                f"{proc.stdout}\n{proc.stderr}")
-        assert "CRITICAL" not in proc.stderr, proc.stderr
-        return proc
-
-    def portierctl_json(self, *args, status=0, timeout=60):
-        return json.loads(self.portierctl(*args, "--json", status=status,
-                                          timeout=timeout).stdout)
-
-    def diagnose(self, spec="25565/tcp"):
-        start = time.monotonic()
-        report = self.portierctl_json("diagnose", spec)
-        report["seconds"] = time.monotonic() - start
-        report["codes"] = [f["code"] for f in report["findings"]]
-        report["problems"] = [f["code"] for f in report["findings"]
-                              if f["status"] == "problem"]
-        return report
-
-    def ledger(self):
-        path = os.path.join(self.state, "openings.json")
-        if not os.path.exists(path):
-            return []
-        with open(path) as f:
-            return json.load(f)["openings"]
+home.configure(PORTIERCTL, os.path.abspath(sys.argv.pop(1)))
 
 
 def table(mappings):
