@@ -6,6 +6,9 @@
  * says so in a notification, and inside Flatpak asks the Background portal for leave.
  * Quitting asks what to do with them.
  *
+ * What the first frame does not need waits until it is on screen: cleaning up after an
+ * earlier run, keeping router leases alive, and the window's keyboard shortcuts.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "portier-application"
@@ -15,6 +18,7 @@
 #include <unistd.h>
 #include <glib/gi18n.h>
 
+#include "portier-after-frame.h"
 #include "portier-application.h"
 #include "portier-background.h"
 #include "portier-catalog.h"
@@ -34,6 +38,7 @@ struct _PortierApplication
   PortierCatalog *catalog;
   gboolean        in_background;
   gboolean        quitting;
+  gboolean        started;
 };
 
 G_DEFINE_FINAL_TYPE (PortierApplication, portier_application, ADW_TYPE_APPLICATION)
@@ -236,6 +241,58 @@ window_close_request_cb (PortierApplication *self,
   return FALSE;
 }
 
+static void
+reconcile_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(PortierApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+
+  if (!portier_opener_reconcile_finish (PORTIER_OPENER (source), result, &error))
+    g_debug ("Cleaning up after an earlier run: %s", error->message);
+
+  /* Started at login (as a service, with no window): what is still open for some
+   * hours is kept in the background; with nothing to keep, the service ends. */
+  if ((g_application_get_flags (G_APPLICATION (self)) & G_APPLICATION_IS_SERVICE) != 0 &&
+      gtk_application_get_active_window (GTK_APPLICATION (self)) == NULL &&
+      (kept = portier_application_list_kept (self))->len > 0)
+    enter_background (self, kept);
+}
+
+/* Whatever an earlier run left behind (it crashed, or was stopped) is closed, and what
+ * stays open has its router leases renewed while Portier runs. Once per run: after the
+ * first window's first frame, or at once when started as a service at login. */
+static void
+start_keeping (PortierApplication *self)
+{
+  if (self->started)
+    return;
+
+  self->started = TRUE;
+  portier_opener_reconcile_async (self->opener, NULL, reconcile_cb, g_object_ref (self));
+  portier_opener_hold (self->opener);
+}
+
+/* After the window's first frame. */
+static void
+window_shown_cb (GtkWidget *window)
+{
+  PortierApplication *self = PORTIER_APPLICATION (gtk_window_get_application (
+                                                    GTK_WINDOW (window)));
+  g_autoptr(GtkBuilder) builder = NULL;
+
+  builder = gtk_builder_new_from_resource ("/io/github/portier_app/Portier/"
+                                           "portier-help-overlay.ui");
+  gtk_application_window_set_help_overlay (
+    GTK_APPLICATION_WINDOW (window),
+    GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+
+  if (self != NULL)
+    start_keeping (self);
+}
+
 static PortierWindow *
 show_window (PortierApplication *self)
 {
@@ -246,6 +303,7 @@ show_window (PortierApplication *self)
       window = GTK_WINDOW (portier_window_new (self));
       g_signal_connect_object (window, "close-request", G_CALLBACK (window_close_request_cb),
                                self, G_CONNECT_SWAPPED);
+      portier_after_first_frame (GTK_WIDGET (window), window_shown_cb);
     }
 
   gtk_window_present (window);
@@ -447,26 +505,6 @@ static const GActionEntry app_actions[] = {
 };
 
 static void
-reconcile_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(PortierApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) kept = NULL;
-
-  if (!portier_opener_reconcile_finish (PORTIER_OPENER (source), result, &error))
-    g_debug ("Cleaning up after an earlier run: %s", error->message);
-
-  /* Started at login (as a service, with no window): what is still open for some
-   * hours is kept in the background; with nothing to keep, the service ends. */
-  if ((g_application_get_flags (G_APPLICATION (self)) & G_APPLICATION_IS_SERVICE) != 0 &&
-      gtk_application_get_active_window (GTK_APPLICATION (self)) == NULL &&
-      (kept = portier_application_list_kept (self))->len > 0)
-    enter_background (self, kept);
-}
-
-static void
 portier_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
@@ -485,13 +523,15 @@ portier_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
                                          shortcuts_accels);
 
+  /* Cleaning up and keeping leases alive start after the first window's first frame
+   * (window_shown_cb), or at once when Portier starts as a service at login. Any other
+   * start without a window is for a notification's "Close and Quit", which closes what
+   * is kept; the next start cleans up the rest. */
   self->ledger = portier_ledger_new_default ();
   self->opener = portier_opener_new (self->ledger);
 
-  /* Whatever an earlier run left behind (it crashed, or was stopped) is closed, and what
-   * stays open has its router leases renewed while Portier runs. */
-  portier_opener_reconcile_async (self->opener, NULL, reconcile_cb, g_object_ref (self));
-  portier_opener_hold (self->opener);
+  if ((g_application_get_flags (app) & G_APPLICATION_IS_SERVICE) != 0)
+    start_keeping (self);
 }
 
 static void

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "portier-network.h"
+#include "portier-router.h"
 
 G_BEGIN_DECLS
 
@@ -22,5 +23,8 @@ void            portier_welcome_page_set_router_status   (PortierWelcomePage *se
                                                           gboolean            found);
 void            portier_welcome_page_set_firewall_status (PortierWelcomePage *self,
                                                           const char         *text);
+void            portier_welcome_page_show_router         (PortierWelcomePage      *self,
+                                                          const PortierRouterInfo *info,
+                                                          const GError            *error);
 
 G_END_DECLS

@@ -73,7 +73,8 @@ portier_local_net_parse_route (const char  *contents,
   *interface = NULL;
   *gateway = NULL;
 
-  for (guint i = 1; lines[i] != NULL; i++)
+  /* After the header line; an empty file (a network namespace without routes) has none. */
+  for (guint i = 1; lines[0] != NULL && lines[i] != NULL; i++)
     {
       g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " \t", 0);
       GPtrArray *cols = g_ptr_array_new ();
@@ -128,7 +129,7 @@ portier_local_net_parse_arp (const char *contents,
 {
   g_auto(GStrv) lines = g_strsplit (contents, "\n", 0);
 
-  for (guint i = 1; lines[i] != NULL; i++)
+  for (guint i = 1; lines[0] != NULL && lines[i] != NULL; i++)
     {
       g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " \t", 0);
       const char *cols[6];

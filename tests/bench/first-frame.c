@@ -12,7 +12,11 @@
  * the peak resident memory (VmHWM) of the process that owns the window (_NET_WM_PID) and
  * of its descendants is read, and PROGRAM's process group is ended. Prints
  *
- *   first_frame_ms=…  peak_rss_kb=…  pid=…
+ *   first_frame_ms=…  peak_rss_kb=…  pid=…  cpu_ms=…
+ *
+ * cpu_ms is the processor time PROGRAM and its descendants had used when the first frame
+ * came: on a loaded machine, where the time to the first frame also counts the waiting
+ * for a processor, it says how much of that was the program's own work.
  *
  * and exits 0, or 1 when no frame came in --timeout seconds (default 30).
  *
@@ -145,11 +149,38 @@ parent_of (long pid)
   return ppid;
 }
 
-/* VmHWM of pid and every process below it. */
+/* Processor time (user and system) of pid, in milliseconds. */
 static long
-tree_hwm_kb (long root)
+cpu_ms (long pid)
 {
-  long total = read_status_kb (root, "VmHWM:");
+  char path[64], line[1024];
+  unsigned long utime = 0, stime = 0;
+  const char *after_name;
+  FILE *f;
+
+  snprintf (path, sizeof path, "/proc/%ld/stat", pid);
+  if ((f = fopen (path, "r")) == NULL)
+    return 0;
+  /* After the name in parentheses: state, then 10 fields, then utime and stime. */
+  if (fgets (line, sizeof line, f) != NULL && (after_name = strrchr (line, ')')) != NULL)
+    sscanf (after_name + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+            &utime, &stime);
+  fclose (f);
+  return (long) ((utime + stime) * 1000 / (unsigned long) sysconf (_SC_CLK_TCK));
+}
+
+static long
+hwm_kb (long pid)
+{
+  return read_status_kb (pid, "VmHWM:");
+}
+
+/* The sum of what measure says for pid and every process below it. */
+static long
+tree_sum (long   root,
+          long (*measure) (long pid))
+{
+  long total = measure (root);
   DIR *proc = opendir ("/proc");
   struct dirent *entry;
 
@@ -162,7 +193,7 @@ tree_hwm_kb (long root)
       for (long p = parent_of (pid); p > 1; p = parent_of (p))
         if (p == root)
           {
-            total += read_status_kb (pid, "VmHWM:");
+            total += measure (pid);
             break;
           }
     }
@@ -180,7 +211,7 @@ main (int    argc,
   Display *dpy;
   pid_t child;
   Window frame_window = None;
-  long pid, rss;
+  long pid, rss, cpu = 0;
 
   for (i = 1; i < argc && strcmp (argv[i], "--") != 0; i++)
     {
@@ -257,6 +288,7 @@ main (int    argc,
                 {
                   first = when;
                   frame_window = damage->drawable;
+                  cpu = tree_sum (child, cpu_ms);
                 }
             }
         }
@@ -282,11 +314,11 @@ main (int    argc,
   if (pid <= 0)
     pid = child;
   /* The launcher and what it started, or the window's own process when it is not ours. */
-  rss = tree_hwm_kb (child);
+  rss = tree_sum (child, hwm_kb);
   if (pid != child && parent_of (pid) != child)
-    rss += tree_hwm_kb (pid);
+    rss += tree_sum (pid, hwm_kb);
 
-  printf ("first_frame_ms=%.1f peak_rss_kb=%ld pid=%ld\n", first, rss, pid);
+  printf ("first_frame_ms=%.1f peak_rss_kb=%ld pid=%ld cpu_ms=%ld\n", first, rss, pid, cpu);
   fflush (stdout);
 
   kill (-child, SIGTERM);

@@ -94,6 +94,99 @@ test_welcome (Fixture       *fixture,
   g_assert_true (portier_window_get_page (fixture->window) == page);
 }
 
+/* The shown text under @root, one label a line, leaving out @skip and what is in it. */
+static void
+collect_shown_text (GtkWidget *root,
+                    GtkWidget *skip,
+                    GString   *text)
+{
+  if (root == skip)
+    return;
+  if (GTK_IS_LABEL (root) && ui_test_is_shown (root))
+    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (root)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_shown_text (child, skip, text);
+}
+
+static const char *
+welcome_subtitle (GtkWidget  *page,
+                  const char *row)
+{
+  return adw_action_row_get_subtitle (
+    ADW_ACTION_ROW (ui_test_child (page, PORTIER_TYPE_WELCOME_PAGE, row)));
+}
+
+static PortierNetwork *
+welcome_network (GtkWidget *page)
+{
+  return portier_welcome_page_get_network (PORTIER_WELCOME_PAGE (page));
+}
+
+/* Welcome in plain words: "Right Now" names no interface, address, firewall program or
+ * way of talking to the router; those are one click away, in "Technical details". */
+static void
+test_welcome_plain (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  static const char * const jargon[] = {
+    "nftables", "ufw", "firewalld", "UPnP", "NAT-PMP", "IGD", "eth0", "IPv4", "IPv6", NULL
+  };
+  PortierRouterInfo router = {
+    .method = PORTIER_ROUTER_METHOD_NATPMP,
+    .gateway = (char *) "192.168.1.1",
+    .external_address = (char *) "203.0.113.7",
+    .wan_class = PORTIER_WAN_PUBLIC,
+  };
+  GtkWidget *page = portier_window_get_page (fixture->window);
+  GtkWidget *technical = ui_test_child (page, PORTIER_TYPE_WELCOME_PAGE, "technical_row");
+  const PortierNetworkInfo *info;
+  g_autoptr(GString) shown = g_string_new (NULL);
+  g_autoptr(GString) details = g_string_new (NULL);
+
+  /* The network and the firewall are looked at after the first frame. */
+  for (guint i = 0; i < 50; i++)
+    {
+      if (welcome_network (page) != NULL &&
+          !g_str_equal (welcome_subtitle (page, "firewall_row"), "Checking…"))
+        break;
+      ui_test_wait_idle ();
+    }
+  g_assert_nonnull (welcome_network (page));
+  g_assert_cmpstr (welcome_subtitle (page, "firewall_row"), !=, "Checking…");
+  info = portier_network_get_info (welcome_network (page));
+
+  portier_welcome_page_show_router (PORTIER_WELCOME_PAGE (page), &router, NULL);
+  g_assert_cmpstr (welcome_subtitle (page, "router_row"), ==,
+                   "Your router can open the way automatically");
+
+  ui_test_wait_painted (page);
+  collect_shown_text (page, technical, shown);
+  g_assert_nonnull (strstr (shown->str, "Right Now"));
+  for (guint i = 0; jargon[i] != NULL; i++)
+    g_assert_null (strstr (shown->str, jargon[i]));
+  if (info->connected && info->interface != NULL)
+    {
+      g_assert_cmpstr (welcome_subtitle (page, "network_row"), ==,
+                       "Connected to your home network");
+      g_assert_null (strstr (shown->str, info->interface));
+    }
+  if (info->ipv4_address != NULL)
+    g_assert_null (strstr (shown->str, info->ipv4_address));
+
+  /* One click away. */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (technical), TRUE);
+  ui_test_wait_painted (page);
+  collect_shown_text (technical, NULL, details);
+  g_assert_nonnull (strstr (details->str, "192.168.1.1, NAT-PMP"));
+  if (info->interface != NULL)
+    g_assert_nonnull (strstr (details->str, info->interface));
+  if (info->ipv4_address != NULL)
+    g_assert_nonnull (strstr (details->str, info->ipv4_address));
+}
+
 /* Search the catalog for Minecraft, pick it, see its port and purpose. */
 static void
 test_choose_minecraft (Fixture       *fixture,
@@ -775,6 +868,7 @@ main (int    argc,
   g_test_add ("/ui/pages/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("welcome", test_welcome);
+  ADD ("welcome/plain", test_welcome_plain);
   ADD ("choose/minecraft", test_choose_minecraft);
   ADD ("choose/search-enter", test_choose_search_enter);
   ADD ("choose/no-match", test_choose_no_match);

@@ -85,6 +85,9 @@ ui_test_init (int    *argc,
   g_setenv ("PORTIER_NETWORK_SOURCE", "kernel", TRUE);
   gtk_test_init (argc, argv, NULL);
   adw_init ();
+  /* The app's own icons, as PortierApplication finds them (its resource-base-path). */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/io/github/portier_app/Portier/icons");
   /* Pages appear at once, so what a test sees is what a person sees at the end. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 }
