@@ -12,7 +12,7 @@ ensure_packages () {
   # shellcheck disable=SC2086
   missing=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' $wanted 2>/dev/null \
               | awk '$2 == "installed" { print $1 }' \
-              | sort | comm -13 - <(printf '%s\n' $wanted | sort))
+              | sort -u | comm -13 - <(printf '%s\n' $wanted | sort -u))
   [ -z "$missing" ] && return 0
 
   [ "$(id -u)" -ne 0 ] && sudo=sudo
