@@ -43,6 +43,7 @@ void     _portier_verify_step_async          (const PortierPortSpec     *spec,
                                               gpointer                   user_data);
 char    *_portier_verify_step_finish         (GAsyncResult              *result,
                                               char                     **public_address,
+                                              GError                   **not_run,
                                               GError                   **error);
 
 /* The host firewall as the troubleshooter sees it: open, blocks, unknown. */

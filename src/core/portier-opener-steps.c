@@ -17,6 +17,7 @@ typedef struct
 {
   PortierProbeClient *client;
   char               *public_address;
+  GError             *not_run;          /* why the test could not run */
 } VerifyData;
 
 static void
@@ -24,6 +25,7 @@ verify_data_free (VerifyData *data)
 {
   g_clear_object (&data->client);
   g_free (data->public_address);
+  g_clear_error (&data->not_run);
   g_free (data);
 }
 
@@ -71,6 +73,9 @@ checked_cb (GObject      *source,
   ipv4 = portier_probe_report_get_summary (report, G_SOCKET_FAMILY_IPV4);
   if (ipv4 != NULL && ipv4->address != NULL)
     data->public_address = g_strdup (ipv4->address);
+  if (portier_probe_report_is_unavailable (report) &&
+      portier_probe_report_get_unavailable_error (report) != NULL)
+    data->not_run = g_error_copy (portier_probe_report_get_unavailable_error (report));
   g_task_return_pointer (task, g_strdup (verify_status_of (report)), g_free);
 }
 
@@ -102,6 +107,7 @@ _portier_verify_step_async (const PortierPortSpec *spec,
 /**
  * _portier_verify_step_finish:
  * @public_address: (out) (optional): the address the probe server saw
+ * @not_run: (out) (optional) (nullable): when unavailable, why the test could not run
  *
  * Returns: reachable, open, unreachable or unavailable; %NULL with an error when the test
  *   could not run
@@ -109,12 +115,15 @@ _portier_verify_step_async (const PortierPortSpec *spec,
 char *
 _portier_verify_step_finish (GAsyncResult  *result,
                              char         **public_address,
+                             GError       **not_run,
                              GError       **error)
 {
   VerifyData *data = g_task_get_task_data (G_TASK (result));
 
   if (public_address != NULL)
     *public_address = g_strdup (data->public_address);
+  if (not_run != NULL)
+    *not_run = data->not_run != NULL ? g_error_copy (data->not_run) : NULL;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

@@ -110,6 +110,7 @@ const PortierProbeOutcome *portier_probe_report_get_summary (PortierProbeReport 
                                                              GSocketFamily              family);
 gboolean                   portier_probe_report_is_reachable (PortierProbeReport       *self);
 gboolean                   portier_probe_report_is_unavailable (PortierProbeReport     *self);
+const GError              *portier_probe_report_get_unavailable_error (PortierProbeReport *self);
 
 const char                *portier_probe_result_to_string   (PortierProbeResult         result);
 gboolean                   portier_probe_result_from_string (const char                *text,
