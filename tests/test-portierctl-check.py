@@ -4,6 +4,7 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import contextlib
 import http.server
 import json
 import os
@@ -11,6 +12,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 
 import tap
 from probeserver import ProbeServer
@@ -162,6 +164,121 @@ def transmission_style_server():
         assert udp[0]["result"] == "skipped" and udp[0]["reason"] == "udp-not-supported", doc
 
 
+def assert_test_not_run(doc, reason, summary):
+    """The test could not be run: never a verdict of not reachable, and a sentence that
+    says why instead of “did not answer”."""
+    assert doc["reachable"] is False, doc
+    assert doc["ipv4"]["result"] == "unavailable", doc
+    assert doc["ipv4"]["reason"] == reason, doc
+    assert summary in doc["ipv4"]["summary"], doc
+    assert "did not answer" not in doc["ipv4"]["summary"], doc
+    for p in doc["probes"]:
+        assert p["result"] in ("unavailable", "skipped"), p
+
+
+@test
+def a_server_that_never_tests_its_own_host():
+    # As shipped: the client on loopback is the server's own host, never tested.
+    with ProbeServer(SERVER, local_targets=False) as server:
+        port = free_port()
+        proc = run("check", f"{port}/both", "--probe-server", server.url(), "--json",
+                   status=1)
+        assert_test_not_run(json.loads(proc.stdout), "target-loopback",
+                            "cannot tell which internet address the request came from")
+        out = run("check", str(port), "--probe-server", server.url(), status=1).stdout
+        assert "could not be run" in out and "did not answer" not in out, out
+
+
+class ForwardingProxy(http.server.BaseHTTPRequestHandler):
+    """A reverse proxy in front of the real server, as nginx or Caddy would be, that says
+    the request came from `forwarded_for`."""
+    target = None
+    forwarded_for = None
+
+    def forward(self, method):
+        length = int(self.headers.get("Content-Length", 0))
+        body = self.rfile.read(length) if length else None
+        headers = {"X-Forwarded-For": self.forwarded_for}
+        if body is not None:
+            headers["Content-Type"] = self.headers.get("Content-Type", "application/json")
+        status, answer_headers, answer = self.target.request(method, self.path, body, headers)
+        self.send_response(status)
+        self.send_header("Content-Type", answer_headers.get("Content-Type", "text/plain"))
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def do_GET(self):
+        self.forward("GET")
+
+    def do_POST(self):
+        self.forward("POST")
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serving(handler, server_class=http.server.HTTPServer):
+    """@handler on a port of loopback, for as long as the context lasts: its URL."""
+    httpd = server_class(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def check_through_proxy(server, forwarded_for, port):
+    ForwardingProxy.target = server
+    ForwardingProxy.forwarded_for = forwarded_for
+    with serving(ForwardingProxy, http.server.ThreadingHTTPServer) as url:
+        return json.loads(run("check", str(port), "--probe-server", url, "--json",
+                              status=1).stdout)
+
+
+@test
+def a_server_that_sees_a_private_address():
+    # The server behind its proxy sees this computer as a private address: it is inside
+    # the same private network, or the way to it is.
+    with ProbeServer(SERVER, "[server]\ntrusted-proxies=127.0.0.1\n",
+                     local_targets=False) as server:
+        doc = check_through_proxy(server, "192.168.1.20", free_port())
+        assert_test_not_run(doc, "target-private", "inside a private network")
+
+
+@test
+def a_server_whose_proxy_names_itself():
+    with ProbeServer(SERVER, "[server]\ntrusted-proxies=127.0.0.1\n",
+                     local_targets=False) as server:
+        doc = check_through_proxy(server, "127.0.0.1", free_port())
+        assert_test_not_run(doc, "proxy-as-client",
+                            "cannot tell which internet address the request came from")
+
+
+@test
+def a_busy_server():
+    with ProbeServer(SERVER, "[limits]\nmax-pending-probes=1\nread-timeout-ms=4000\n") \
+            as server:
+        silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        silent.bind(("127.0.0.1", 0))
+        try:
+            # An app that never answers holds the server's only place for a while.
+            holder = subprocess.Popen(
+                [PORTIERCTL, "check", f"{silent.getsockname()[1]}/udp", "--probe-server",
+                 server.url(), "--json"], stdout=subprocess.PIPE, text=True,
+                env=dict(os.environ, LC_ALL="C.UTF-8"))
+            time.sleep(1)
+            proc = run("check", str(free_port()), "--probe-server", server.url(), "--json",
+                       status=1)
+            assert_test_not_run(json.loads(proc.stdout), "busy", "Wait a minute")
+            holder.communicate(timeout=30)
+        finally:
+            silent.close()
+
+
 class BadServer(http.server.BaseHTTPRequestHandler):
     """A test server gone wrong, which the real one never is: it answers every probe
     with the body it is given. (The real server cannot be made to misbehave, so this
@@ -186,11 +303,7 @@ def a_misbehaving_server_is_unavailable():
                b'{"result": 5}', b'{"result": "reachable", "address": ["x"], "elapsed_ms": "s"}']
     for body in answers:
         BadServer.body = body
-        httpd = http.server.HTTPServer(("127.0.0.1", 0), BadServer)
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        thread.start()
-        try:
-            url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        with serving(BadServer) as url:
             proc = run("check", str(free_port()), "--probe-server", url, "--json")
             doc = json.loads(proc.stdout)
             if body.startswith(b'{"result": "reachable"'):
@@ -200,9 +313,6 @@ def a_misbehaving_server_is_unavailable():
             else:
                 assert proc.returncode == 1, proc
                 assert doc["ipv4"]["result"] == "unavailable", (body[:20], doc)
-        finally:
-            httpd.shutdown()
-            httpd.server_close()
 
 
 @test

@@ -59,8 +59,11 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
+/* A server as shipped when @local_targets is FALSE: it never tests its own host, so on
+ * loopback it refuses every probe. */
 static Server *
-server_start (const char *config)
+server_start_full (const char *config,
+                   gboolean    local_targets)
 {
   const char *binary = g_getenv ("PROBE_SERVER_BINARY");
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -88,6 +91,8 @@ server_start (const char *config)
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  if (!local_targets)
+    g_subprocess_launcher_unsetenv (launcher, "PORTIER_PROBE_TEST_LOCAL_TARGETS");
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   server->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
                                                   &error);
@@ -111,6 +116,12 @@ server_start (const char *config)
   g_assert_nonnull (server->url4);
   g_assert_nonnull (server->url6);
   return server;
+}
+
+static Server *
+server_start (const char *config)
+{
+  return server_start_full (config, TRUE);
 }
 
 /* A port that is free for TCP and for UDP, in both families. */
@@ -223,6 +234,24 @@ assert_result (PortierProbeReport *report,
                    portier_probe_result_to_string (expected));
   g_assert_cmpstr (outcome->reason, ==, reason);
   g_assert_true (g_utf8_validate (sentence, -1, NULL) && strlen (sentence) > 10);
+}
+
+/* The test could not run, for the reason and with the error code given; the sentence is
+ * the one of that code. */
+static void
+assert_not_run (PortierProbeReport *report,
+                guint16             port,
+                PortierProtocol     protocol,
+                GSocketFamily       family,
+                const char         *reason,
+                PortierError        code)
+{
+  const PortierProbeOutcome *outcome = find (report, port, protocol, family);
+  g_autofree char *sentence = portier_probe_outcome_describe (outcome);
+
+  assert_result (report, port, protocol, family, PORTIER_PROBE_RESULT_UNAVAILABLE, reason);
+  g_assert_error (outcome->error, PORTIER_ERROR, (int) code);
+  g_assert_cmpstr (sentence, ==, portier_error_describe (code));
 }
 
 static void
@@ -527,8 +556,6 @@ test_rate_limited (void)
   g_autoptr(PortierProbeReport) first = NULL;
   g_autoptr(PortierProbeReport) second = NULL;
   g_autoptr(GError) error = NULL;
-  const PortierProbeOutcome *outcome;
-  g_autofree char *sentence = NULL;
 
   first = check (client, spec, NULL, &error);
   g_assert_no_error (error);
@@ -537,12 +564,86 @@ test_rate_limited (void)
 
   second = check (client, spec, NULL, &error);
   g_assert_no_error (error);
-  assert_result (second, port, PORTIER_PROTOCOL_TCP, G_SOCKET_FAMILY_IPV4,
-                 PORTIER_PROBE_RESULT_UNAVAILABLE, "rate-limited");
-  outcome = find (second, port, PORTIER_PROTOCOL_TCP, G_SOCKET_FAMILY_IPV4);
-  g_assert_error (outcome->error, PORTIER_ERROR, PORTIER_ERROR_PROBE_RATE_LIMITED);
-  sentence = portier_probe_outcome_describe (outcome);
-  g_assert_cmpstr (sentence, ==, portier_error_describe (PORTIER_ERROR_PROBE_RATE_LIMITED));
+  assert_not_run (second, port, PORTIER_PROTOCOL_TCP, G_SOCKET_FAMILY_IPV4, "rate-limited",
+                  PORTIER_ERROR_PROBE_RATE_LIMITED);
+}
+
+/* The server as shipped refuses to test its own host: the test could not run, which is
+ * never “not reachable”, and the sentence says why instead of “did not answer”. */
+static void
+test_target_refused (void)
+{
+  g_autoptr(Server) server = server_start_full (NULL, FALSE);
+  guint16 port = free_port ();
+  g_autofree char *spec = g_strdup_printf ("%u/both", port);
+  g_autoptr(PortierProbeClient) client4 = portier_probe_client_new (server->url4);
+  g_autoptr(PortierProbeClient) client6 = portier_probe_client_new (server->url6);
+  g_autoptr(PortierProbeReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = check (client4, spec, NULL, &error);
+  g_assert_no_error (error);
+  assert_not_run (report, port, PORTIER_PROTOCOL_TCP, G_SOCKET_FAMILY_IPV4, "target-loopback",
+                  PORTIER_ERROR_PROBE_MISCONFIGURED);
+  assert_not_run (report, port, PORTIER_PROTOCOL_UDP, G_SOCKET_FAMILY_IPV4, "target-loopback",
+                  PORTIER_ERROR_PROBE_MISCONFIGURED);
+  g_assert_cmpstr (portier_error_describe (PORTIER_ERROR_PROBE_MISCONFIGURED), !=,
+                   portier_error_describe (PORTIER_ERROR_PROBE_UNAVAILABLE));
+  g_assert_true (portier_probe_report_is_unavailable (report));
+  g_assert_false (portier_probe_report_is_reachable (report));
+  g_assert_cmpint (portier_probe_report_get_summary (report, G_SOCKET_FAMILY_IPV4)->result, ==,
+                   PORTIER_PROBE_RESULT_UNAVAILABLE);
+  g_clear_pointer (&report, portier_probe_report_unref);
+
+  report = check (client6, spec, NULL, &error);
+  g_assert_no_error (error);
+  assert_not_run (report, port, PORTIER_PROTOCOL_TCP, G_SOCKET_FAMILY_IPV6, "target-loopback",
+                  PORTIER_ERROR_PROBE_MISCONFIGURED);
+  assert_not_run (report, port, PORTIER_PROTOCOL_UDP, G_SOCKET_FAMILY_IPV6, "target-loopback",
+                  PORTIER_ERROR_PROBE_MISCONFIGURED);
+  g_assert_true (portier_probe_report_is_unavailable (report));
+}
+
+/* A full server answers 503: busy, try again shortly; the test could not run. */
+static void
+test_server_busy (void)
+{
+  g_autoptr(Server) server = server_start ("[limits]\nmax-pending-probes=1\n"
+                                           "read-timeout-ms=4000\n");
+  guint16 silent_port = free_port ();
+  guint16 port = free_port ();
+  g_autofree char *silent_spec = g_strdup_printf ("%u/udp", silent_port);
+  g_autofree char *spec = g_strdup_printf ("%u/tcp", port);
+  /* An app bound to the port that never answers: the server waits for its reply. */
+  g_autoptr(GSocket) silent = hold_port (silent_port, PORTIER_PROTOCOL_UDP, FALSE);
+  g_autoptr(PortierProbeClient) client = portier_probe_client_new (server->url4);
+  g_autoptr(PortierPortSpec) parsed = portier_port_spec_parse (silent_spec, NULL);
+  g_autoptr(GAsyncResult) pending = NULL;
+  g_autoptr(PortierProbeReport) first = NULL;
+  g_autoptr(PortierProbeReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 until;
+
+  g_assert_true (G_IS_SOCKET (silent));
+  portier_probe_client_check_async (client, parsed, NULL, store_cb, &pending);
+  /* Its probe is under way at the server, and takes the only place. */
+  until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (pending);
+
+  report = check (client, spec, NULL, &error);
+  g_assert_no_error (error);
+  assert_not_run (report, port, PORTIER_PROTOCOL_TCP, G_SOCKET_FAMILY_IPV4, "busy",
+                  PORTIER_ERROR_PROBE_RATE_LIMITED);
+  g_assert_true (portier_probe_report_is_unavailable (report));
+
+  while (pending == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  first = portier_probe_client_check_finish (client, pending, &error);
+  g_assert_no_error (error);
+  assert_result (first, silent_port, PORTIER_PROTOCOL_UDP, G_SOCKET_FAMILY_IPV4,
+                 PORTIER_PROBE_RESULT_UNVERIFIABLE, "app-silent");
 }
 
 static void
@@ -727,6 +828,8 @@ main (int    argc,
   g_test_add_func ("/probe-client/server-down", test_server_down);
   g_test_add_func ("/probe-client/server-silent", test_server_silent_is_bounded);
   g_test_add_func ("/probe-client/rate-limited", test_rate_limited);
+  g_test_add_func ("/probe-client/target-refused", test_target_refused);
+  g_test_add_func ("/probe-client/server-busy", test_server_busy);
   g_test_add_func ("/probe-client/transmission-fallback", test_transmission_fallback);
   g_test_add_func ("/probe-client/get-address", test_get_address);
   g_test_add_func ("/probe-client/cancel", test_cancel);

@@ -41,6 +41,9 @@ static const GDBusErrorEntry error_entries[] = {
   { PORTIER_ERROR_ROUTER_NO_PUBLIC_ADDRESS, DBUS_PREFIX "RouterNoPublicAddress" },
   { PORTIER_ERROR_LIMIT_REACHED, DBUS_PREFIX "LimitReached" },
   { PORTIER_ERROR_FIREWALL_IPTABLES, DBUS_PREFIX "FirewallIptables" },
+  { PORTIER_ERROR_PROBE_PRIVATE_SOURCE, DBUS_PREFIX "ProbePrivateSource" },
+  { PORTIER_ERROR_PROBE_MISCONFIGURED, DBUS_PREFIX "ProbeMisconfigured" },
+  { PORTIER_ERROR_PROBE_TARGET_REFUSED, DBUS_PREFIX "ProbeTargetRefused" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (error_entries) == PORTIER_ERROR_N_ERRORS);
@@ -147,6 +150,20 @@ portier_error_describe (PortierError code)
       return _("This computer’s firewall is managed with iptables, and Portier does not "
                "change it. Nothing was changed. Allow the port with the tool that manages "
                "your firewall.");
+    case PORTIER_ERROR_PROBE_PRIVATE_SOURCE:
+      return _("The test from the internet could not be run: the test server saw this "
+               "computer’s request arrive from an address inside a private network, and it "
+               "only tests addresses on the internet. Either the test server is inside your "
+               "own network, or your connection reaches the internet through another "
+               "private network first. Use a test server on the internet.");
+    case PORTIER_ERROR_PROBE_MISCONFIGURED:
+      return _("The test from the internet could not be run: the test server cannot tell "
+               "which internet address the request came from. It is set up wrongly, or it "
+               "runs on this computer. Use another test server, or tell whoever runs this "
+               "one.");
+    case PORTIER_ERROR_PROBE_TARGET_REFUSED:
+      return _("The test from the internet could not be run: the test server will not test "
+               "the address this computer’s request came from. Use another test server.");
     case PORTIER_ERROR_FAILED:
     default:
       return _("Something went wrong. Nothing was left half-done.");

@@ -53,6 +53,7 @@ typedef struct
   char              *firewall_backend;
   int                router_error_code;
   char              *router_error;
+  GError            *probe_error;     /* why the test from the internet did not run */
   PortierWanClass    wan_class;
   gboolean           router_checked;
   gboolean           probe_checked;
@@ -78,6 +79,7 @@ diagnosis_free (Diagnosis *d)
   g_ptr_array_unref (d->codes);
   g_clear_object (&d->router);
   g_free (d->probe_server);
+  g_clear_error (&d->probe_error);
   g_free (d->program);
   g_free (d->lan_address);
   g_free (d->gateway);
@@ -218,6 +220,7 @@ complete (GTask *task)
   facts.firewall_backend = d->firewall_backend;
   facts.router_error = d->router_error;
   facts.router_error_code = d->router_error_code;
+  facts.probe_error = d->probe_error;
 
   facts.forwarded_by = d->forwarded_by;
 
@@ -593,7 +596,8 @@ probe_cb (GObject      *source,
   Diagnosis *d = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *public_address = NULL;
-  g_autofree char *status = _portier_verify_step_finish (result, &public_address, &error);
+  g_autofree char *status = _portier_verify_step_finish (result, &public_address,
+                                                         &d->probe_error, &error);
 
   if (status != NULL)
     {

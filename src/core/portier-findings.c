@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "portier-error.h"
 #include "portier-findings.h"
 
 typedef struct
@@ -356,10 +357,23 @@ describe (const char                *code,
     }
   else if (g_str_equal (code, "probe-unavailable"))
     {
+      const GError *why = f->probe_error;
+
       *summary = g_strdup (_("The test from the internet could not be run."));
-      *detail = g_strdup (_("Portier’s test server did not answer, so Portier cannot tell "
-                            "whether your friend can connect."));
-      *fix = g_strdup (_("Check that this computer is online, then check again."));
+      if (why == NULL || g_error_matches (why, PORTIER_ERROR, PORTIER_ERROR_PROBE_UNAVAILABLE))
+        {
+          *detail = g_strdup (_("Portier’s test server did not answer, so Portier cannot "
+                                "tell whether your friend can connect."));
+          *fix = g_strdup (_("Check that this computer is online, then check again."));
+        }
+      else
+        {
+          /* The server answered, and would not test: it says why. */
+          *detail = g_strdup (portier_error_user_message (why));
+          *fix = g_error_matches (why, PORTIER_ERROR, PORTIER_ERROR_PROBE_RATE_LIMITED)
+            ? g_strdup (_("Wait a minute, then check again."))
+            : g_strdup (_("Use another test server, then check again."));
+        }
     }
   else
     g_assert_not_reached ();

@@ -27,6 +27,7 @@ typedef struct
   const char            *firewall_backend;
   const char            *router_error;      /* the router's own words, for the detail */
   int                    router_error_code;
+  const GError          *probe_error;       /* why the test from the internet did not run */
 } PortierFindingFacts;
 
 PortierFinding *portier_finding_new        (const char                *code,

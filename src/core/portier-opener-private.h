@@ -43,6 +43,7 @@ void     _portier_verify_step_async          (const PortierPortSpec     *spec,
                                               gpointer                   user_data);
 char    *_portier_verify_step_finish         (GAsyncResult              *result,
                                               char                     **public_address,
+                                              GError                   **not_run,
                                               GError                   **error);
 gboolean _portier_verify_step_reached        (GAsyncResult              *result,
                                               GSocketFamily              family);

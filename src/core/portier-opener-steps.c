@@ -19,6 +19,7 @@ typedef struct
   char               *public_address;
   gboolean            reached_ipv4;   /* the test got through over IPv4 */
   gboolean            reached_ipv6;
+  GError             *not_run;          /* why the test could not run */
 } VerifyData;
 
 static void
@@ -26,6 +27,7 @@ verify_data_free (VerifyData *data)
 {
   g_clear_object (&data->client);
   g_free (data->public_address);
+  g_clear_error (&data->not_run);
   g_free (data);
 }
 
@@ -77,6 +79,9 @@ checked_cb (GObject      *source,
     data->public_address = g_strdup (ipv4->address);
   data->reached_ipv4 = ipv4 != NULL && portier_probe_outcome_is_success (ipv4);
   data->reached_ipv6 = ipv6 != NULL && portier_probe_outcome_is_success (ipv6);
+  if (portier_probe_report_is_unavailable (report) &&
+      portier_probe_report_get_unavailable_error (report) != NULL)
+    data->not_run = g_error_copy (portier_probe_report_get_unavailable_error (report));
   g_task_return_pointer (task, g_strdup (verify_status_of (report)), g_free);
 }
 
@@ -108,6 +113,7 @@ _portier_verify_step_async (const PortierPortSpec *spec,
 /**
  * _portier_verify_step_finish:
  * @public_address: (out) (optional): the address the probe server saw
+ * @not_run: (out) (optional) (nullable): when unavailable, why the test could not run
  *
  * Returns: reachable, open, unreachable or unavailable; %NULL with an error when the test
  *   could not run
@@ -115,12 +121,15 @@ _portier_verify_step_async (const PortierPortSpec *spec,
 char *
 _portier_verify_step_finish (GAsyncResult  *result,
                              char         **public_address,
+                             GError       **not_run,
                              GError       **error)
 {
   VerifyData *data = g_task_get_task_data (G_TASK (result));
 
   if (public_address != NULL)
     *public_address = g_strdup (data->public_address);
+  if (not_run != NULL)
+    *not_run = data->not_run != NULL ? g_error_copy (data->not_run) : NULL;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

@@ -619,7 +619,9 @@ verify_cb (GObject      *source,
   OpenData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *public_address = NULL;
-  g_autofree char *status = _portier_verify_step_finish (result, &public_address, &error);
+  g_autoptr(GError) not_run = NULL;
+  g_autofree char *status = _portier_verify_step_finish (result, &public_address, &not_run,
+                                                         &error);
   GError *cancelled = NULL;
 
   /* Cancelled at the last step: the person changed their mind, so undo it all. */
@@ -653,6 +655,14 @@ verify_cb (GObject      *source,
       data->result->ipv6_only = FALSE;
       fail (g_steal_pointer (&task), g_error_copy (data->ipv4_error));
       return;
+    }
+  else if (not_run != NULL)
+    {
+      /* The test did not run: why, never “could not get through”. */
+      data->result->verify_status = g_steal_pointer (&status);
+      data->result->verify_error = g_steal_pointer (&not_run);
+      emit_step (self, PORTIER_STEP_VERIFY, PORTIER_STEP_STATUS_FAILED,
+                 portier_error_user_message (data->result->verify_error));
     }
   else
     {

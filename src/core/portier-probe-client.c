@@ -688,6 +688,72 @@ read_probe_answer (Request    *request,
                      "The test server gave an unknown result");
 }
 
+/* Why a Portier probe server would not test: its `error` (and, for `target-refused`, its
+ * `reason`) as the outcome's reason and error code. The words come from the network: only
+ * those known here are kept. */
+static const struct
+{
+  const char   *error;
+  const char   *server_reason;   /* NULL: any */
+  const char   *reason;
+  PortierError  code;
+} refusals[] = {
+  /* The server saw the request come from inside a private network. */
+  { "target-refused", "private", "target-private", PORTIER_ERROR_PROBE_PRIVATE_SOURCE },
+  /* It saw itself: it runs on this computer, or behind a proxy it was not told about. */
+  { "target-refused", "loopback", "target-loopback", PORTIER_ERROR_PROBE_MISCONFIGURED },
+  { "target-refused", "server-address", "target-server-address",
+    PORTIER_ERROR_PROBE_MISCONFIGURED },
+  { "target-refused", "link-local", "target-link-local", PORTIER_ERROR_PROBE_TARGET_REFUSED },
+  { "target-refused", "unspecified", "target-unspecified", PORTIER_ERROR_PROBE_TARGET_REFUSED },
+  { "target-refused", "multicast", "target-multicast", PORTIER_ERROR_PROBE_TARGET_REFUSED },
+  { "target-refused", "broadcast", "target-broadcast", PORTIER_ERROR_PROBE_TARGET_REFUSED },
+  { "target-refused", "reserved", "target-reserved", PORTIER_ERROR_PROBE_TARGET_REFUSED },
+  { "target-refused", NULL, "target-refused", PORTIER_ERROR_PROBE_TARGET_REFUSED },
+  /* Its proxy did not say whom it forwards for, or named only itself. */
+  { "proxy-as-client", NULL, "proxy-as-client", PORTIER_ERROR_PROBE_MISCONFIGURED },
+  { "bad-forwarded-for", NULL, "bad-forwarded-for", PORTIER_ERROR_PROBE_MISCONFIGURED },
+};
+
+/* A 403 or 400 that says why the server would not test. */
+static gboolean
+read_refusal (PortierProbeOutcome *outcome,
+              guint                status,
+              const char          *data,
+              gsize                length)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonObject *object;
+  const char *error;
+  const char *server_reason;
+
+  if (status != SOUP_STATUS_FORBIDDEN && status != SOUP_STATUS_BAD_REQUEST)
+    return FALSE;
+  if (!json_parser_load_from_data (parser, data, (gssize) length, NULL) ||
+      json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  error = portier_json_get_string (object, "error");
+  server_reason = portier_json_get_string (object, "reason");
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+    if (g_strcmp0 (error, refusals[i].error) == 0 &&
+        (refusals[i].server_reason == NULL ||
+         g_strcmp0 (server_reason, refusals[i].server_reason) == 0))
+      {
+        const char *message = portier_json_get_string (object, "message");
+
+        g_debug ("The test server would not test: %s (%s): %s", error,
+                 server_reason != NULL ? server_reason : "-",
+                 message != NULL ? message : "");
+        set_unavailable (outcome, refusals[i].reason, refusals[i].code,
+                         "The test server would not test this address");
+        return TRUE;
+      }
+  return FALSE;
+}
+
 static void
 read_answer (Check   *check,
              Request *request,
@@ -698,12 +764,15 @@ read_answer (Check   *check,
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
 
+  /* Too many requests from here, or the server is full: either way, later. */
   if (status == 429 || status == SOUP_STATUS_SERVICE_UNAVAILABLE)
     {
-      set_unavailable (outcome, "rate-limited", PORTIER_ERROR_PROBE_RATE_LIMITED,
-                       "The test server is busy");
+      set_unavailable (outcome, status == 429 ? "rate-limited" : "busy",
+                       PORTIER_ERROR_PROBE_RATE_LIMITED, "The test server is busy");
       return;
     }
+  if (read_refusal (outcome, status, data, length))
+    return;
   if (status != SOUP_STATUS_OK)
     {
       g_autofree char *detail = g_strdup_printf ("The test server answered HTTP %u", status);
@@ -1032,7 +1101,8 @@ address_done_cb (GObject      *source,
 
   if (address == NULL || !g_hostname_is_ip_address (address))
     g_task_return_new_error (task, PORTIER_ERROR,
-                             soup_message_get_status (msg) == 429
+                             soup_message_get_status (msg) == 429 ||
+                             soup_message_get_status (msg) == SOUP_STATUS_SERVICE_UNAVAILABLE
                                ? PORTIER_ERROR_PROBE_RATE_LIMITED
                                : PORTIER_ERROR_PROBE_UNAVAILABLE,
                              "The test server answered HTTP %u without an address",

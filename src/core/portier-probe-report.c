@@ -295,3 +295,29 @@ portier_probe_report_is_unavailable (PortierProbeReport *self)
     }
   return TRUE;
 }
+
+/**
+ * portier_probe_report_get_unavailable_error:
+ *
+ * Why the test could not run: the error that says most, a refusal or a busy server
+ * before a server that did not answer.
+ *
+ * Returns: (transfer none) (nullable): that error, or %NULL when nothing was unavailable
+ */
+const GError *
+portier_probe_report_get_unavailable_error (PortierProbeReport *self)
+{
+  const GError *found = NULL;
+
+  for (guint i = 0; i < self->outcomes->len; i++)
+    {
+      const PortierProbeOutcome *outcome = g_ptr_array_index (self->outcomes, i);
+
+      if (outcome->result != PORTIER_PROBE_RESULT_UNAVAILABLE || outcome->error == NULL)
+        continue;
+      if (found == NULL ||
+          g_error_matches (found, PORTIER_ERROR, PORTIER_ERROR_PROBE_UNAVAILABLE))
+        found = outcome->error;
+    }
+  return found;
+}

@@ -23,7 +23,8 @@ G_BEGIN_DECLS
  *   refusal from silence (the public fallback)
  * @PORTIER_PROBE_RESULT_UNVERIFIABLE: UDP, and the port belongs to an app that did not
  *   answer the test: it may well be reachable
- * @PORTIER_PROBE_RESULT_UNAVAILABLE: no test server answered in time
+ * @PORTIER_PROBE_RESULT_UNAVAILABLE: the test could not be run: no test server answered in
+ *   time, or it would not test (busy, or it refused the address; see @error)
  * @PORTIER_PROBE_RESULT_SKIPPED: not tested (no IPv6 here, or the service cannot test it)
  */
 typedef enum
@@ -44,10 +45,15 @@ typedef struct _PortierProbeOutcome PortierProbeOutcome;
  * PortierProbeOutcome:
  * @reason: (nullable): a stable word that says more: `other-device` (open, but not this
  *   computer), `app-silent` (unverifiable), `no-ipv6-connection`,
- *   `server-has-no-address`, `udp-not-supported` (skipped), `rate-limited`, `timeout`,
- *   `connection-failed`, `server-error`, `bad-answer` (unavailable)
- * @error: (nullable): why it is unavailable: %PORTIER_ERROR_PROBE_UNAVAILABLE or
- *   %PORTIER_ERROR_PROBE_RATE_LIMITED
+ *   `server-has-no-address`, `udp-not-supported` (skipped), `rate-limited`, `busy`,
+ *   `timeout`, `connection-failed`, `server-error`, `bad-answer`, `target-private`,
+ *   `target-loopback`, `target-server-address`, `target-link-local`, `target-unspecified`,
+ *   `target-multicast`, `target-broadcast`, `target-reserved`, `target-refused`,
+ *   `proxy-as-client`, `bad-forwarded-for` (unavailable)
+ * @error: (nullable): why it is unavailable: %PORTIER_ERROR_PROBE_UNAVAILABLE (no
+ *   answer), %PORTIER_ERROR_PROBE_RATE_LIMITED (busy), %PORTIER_ERROR_PROBE_PRIVATE_SOURCE
+ *   (the server saw a private address), %PORTIER_ERROR_PROBE_MISCONFIGURED (it cannot
+ *   tell who asked: its proxy, or it runs here) or %PORTIER_ERROR_PROBE_TARGET_REFUSED
  * @listened: Portier's temporary listener held the port during the test (it was free)
  *
  * One port, one protocol, one IP family.
@@ -104,6 +110,7 @@ const PortierProbeOutcome *portier_probe_report_get_summary (PortierProbeReport 
                                                              GSocketFamily              family);
 gboolean                   portier_probe_report_is_reachable (PortierProbeReport       *self);
 gboolean                   portier_probe_report_is_unavailable (PortierProbeReport     *self);
+const GError              *portier_probe_report_get_unavailable_error (PortierProbeReport *self);
 
 const char                *portier_probe_result_to_string   (PortierProbeResult         result);
 gboolean                   portier_probe_result_from_string (const char                *text,

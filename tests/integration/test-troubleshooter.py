@@ -247,6 +247,27 @@ def probe_server_down():
 
 
 @test
+def probe_server_inside_the_home():
+    # A test server in the same home network, as shipped, sees this computer's private
+    # address, which it never tests: the test did not run (never “not reachable”), and
+    # the finding says why instead of “did not answer”.
+    with Home(probe=False) as net:
+        net.app()
+        proc = net.popen("lan2", PROBE_SERVER, "--listen", f"{net['LAN2_IP']}:{PROBE_PORT}",
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        net.procs.append(proc)
+        assert "listening on" in proc.stdout.readline()
+        report = net.portierctl_json("diagnose", "25565/tcp", "--probe-server",
+                                     f"http://{net['LAN2_IP']}:{PROBE_PORT}/")
+        assert report["verdict"] == "unknown", report
+        finding = report["findings"][0]
+        assert finding["code"] == "probe-unavailable", report["findings"]
+        assert "inside a private network" in finding["detail"], finding
+        assert "did not answer" not in finding["detail"], finding
+        assert "online" not in (finding["fix"] or ""), finding
+
+
+@test
 def forward_made_by_another_program():
     # A game server on this computer made its own forward: that is the way in, not
     # another device's.
