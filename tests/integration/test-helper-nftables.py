@@ -369,11 +369,12 @@ def query_port_tells_open_from_blocked(ctx):
 @tap.test
 def a_timeout_closes_the_rule_by_itself(ctx):
     before = pt.nft_ruleset()
-    status, answer = pt.call("OpenPort", "(qqssubsb)", 6060, 6060, "tcp", "", 2, False,
+    # 5 s: long enough that a loaded machine still sees the rule in place before it ends.
+    status, answer = pt.call("OpenPort", "(qqssubsb)", 6060, 6060, "tcp", "", 5, False,
                              "Timed test", False)
     assert status == "ok" and answer[1]["status"] == "opened", answer
     assert ctx.net.reaches(6060)
-    pt.wait_for(lambda: pt.nft_ruleset() == before, "the rule to expire", timeout=15)
+    pt.wait_for(lambda: pt.nft_ruleset() == before, "the rule to expire", timeout=20)
     assert not ctx.net.reaches(6060)
     assert pt.call("ListRules", None) == ("ok", [[]])
 
