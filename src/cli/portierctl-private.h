@@ -12,7 +12,7 @@
 #include "portier-firewall.h"
 #include "portier-port-spec.h"
 #include "portier-router.h"
-#include "portier-router.h"
+#include "portierctl-json.h"
 
 G_BEGIN_DECLS
 
