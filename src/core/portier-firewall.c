@@ -378,6 +378,26 @@ portier_firewall_init (PortierFirewall *self)
   self->mode = PORTIER_FIREWALL_MODE_MANUAL;
 }
 
+/**
+ * portier_firewall_new_for_way:
+ * @way: what does the work
+ *
+ * Returns: (transfer full): a firewall that hands every call to @way
+ */
+PortierFirewall *
+portier_firewall_new_for_way (PortierFirewallMode  mode,
+                              PortierFirewallWay  *way)
+{
+  PortierFirewall *self;
+
+  g_return_val_if_fail (PORTIER_IS_FIREWALL_WAY (way), NULL);
+
+  self = g_object_new (PORTIER_TYPE_FIREWALL, NULL);
+  self->mode = mode;
+  self->way = g_object_ref (way);
+  return self;
+}
+
 /* Takes @way and answers @task with the firewall. */
 static void
 use_way (GTask               *task,
