@@ -104,15 +104,14 @@ diagnose (Fixture *fixture)
   return report;
 }
 
-/* Where @code is among the findings; fails when it is not there. */
+/* Where @code is among the findings, or G_MAXUINT. */
 static guint
-position (const PortierDiagnosisReport *report,
-          const char                   *code)
+find_code (const PortierDiagnosisReport *report,
+           const char                   *code)
 {
   for (guint i = 0; i < report->findings->len; i++)
     if (g_str_equal (((PortierFinding *) report->findings->pdata[i])->code, code))
       return i;
-  g_error ("no finding %s", code);
   return G_MAXUINT;
 }
 
@@ -120,10 +119,19 @@ static gboolean
 has (const PortierDiagnosisReport *report,
      const char                   *code)
 {
-  for (guint i = 0; i < report->findings->len; i++)
-    if (g_str_equal (((PortierFinding *) report->findings->pdata[i])->code, code))
-      return TRUE;
-  return FALSE;
+  return find_code (report, code) != G_MAXUINT;
+}
+
+/* Where @code is among the findings; fails when it is not there. */
+static guint
+position (const PortierDiagnosisReport *report,
+          const char                   *code)
+{
+  guint index = find_code (report, code);
+
+  if (index == G_MAXUINT)
+    g_error ("no finding %s", code);
+  return index;
 }
 
 /* Everything is in place: reachable, no problem to fix, and each layer says it is fine. */
