@@ -10,7 +10,6 @@
 
 #include "config.h"
 
-#include <string.h>
 #include <glib/gi18n.h>
 
 #include "portier-error.h"
@@ -44,49 +43,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/**
- * portier_open_result_get_outcome:
- *
- * Reachable when a step of the transaction did not fail and the test from the internet got
- * through; untested when nothing failed but the test could not run.
- */
-PortierOutcome
-portier_open_result_get_outcome (const PortierOpenResult *result)
-{
-  if (result->error != NULL ||
-      g_strcmp0 (result->firewall_status, "failed") == 0 ||
-      g_strcmp0 (result->router_status, "failed") == 0 ||
-      g_strcmp0 (result->verify_status, "unreachable") == 0)
-    return PORTIER_OUTCOME_FAILED;
-
-  if (g_strcmp0 (result->verify_status, "reachable") == 0 ||
-      g_strcmp0 (result->verify_status, "open") == 0)
-    return PORTIER_OUTCOME_REACHABLE;
-
-  return PORTIER_OUTCOME_UNTESTED;
-}
-
-/**
- * portier_open_result_dup_share:
- *
- * Returns: (transfer full) (nullable): the address and port friends connect to
- */
-char *
-portier_open_result_dup_share (const PortierOpenResult *result)
-{
-  if (result->share != NULL && result->share[0] != '\0')
-    return g_strdup (result->share);
-  if (result->external_address == NULL)
-    return NULL;
-  if (strchr (result->external_address, ':') != NULL)
-    return g_strdup_printf ("[%s]:%u", result->external_address,
-                            result->external_port != 0 ? result->external_port
-                                                       : result->spec.first);
-  return g_strdup_printf ("%s:%u", result->external_address,
-                          result->external_port != 0 ? result->external_port
-                                                     : result->spec.first);
-}
 
 static GtkWidget *
 status_row (const char *title,
@@ -139,7 +95,7 @@ add_step_rows (PortierResultPage       *self,
   const char *verify_icon = "emblem-ok-symbolic";
   const char *verify_css = "success";
 
-  if (g_strcmp0 (result->firewall_status, "opened") == 0)
+  if (result->firewall_status == PORTIER_FIREWALL_STATUS_OPENED)
     {
       firewall_title = _("This computer’s firewall lets it through");
       if (result->firewall_backend != NULL && result->firewall_zone != NULL)
@@ -149,11 +105,11 @@ add_step_rows (PortierResultPage       *self,
       else
         firewall_detail = g_strdup (result->firewall_backend);
     }
-  else if (g_strcmp0 (result->firewall_status, "already-open") == 0)
+  else if (result->firewall_status == PORTIER_FIREWALL_STATUS_ALREADY_OPEN)
     firewall_title = _("This computer’s firewall already let it through");
-  else if (g_strcmp0 (result->firewall_status, "not-needed") == 0)
+  else if (result->firewall_status == PORTIER_FIREWALL_STATUS_NOT_NEEDED)
     firewall_title = _("This computer has no firewall in the way");
-  else if (g_strcmp0 (result->firewall_status, "failed") == 0)
+  else if (result->firewall_status == PORTIER_FIREWALL_STATUS_FAILED)
     {
       firewall_title = _("This computer’s firewall was not changed");
       firewall_icon = "dialog-error-symbolic";
@@ -180,8 +136,8 @@ add_step_rows (PortierResultPage       *self,
                              status_row (firewall_title, firewall_detail, firewall_icon,
                                          firewall_css));
 
-  if (g_strcmp0 (result->router_status, "mapped") == 0 ||
-      g_strcmp0 (result->router_status, "already-mapped") == 0)
+  if (result->router_status == PORTIER_ROUTER_STATUS_MAPPED ||
+      result->router_status == PORTIER_ROUTER_STATUS_ALREADY_MAPPED)
     {
       /* TRANSLATORS: %s is how Portier talks to the router: UPnP or NAT-PMP */
       router_title = g_strdup_printf (_("Your router passes it on to this computer (%s)"),
@@ -189,7 +145,7 @@ add_step_rows (PortierResultPage       *self,
       if (result->external_address != NULL)
         router_detail = result->external_address;
     }
-  else if (g_strcmp0 (result->router_status, "already-forwarded") == 0)
+  else if (result->router_status == PORTIER_ROUTER_STATUS_ALREADY_FORWARDED)
     {
       router_title = result->forwarded_by != NULL && result->forwarded_by[0] != '\0'
         /* TRANSLATORS: %s is the name another program gave its router forward */
@@ -200,7 +156,7 @@ add_step_rows (PortierResultPage       *self,
       if (result->external_address != NULL)
         router_detail = result->external_address;
     }
-  else if (g_strcmp0 (result->router_status, "failed") == 0)
+  else if (result->router_status == PORTIER_ROUTER_STATUS_FAILED)
     {
       router_title = g_strdup (_("Your router did not pass it on"));
       router_icon = "dialog-error-symbolic";
@@ -218,17 +174,17 @@ add_step_rows (PortierResultPage       *self,
                              status_row (router_title, router_detail, router_icon,
                                          router_css));
 
-  if (g_strcmp0 (result->verify_status, "reachable") == 0)
+  if (result->verify_status == PORTIER_VERIFY_STATUS_REACHABLE)
     verify_title = _("Reachable from the internet: the test got through");
-  else if (g_strcmp0 (result->verify_status, "open") == 0)
+  else if (result->verify_status == PORTIER_VERIFY_STATUS_OPEN)
     verify_title = _("Reachable from the internet: a program answered the test");
-  else if (g_strcmp0 (result->verify_status, "unreachable") == 0)
+  else if (result->verify_status == PORTIER_VERIFY_STATUS_UNREACHABLE)
     {
       verify_title = _("The test from the internet did not get through");
       verify_icon = "dialog-error-symbolic";
       verify_css = "error";
     }
-  else if (g_strcmp0 (result->verify_status, "unavailable") == 0)
+  else if (result->verify_status == PORTIER_VERIFY_STATUS_UNAVAILABLE)
     {
       verify_title = _("Not tested: the test server did not answer");
       verify_icon = "dialog-question-symbolic";

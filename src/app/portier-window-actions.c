@@ -80,7 +80,7 @@ describe_failure (const PortierOpenResult *result)
 {
   if (result->error != NULL)
     return portier_error_user_message (result->error);
-  if (g_strcmp0 (result->verify_status, "unreachable") == 0)
+  if (result->verify_status == PORTIER_VERIFY_STATUS_UNREACHABLE)
     return _("Your firewall and router are set up, but the test from the internet did not "
              "get through. Portier is looking for what is in the way.");
   return _("Opening did not work all the way. Portier is looking for what is in the way.");

@@ -19,152 +19,6 @@
 #include "portier-router-forward.h"
 #include "portierctl-private.h"
 
-static void
-add_error (JsonBuilder  *builder,
-           const GError *error)
-{
-  if (error == NULL)
-    return;
-  json_builder_set_member_name (builder, "error");
-  json_builder_add_string_value (builder, portier_error_user_message (error));
-  if (error->domain == PORTIER_ERROR)
-    {
-      json_builder_set_member_name (builder, "error_name");
-      json_builder_add_string_value (builder, portierctl_error_name (error));
-    }
-}
-
-static void
-add_optional (JsonBuilder *builder,
-              const char  *name,
-              const char  *value)
-{
-  if (value == NULL)
-    return;
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-/**
- * portierctl_add_open_result:
- *
- * One opening in the JSON shape of the contract.
- */
-void
-portierctl_add_open_result (JsonBuilder             *builder,
-                            const PortierOpenResult *result)
-{
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, result->id);
-  json_builder_set_member_name (builder, "port");
-  portierctl_add_port_spec (builder, &result->spec);
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, result->error == NULL ? "open" : "failed");
-  add_error (builder, result->error);
-
-  json_builder_set_member_name (builder, "firewall");
-  json_builder_begin_object (builder);
-  add_optional (builder, "status", result->firewall_status != NULL ? result->firewall_status
-                                                                   : "skipped");
-  add_optional (builder, "backend", result->firewall_backend);
-  add_optional (builder, "zone", result->firewall_zone);
-  add_optional (builder, "command", result->firewall_command);
-  json_builder_set_member_name (builder, "rules");
-  json_builder_begin_array (builder);
-  for (guint i = 0; result->firewall_rules != NULL && result->firewall_rules[i] != NULL; i++)
-    json_builder_add_string_value (builder, result->firewall_rules[i]);
-  json_builder_end_array (builder);
-  add_error (builder, result->firewall_error);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "router");
-  json_builder_begin_object (builder);
-  add_optional (builder, "status", result->router_status != NULL ? result->router_status
-                                                                 : "skipped");
-  add_optional (builder, "method", result->router_method);
-  add_optional (builder, "wan", result->wan);
-  add_optional (builder, "external_address", result->external_address);
-  add_optional (builder, "forwarded_by", result->forwarded_by);
-  if (result->external_port != 0)
-    {
-      json_builder_set_member_name (builder, "external_port");
-      json_builder_add_int_value (builder, result->external_port);
-    }
-  if (result->router_method != NULL)
-    {
-      json_builder_set_member_name (builder, "lease");
-      json_builder_add_int_value (builder, result->lease);
-      json_builder_set_member_name (builder, "permanent");
-      json_builder_add_boolean_value (builder, result->permanent);
-      json_builder_set_member_name (builder, "moved");
-      json_builder_add_boolean_value (builder, result->moved);
-    }
-  if (result->mappings != NULL)
-    {
-      json_builder_set_member_name (builder, "mappings");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < result->mappings->len; i++)
-        {
-          const PortierMapping *m = g_ptr_array_index (result->mappings, i);
-
-          /* Each points at this computer: Portier's, or another program's it found. */
-          portierctl_add_mapping (builder, m,
-                                  portier_mapping_get_owner (m, m->internal_client));
-        }
-      json_builder_end_array (builder);
-    }
-  if (result->ipv6_status != NULL)
-    {
-      json_builder_set_member_name (builder, "ipv6");
-      json_builder_begin_object (builder);
-      add_optional (builder, "status", result->ipv6_status);
-      add_optional (builder, "address", result->ipv6_address);
-      json_builder_set_member_name (builder, "pinholes");
-      json_builder_begin_array (builder);
-      for (guint i = 0; result->pinholes != NULL && i < result->pinholes->len; i++)
-        {
-          const PortierPinhole *pinhole = g_ptr_array_index (result->pinholes, i);
-
-          json_builder_begin_object (builder);
-          add_optional (builder, "id", pinhole->unique_id);
-          json_builder_set_member_name (builder, "port");
-          json_builder_add_int_value (builder, pinhole->internal_port);
-          add_optional (builder, "protocol", portier_protocol_to_string (pinhole->protocol));
-          json_builder_set_member_name (builder, "lease");
-          json_builder_add_int_value (builder, pinhole->lease);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
-    }
-  if (result->router_error_code != 0)
-    {
-      json_builder_set_member_name (builder, "error_code");
-      json_builder_add_int_value (builder, result->router_error_code);
-    }
-  if (result->alternative_port != 0)
-    {
-      json_builder_set_member_name (builder, "alternative_port");
-      json_builder_add_int_value (builder, result->alternative_port);
-    }
-  add_optional (builder, "held_by", result->held_by);
-  add_error (builder, result->router_error);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "verify");
-  json_builder_begin_object (builder);
-  add_optional (builder, "status", result->verify_status != NULL ? result->verify_status
-                                                                 : "skipped");
-  add_error (builder, result->verify_error);
-  json_builder_end_object (builder);
-
-  add_optional (builder, "share", result->share);
-  json_builder_set_member_name (builder, "ipv6_only");
-  json_builder_add_boolean_value (builder, result->ipv6_only);
-  json_builder_end_object (builder);
-}
-
 static gboolean quiet;
 
 static void
@@ -199,25 +53,6 @@ step_changed_cb (PortierOpener     *opener,
   g_print ("%s %s\n", mark, message);
 }
 
-/* Cleans up what a crash or an expired time left behind, before anything else. */
-void
-portierctl_reconcile (PortierOpener *opener)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PortierLedger) ledger = portier_ledger_new_default ();
-
-  /* A damaged record is said once: the good entries are kept, a copy is set aside. */
-  if (!portier_ledger_load (ledger, &error) &&
-      g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_STATE_CORRUPT))
-    g_printerr ("portierctl: %s\n", portier_error_describe (PORTIER_ERROR_STATE_CORRUPT));
-  g_clear_error (&error);
-
-  portier_opener_reconcile_async (opener, NULL, portierctl_store_result_cb, &result);
-  if (!portier_opener_reconcile_finish (opener, portierctl_wait (&result), &error))
-    g_debug ("reconcile: %s", error->message);
-}
-
 static gboolean
 bad_input (const GError *error)
 {
@@ -228,6 +63,8 @@ bad_input (const GError *error)
 static void
 print_human_result (const PortierOpenResult *result)
 {
+  g_autofree char *share = portier_open_result_dup_share (result);
+
   if (result->error != NULL)
     {
       /* Bad input is explained by its own sentence; anything else by its code. */
@@ -250,9 +87,9 @@ print_human_result (const PortierOpenResult *result)
   if (result->ipv6_only)
     g_print ("%s\n", _("It is open over IPv6 only: the people who connect need IPv6 too "
                        "(most mobile networks and many home connections have it)."));
-  if (result->share != NULL)
-    g_print (_("Give your friends this address: %s\n"), result->share);
-  if (g_strcmp0 (result->verify_status, "unreachable") == 0)
+  if (share != NULL)
+    g_print (_("Give your friends this address: %s\n"), share);
+  if (result->verify_status == PORTIER_VERIFY_STATUS_UNREACHABLE)
     g_print (_("Run “portierctl diagnose %u/%s” to find out what is in the way.\n"),
              result->spec.first, portier_protocol_to_string (result->spec.protocol));
   g_print (_("Close it again with “portierctl close %s”.\n"), result->id);

@@ -13,7 +13,7 @@
 #include "portier-guide.h"
 #include "portier-port-spec.h"
 #include "portier-router.h"
-#include "portier-router.h"
+#include "portierctl-json.h"
 
 G_BEGIN_DECLS
 

@@ -110,55 +110,6 @@ portierctl_router_discover (GError **error)
   return portier_router_discover_finish (portierctl_wait (&result), error);
 }
 
-/**
- * portierctl_router_add_info_json:
- * @info: (nullable): the router, or %NULL when none was found
- *
- * Adds the value of a "router" member: what status and list print about the router.
- */
-void
-portierctl_router_add_info_json (JsonBuilder             *builder,
-                                 const PortierRouterInfo *info,
-                                 const GError            *error)
-{
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "found");
-  json_builder_add_boolean_value (builder, info != NULL);
-  if (info == NULL)
-    {
-      json_builder_set_member_name (builder, "error_name");
-      json_builder_add_string_value (builder, portierctl_error_name (error));
-      json_builder_set_member_name (builder, "error");
-      json_builder_add_string_value (builder, portier_error_user_message (error));
-      json_builder_end_object (builder);
-      return;
-    }
-
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, portier_router_method_to_string (info->method));
-  portier_json_add_string (builder, "url", info->url);
-  portier_json_add_string (builder, "name", info->name);
-  json_builder_set_member_name (builder, "igd_version");
-  json_builder_add_int_value (builder, info->igd_version);
-  portier_json_add_string (builder, "connection", info->connection);
-  portier_json_add_string (builder, "external_address",
-                           info->external_address != NULL && *info->external_address != '\0'
-                           ? info->external_address : NULL);
-  json_builder_set_member_name (builder, "wan");
-  json_builder_add_string_value (builder, portier_wan_class_to_string (info->wan_class));
-  json_builder_set_member_name (builder, "wan_description");
-  json_builder_add_string_value (builder, portier_wan_class_describe (info->wan_class));
-  portier_json_add_string (builder, "upstream_hop", info->upstream_hop);
-  portier_json_add_string (builder, "gateway", info->gateway);
-  portier_json_add_string (builder, "lan_address", info->lan_address);
-  portier_json_add_string (builder, "ipv6_address", info->ipv6_address);
-  json_builder_set_member_name (builder, "ipv6_pinholes");
-  json_builder_add_boolean_value (builder, info->pinholes);
-  json_builder_set_member_name (builder, "remembered");
-  json_builder_add_boolean_value (builder, info->from_cache);
-  json_builder_end_object (builder);
-}
-
 int
 portierctl_status (int    argc,
                    char **argv)

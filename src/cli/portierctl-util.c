@@ -199,20 +199,6 @@ portierctl_resolve_spec (const char  *text,
 }
 
 void
-portierctl_add_port_spec (JsonBuilder           *builder,
-                          const PortierPortSpec *spec)
-{
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "first");
-  json_builder_add_int_value (builder, spec->first);
-  json_builder_set_member_name (builder, "last");
-  json_builder_add_int_value (builder, spec->last);
-  json_builder_set_member_name (builder, "protocol");
-  json_builder_add_string_value (builder, portier_protocol_to_string (spec->protocol));
-  json_builder_end_object (builder);
-}
-
-void
 portierctl_store_result_cb (GObject      *source,
                             GAsyncResult *result,
                             gpointer      user_data)
@@ -328,4 +314,23 @@ portierctl_error_name (const GError *error)
     return "Failed";
   name = portier_error_to_dbus_name ((PortierError) error->code);
   return name != NULL ? strrchr (name, '.') + 1 : "Failed";
+}
+
+/* Cleans up what a crash or an expired time left behind, before anything else. */
+void
+portierctl_reconcile (PortierOpener *opener)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierLedger) ledger = portier_ledger_new_default ();
+
+  /* A damaged record is said once: the good entries are kept, a copy is set aside. */
+  if (!portier_ledger_load (ledger, &error) &&
+      g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_STATE_CORRUPT))
+    g_printerr ("portierctl: %s\n", portier_error_describe (PORTIER_ERROR_STATE_CORRUPT));
+  g_clear_error (&error);
+
+  portier_opener_reconcile_async (opener, NULL, portierctl_store_result_cb, &result);
+  if (!portier_opener_reconcile_finish (opener, portierctl_wait (&result), &error))
+    g_debug ("reconcile: %s", error->message);
 }

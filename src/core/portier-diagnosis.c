@@ -15,12 +15,14 @@
 #include "portier-diagnosis.h"
 #include "portier-error.h"
 #include "portier-findings.h"
+#include "portier-firewall.h"
 #include "portier-gateway-page.h"
 #include "portier-guide.h"
 #include "portier-ledger.h"
 #include "portier-listeners.h"
 #include "portier-network.h"
-#include "portier-opener-private.h"
+#include "portier-probe.h"
+#include "portier-probe-client.h"
 #include "portier-router.h"
 
 #define TOTAL_TIMEOUT_MS 6000
@@ -68,6 +70,8 @@ typedef struct
   /* which codes to add when all is known */
   GPtrArray         *codes;
   PortierRouter     *router;
+  PortierFirewall   *firewall;        /* the one handed in, or found */
+  PortierProbe      *probe;           /* the one handed in, or a client of probe_server */
 } Diagnosis;
 
 static void
@@ -78,6 +82,8 @@ diagnosis_free (Diagnosis *d)
   g_ptr_array_unref (d->findings);
   g_ptr_array_unref (d->codes);
   g_clear_object (&d->router);
+  g_clear_object (&d->firewall);
+  g_clear_object (&d->probe);
   g_free (d->probe_server);
   g_clear_error (&d->probe_error);
   g_free (d->program);
@@ -357,6 +363,48 @@ network_cb (GObject      *source,
 /* -- the firewall -- */
 
 static void
+firewall_queried_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Diagnosis *d = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierFirewallQuery) query = NULL;
+
+  query = portier_firewall_query_finish (PORTIER_FIREWALL (source), result, &error);
+  if (query == NULL)
+    g_debug ("asking the firewall: %s", error->message);
+
+  switch (query != NULL ? portier_firewall_query_get_state (query)
+                        : PORTIER_FIREWALL_STATE_UNKNOWN)
+    {
+    case PORTIER_FIREWALL_STATE_OPEN:
+      add_code (d, "host-firewall-open");
+      break;
+    case PORTIER_FIREWALL_STATE_BLOCKED:
+      add_code (d, "host-firewall-blocks");
+      break;
+    case PORTIER_FIREWALL_STATE_UNKNOWN:
+    default:
+      add_code (d, "host-firewall-unknown");
+      break;
+    }
+  if (query != NULL)
+    d->firewall_backend = g_strdup (query->backend);
+  check_done (task);
+}
+
+static void
+query_firewall (GTask *task)
+{
+  Diagnosis *d = g_task_get_task_data (task);
+
+  portier_firewall_query_async (d->firewall, &d->spec, d->cancellable, firewall_queried_cb,
+                                task);
+}
+
+static void
 firewall_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -364,17 +412,16 @@ firewall_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   Diagnosis *d = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autofree char *backend = NULL;
-  g_autofree char *state = _portier_firewall_query_finish (result, &backend, &error);
 
-  if (g_strcmp0 (state, "open") == 0)
-    add_code (d, "host-firewall-open");
-  else if (g_strcmp0 (state, "blocks") == 0)
-    add_code (d, "host-firewall-blocks");
-  else
-    add_code (d, "host-firewall-unknown");
-  d->firewall_backend = g_steal_pointer (&backend);
-  check_done (task);
+  d->firewall = portier_firewall_new_finish (result, &error);
+  if (d->firewall == NULL)
+    {
+      g_debug ("no firewall to ask: %s", error->message);
+      add_code (d, "host-firewall-unknown");
+      check_done (task);
+      return;
+    }
+  query_firewall (g_steal_pointer (&task));
 }
 
 /* -- the router -- */
@@ -526,22 +573,19 @@ found_mapping_cb (GObject      *source,
                                     g_steal_pointer (&task));
 }
 
+/* Takes @task; d->router is the router found, or %NULL. */
 static void
-router_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+router_found (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
   Diagnosis *d = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
   const PortierRouterInfo *info;
 
-  d->router = portier_router_discover_finish (result, &error);
   d->router_checked = TRUE;
   if (d->router == NULL)
     {
       add_code (d, "no-router-support");
       check_done (task);
+      g_object_unref (task);
       return;
     }
 
@@ -581,8 +625,22 @@ router_cb (GObject      *source,
   portier_router_find_mapping_async (d->router, d->spec.first,
                                      (d->spec.protocol & PORTIER_PROTOCOL_TCP)
                                        ? PORTIER_PROTOCOL_TCP : PORTIER_PROTOCOL_UDP,
-                                     d->cancellable, found_mapping_cb,
-                                     g_steal_pointer (&task));
+                                     d->cancellable, found_mapping_cb, task);
+}
+
+static void
+router_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Diagnosis *d = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  d->router = portier_router_discover_finish (result, &error);
+  if (d->router == NULL)
+    g_debug ("no router: %s", error->message);
+  router_found (g_steal_pointer (&task));
 }
 
 /* -- the internet -- */
@@ -595,24 +653,45 @@ probe_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   Diagnosis *d = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autofree char *public_address = NULL;
-  g_autofree char *status = _portier_verify_step_finish (result, &public_address,
-                                                         &d->probe_error, &error);
+  g_autoptr(PortierProbeReport) report = NULL;
+  const PortierProbeOutcome *ipv4;
+  const PortierProbeOutcome *ipv6;
 
-  if (status != NULL)
+  report = portier_probe_check_finish (PORTIER_PROBE (source), result, &error);
+  if (report == NULL)
     {
-      d->probe_checked = TRUE;
-      d->reached_ipv4 = _portier_verify_step_reached (result, G_SOCKET_FAMILY_IPV4);
-      d->reached_ipv6 = _portier_verify_step_reached (result, G_SOCKET_FAMILY_IPV6);
-      if (g_str_equal (status, "reachable") || g_str_equal (status, "open"))
-        add_code (d, "reachable");
-      else if (g_str_equal (status, "unavailable"))
-        add_code (d, "probe-unavailable");
-      else
-        add_code (d, "unreachable");
+      g_debug ("the test from the internet did not run: %s", error->message);
+      check_done (task);
+      return;
     }
-  if (public_address != NULL)
-    d->public_address = g_steal_pointer (&public_address);
+
+  d->probe_checked = TRUE;
+  switch (portier_probe_report_get_verify_status (report))
+    {
+    case PORTIER_VERIFY_STATUS_REACHABLE:
+    case PORTIER_VERIFY_STATUS_OPEN:
+      add_code (d, "reachable");
+      break;
+    case PORTIER_VERIFY_STATUS_UNAVAILABLE:
+      add_code (d, "probe-unavailable");
+      break;
+    case PORTIER_VERIFY_STATUS_UNREACHABLE:
+    case PORTIER_VERIFY_STATUS_NONE:
+    case PORTIER_VERIFY_STATUS_SKIPPED:
+    default:
+      add_code (d, "unreachable");
+      break;
+    }
+  ipv4 = portier_probe_report_get_summary (report, G_SOCKET_FAMILY_IPV4);
+  ipv6 = portier_probe_report_get_summary (report, G_SOCKET_FAMILY_IPV6);
+  d->reached_ipv4 = ipv4 != NULL && portier_probe_outcome_is_success (ipv4);
+  d->reached_ipv6 = ipv6 != NULL && portier_probe_outcome_is_success (ipv6);
+  /* Why the test could not run: a refusal or a busy server says more than silence. */
+  if (portier_probe_report_is_unavailable (report) &&
+      portier_probe_report_get_unavailable_error (report) != NULL)
+    d->probe_error = g_error_copy (portier_probe_report_get_unavailable_error (report));
+  if (ipv4 != NULL && ipv4->address != NULL)
+    d->public_address = g_strdup (ipv4->address);
   check_done (task);
 }
 
@@ -621,8 +700,8 @@ start_probe (GTask *task)
 {
   Diagnosis *d = g_task_get_task_data (task);
 
-  _portier_verify_step_async (&d->spec, d->spec.first, d->probe_server, d->cancellable,
-                              probe_cb, g_object_ref (task));
+  portier_probe_check_async (d->probe, &d->spec, d->cancellable, probe_cb,
+                             g_object_ref (task));
 }
 
 /**
@@ -636,10 +715,38 @@ portier_diagnosis_run_async (const PortierPortSpec *spec,
                              GAsyncReadyCallback    callback,
                              gpointer               user_data)
 {
+  portier_diagnosis_run_with_peers_async (spec, probe_server, NULL, NULL, NULL, cancellable,
+                                          callback, user_data);
+}
+
+/**
+ * portier_diagnosis_run_with_peers_async:
+ * @probe_server: (nullable): the probe server; %NULL for the configured one
+ * @router: (nullable): the router; %NULL to discover it
+ * @firewall: (nullable): the firewall; %NULL for this computer's
+ * @probe: (nullable): the test from the internet; %NULL for a #PortierProbeClient of
+ *   @probe_server
+ *
+ * The troubleshooter with the peers it is given (the unit tests hand in fakes).
+ * Finish with portier_diagnosis_run_finish().
+ */
+void
+portier_diagnosis_run_with_peers_async (const PortierPortSpec *spec,
+                                        const char            *probe_server,
+                                        PortierRouter         *router,
+                                        PortierFirewall       *firewall,
+                                        PortierProbe          *probe,
+                                        GCancellable          *cancellable,
+                                        GAsyncReadyCallback    callback,
+                                        gpointer               user_data)
+{
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   Diagnosis *d = g_new0 (Diagnosis, 1);
 
   g_task_set_source_tag (task, portier_diagnosis_run_async);
+  g_return_if_fail (router == NULL || PORTIER_IS_ROUTER (router));
+  g_return_if_fail (firewall == NULL || PORTIER_IS_FIREWALL (firewall));
+  g_return_if_fail (probe == NULL || PORTIER_IS_PROBE (probe));
   d->spec = *spec;
   d->probe_server = g_strdup (probe_server);
   d->cancellable = g_cancellable_new ();
@@ -650,6 +757,8 @@ portier_diagnosis_run_async (const PortierPortSpec *spec,
   d->ledger = portier_ledger_new_default ();
   if (!portier_ledger_load (d->ledger, NULL))
     g_clear_object (&d->ledger);
+  d->probe = probe != NULL ? g_object_ref (probe)
+                           : PORTIER_PROBE (portier_probe_client_new (probe_server));
   g_task_set_task_data (task, d, (GDestroyNotify) diagnosis_free);
 
   if (cancellable != NULL)
@@ -662,9 +771,21 @@ portier_diagnosis_run_async (const PortierPortSpec *spec,
 
   portier_listeners_list_async (d->cancellable, listeners_cb, g_object_ref (task));
   portier_network_new_async (d->cancellable, network_cb, g_object_ref (task));
-  _portier_firewall_query_async (spec, d->cancellable, firewall_cb, g_object_ref (task));
-  portier_router_discover_async (PORTIER_ROUTER_DISCOVER_NONE, d->cancellable, router_cb,
-                                 g_object_ref (task));
+  if (firewall != NULL)
+    {
+      d->firewall = g_object_ref (firewall);
+      query_firewall (g_object_ref (task));
+    }
+  else
+    portier_firewall_new_async (d->cancellable, firewall_cb, g_object_ref (task));
+  if (router != NULL)
+    {
+      d->router = g_object_ref (router);
+      router_found (g_object_ref (task));
+    }
+  else
+    portier_router_discover_async (PORTIER_ROUTER_DISCOVER_NONE, d->cancellable, router_cb,
+                                   g_object_ref (task));
 }
 
 PortierDiagnosisReport *

@@ -6,7 +6,10 @@
 
 #include <gio/gio.h>
 
+#include "portier-firewall.h"
 #include "portier-port-spec.h"
+#include "portier-probe.h"
+#include "portier-router.h"
 
 G_BEGIN_DECLS
 
@@ -82,6 +85,15 @@ const char             *portier_verdict_to_string         (PortierVerdict       
 /* Runs every check concurrently, in bounded total time even when every peer is silent. */
 void                    portier_diagnosis_run_async       (const PortierPortSpec        *spec,
                                                            const char                   *probe_server,
+                                                           GCancellable                 *cancellable,
+                                                           GAsyncReadyCallback           callback,
+                                                           gpointer                      user_data);
+void                    portier_diagnosis_run_with_peers_async
+                                                          (const PortierPortSpec        *spec,
+                                                           const char                   *probe_server,
+                                                           PortierRouter                *router,
+                                                           PortierFirewall              *firewall,
+                                                           PortierProbe                 *probe,
                                                            GCancellable                 *cancellable,
                                                            GAsyncReadyCallback           callback,
                                                            gpointer                      user_data);

@@ -467,6 +467,8 @@ typedef enum
   TEST_NOT_REACHED,
 } TestOutcome;
 
+/* The internet layer's findings are the test's: fine when it got through (reachable), a
+ * problem when it did not (unreachable), unknown when it could not run. */
 static TestOutcome
 test_outcome (GPtrArray *findings)
 {
@@ -474,9 +476,11 @@ test_outcome (GPtrArray *findings)
     {
       const PortierFinding *finding = g_ptr_array_index (findings, i);
 
-      if (g_str_equal (finding->code, "reachable"))
+      if (finding->layer != PORTIER_LAYER_INTERNET)
+        continue;
+      if (finding->status == PORTIER_FINDING_OK)
         return TEST_REACHED;
-      if (g_str_equal (finding->code, "unreachable"))
+      if (finding->status == PORTIER_FINDING_PROBLEM)
         return TEST_NOT_REACHED;
     }
   return TEST_NOT_RUN;
@@ -497,7 +501,8 @@ rank_in (const PortierFinding *finding,
          TestOutcome           outcome)
 {
   /* No test ran: say so first; what the layers found follows, as what is known. */
-  if (outcome == TEST_NOT_RUN && g_str_equal (finding->code, "probe-unavailable"))
+  if (outcome == TEST_NOT_RUN && finding->layer == PORTIER_LAYER_INTERNET &&
+      finding->status == PORTIER_FINDING_UNKNOWN)
     return 0;
   /* The test got through: a problem of the way in that a check reported goes last,
    * after what is fine, never first. */

@@ -135,6 +135,10 @@ char                 *portier_firewall_format_range      (guint                 
 GPtrArray            *portier_firewall_rules_new         (void);
 PortierFirewallQuery *portier_firewall_query_new_unknown (const char           *backend);
 
+/* A firewall that hands every call to @way (the unit tests' fakes stand behind it). */
+PortierFirewall *portier_firewall_new_for_way      (PortierFirewallMode  mode,
+                                                    PortierFirewallWay  *way);
+
 /* The firewall seen through @bus instead of the system bus (the unit tests' own bus). */
 void            portier_firewall_new_for_bus_async (GDBusConnection     *bus,
                                                     GCancellable        *cancellable,

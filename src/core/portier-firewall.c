@@ -194,6 +194,40 @@ portier_firewall_format_range (guint first,
   return g_strdup_printf ("%u-%u", first, last);
 }
 
+/**
+ * portier_firewall_result_get_status:
+ *
+ * Returns: what opening did, from the word the way answered
+ */
+PortierFirewallStatus
+portier_firewall_result_get_status (const PortierFirewallResult *self)
+{
+  g_return_val_if_fail (self != NULL, PORTIER_FIREWALL_STATUS_NONE);
+
+  if (g_strcmp0 (self->status, "already-open") == 0)
+    return PORTIER_FIREWALL_STATUS_ALREADY_OPEN;
+  if (g_strcmp0 (self->status, "not-needed") == 0)
+    return PORTIER_FIREWALL_STATUS_NOT_NEEDED;
+  return PORTIER_FIREWALL_STATUS_OPENED;
+}
+
+/**
+ * portier_firewall_query_get_state:
+ *
+ * Returns: whether the firewall lets the port in, from the word the way answered
+ */
+PortierFirewallState
+portier_firewall_query_get_state (const PortierFirewallQuery *self)
+{
+  g_return_val_if_fail (self != NULL, PORTIER_FIREWALL_STATE_UNKNOWN);
+
+  if (g_strcmp0 (self->status, "open") == 0)
+    return PORTIER_FIREWALL_STATE_OPEN;
+  if (g_strcmp0 (self->status, "blocked") == 0)
+    return PORTIER_FIREWALL_STATE_BLOCKED;
+  return PORTIER_FIREWALL_STATE_UNKNOWN;
+}
+
 /* An empty list of PortierFirewallRule. */
 GPtrArray *
 portier_firewall_rules_new (void)
@@ -342,6 +376,26 @@ static void
 portier_firewall_init (PortierFirewall *self)
 {
   self->mode = PORTIER_FIREWALL_MODE_MANUAL;
+}
+
+/**
+ * portier_firewall_new_for_way:
+ * @way: what does the work
+ *
+ * Returns: (transfer full): a firewall that hands every call to @way
+ */
+PortierFirewall *
+portier_firewall_new_for_way (PortierFirewallMode  mode,
+                              PortierFirewallWay  *way)
+{
+  PortierFirewall *self;
+
+  g_return_val_if_fail (PORTIER_IS_FIREWALL_WAY (way), NULL);
+
+  self = g_object_new (PORTIER_TYPE_FIREWALL, NULL);
+  self->mode = mode;
+  self->way = g_object_ref (way);
+  return self;
 }
 
 /* Takes @way and answers @task with the firewall. */

@@ -31,6 +31,39 @@ typedef enum
   PORTIER_FIREWALL_FLAGS_INTERACTIVE = 1 << 1, /* polkit may ask for a password */
 } PortierFirewallFlags;
 
+/**
+ * PortierFirewallStatus:
+ * @PORTIER_FIREWALL_STATUS_NONE: the step did not run
+ * @PORTIER_FIREWALL_STATUS_OPENED: a rule lets the port in now
+ * @PORTIER_FIREWALL_STATUS_ALREADY_OPEN: a rule let it in already
+ * @PORTIER_FIREWALL_STATUS_NOT_NEEDED: the firewall blocks nothing here
+ * @PORTIER_FIREWALL_STATUS_SKIPPED: not asked for, or nothing can change the firewall from
+ *   here (the command for the person says how)
+ * @PORTIER_FIREWALL_STATUS_FAILED: the firewall refused
+ */
+typedef enum
+{
+  PORTIER_FIREWALL_STATUS_NONE,
+  PORTIER_FIREWALL_STATUS_OPENED,
+  PORTIER_FIREWALL_STATUS_ALREADY_OPEN,
+  PORTIER_FIREWALL_STATUS_NOT_NEEDED,
+  PORTIER_FIREWALL_STATUS_SKIPPED,
+  PORTIER_FIREWALL_STATUS_FAILED,
+} PortierFirewallStatus;
+
+/**
+ * PortierFirewallState:
+ * @PORTIER_FIREWALL_STATE_UNKNOWN: the firewall could not be read
+ * @PORTIER_FIREWALL_STATE_OPEN: it lets the port in
+ * @PORTIER_FIREWALL_STATE_BLOCKED: it blocks the port
+ */
+typedef enum
+{
+  PORTIER_FIREWALL_STATE_UNKNOWN,
+  PORTIER_FIREWALL_STATE_OPEN,
+  PORTIER_FIREWALL_STATE_BLOCKED,
+} PortierFirewallState;
+
 /* What opening a port did. */
 typedef struct
 {
@@ -71,12 +104,14 @@ typedef struct
 GType                  portier_firewall_result_get_type (void) G_GNUC_CONST;
 PortierFirewallResult *portier_firewall_result_copy     (const PortierFirewallResult *self);
 void                   portier_firewall_result_free     (PortierFirewallResult       *self);
+PortierFirewallStatus  portier_firewall_result_get_status (const PortierFirewallResult *self);
 GType                  portier_firewall_rule_get_type   (void) G_GNUC_CONST;
 PortierFirewallRule   *portier_firewall_rule_copy       (const PortierFirewallRule   *self);
 void                   portier_firewall_rule_free       (PortierFirewallRule         *self);
 GType                  portier_firewall_query_get_type  (void) G_GNUC_CONST;
 PortierFirewallQuery  *portier_firewall_query_copy      (const PortierFirewallQuery  *self);
 void                   portier_firewall_query_free      (PortierFirewallQuery        *self);
+PortierFirewallState   portier_firewall_query_get_state (const PortierFirewallQuery  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierFirewallResult, portier_firewall_result_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierFirewallRule, portier_firewall_rule_free)

@@ -1,25 +1,31 @@
-/* portier-opener-private.h: the three steps of an opening, as the opener drives them
+/* portier-opener-private.h: the steps of an opening, as the opener drives them
+ *
+ * portier-opener-steps.c does the firewall and verify steps on the modules that do them;
+ * portier-opener.c calls them, never the other way round.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
+#include "portier-firewall.h"
 #include "portier-opener.h"
+#include "portier-probe.h"
 
 G_BEGIN_DECLS
 
 typedef struct
 {
-  char      *status;      /* opened already-open not-needed */
-  char      *backend;
-  char      *zone;
-  char      *command;     /* what the user must run, when Portier cannot */
-  GPtrArray *rule_ids;    /* of char*: the rules this step created */
+  PortierFirewallStatus  status;   /* opened already-open not-needed skipped */
+  char                  *backend;
+  char                  *zone;
+  char                  *command;  /* what the user must run, when Portier cannot */
+  GPtrArray             *rule_ids; /* of char*: the rules this step created */
 } PortierFirewallStepResult;
 
 void     portier_firewall_step_result_free (PortierFirewallStepResult *self);
 
 void     _portier_firewall_step_open_async   (const PortierOpenOptions  *options,
+                                              PortierFirewall           *firewall,
                                               GCancellable              *cancellable,
                                               GAsyncReadyCallback        callback,
                                               gpointer                   user_data);
@@ -27,6 +33,7 @@ PortierFirewallStepResult *
          _portier_firewall_step_open_finish  (GAsyncResult              *result,
                                               GError                   **error);
 void     _portier_firewall_step_close_async  (const char                *rule_id,
+                                              PortierFirewall           *firewall,
                                               gboolean                   interactive,
                                               GCancellable              *cancellable,
                                               GAsyncReadyCallback        callback,
@@ -34,28 +41,20 @@ void     _portier_firewall_step_close_async  (const char                *rule_id
 gboolean _portier_firewall_step_close_finish (GAsyncResult              *result,
                                               GError                   **error);
 
-/* verify: reachable open unreachable unavailable */
 void     _portier_verify_step_async          (const PortierPortSpec     *spec,
                                               guint16                    external_port,
+                                              PortierProbe              *probe,
                                               const char                *probe_server,
                                               GCancellable              *cancellable,
                                               GAsyncReadyCallback        callback,
                                               gpointer                   user_data);
-char    *_portier_verify_step_finish         (GAsyncResult              *result,
+PortierVerifyStatus
+         _portier_verify_step_finish         (GAsyncResult              *result,
                                               char                     **public_address,
                                               GError                   **not_run,
                                               GError                   **error);
 gboolean _portier_verify_step_reached        (GAsyncResult              *result,
                                               GSocketFamily              family);
-
-/* The host firewall as the troubleshooter sees it: open, blocks, unknown. */
-void     _portier_firewall_query_async       (const PortierPortSpec     *spec,
-                                              GCancellable              *cancellable,
-                                              GAsyncReadyCallback        callback,
-                                              gpointer                   user_data);
-char    *_portier_firewall_query_finish      (GAsyncResult              *result,
-                                              char                     **backend,
-                                              GError                   **error);
 
 /* How long a PORTIER_DURATION_UNTIL opening lasts: the firewall's timeout, the router's
  * lease (clamped to what routers take). */

@@ -9,49 +9,27 @@
 #include "portier-error.h"
 #include "portier-opener-private.h"
 #include "portier-firewall.h"
+#include "portier-probe.h"
 #include "portier-probe-client.h"
 
 /* ---- verify ---- */
 
 typedef struct
 {
-  PortierProbeClient *client;
-  char               *public_address;
-  gboolean            reached_ipv4;   /* the test got through over IPv4 */
-  gboolean            reached_ipv6;
-  GError             *not_run;          /* why the test could not run */
+  PortierProbe *probe;
+  char         *public_address;
+  gboolean      reached_ipv4;   /* the test got through over IPv4 */
+  gboolean      reached_ipv6;
+  GError       *not_run;        /* why the test could not run */
 } VerifyData;
 
 static void
 verify_data_free (VerifyData *data)
 {
-  g_clear_object (&data->client);
+  g_clear_object (&data->probe);
   g_free (data->public_address);
   g_clear_error (&data->not_run);
   g_free (data);
-}
-
-static const char *
-verify_status_of (PortierProbeReport *report)
-{
-  static const GSocketFamily families[] = { G_SOCKET_FAMILY_IPV4, G_SOCKET_FAMILY_IPV6 };
-  gboolean open = FALSE;
-
-  if (portier_probe_report_is_unavailable (report))
-    return "unavailable";
-
-  for (guint i = 0; i < G_N_ELEMENTS (families); i++)
-    {
-      const PortierProbeOutcome *summary = portier_probe_report_get_summary (report,
-                                                                           families[i]);
-
-      if (summary == NULL || !portier_probe_outcome_is_success (summary))
-        continue;
-      if (summary->result == PORTIER_PROBE_RESULT_REACHABLE)
-        return "reachable";
-      open = TRUE;
-    }
-  return open ? "open" : "unreachable";
 }
 
 static void
@@ -66,7 +44,7 @@ checked_cb (GObject      *source,
   const PortierProbeOutcome *ipv4;
   const PortierProbeOutcome *ipv6;
 
-  report = portier_probe_client_check_finish (PORTIER_PROBE_CLIENT (source), result, &error);
+  report = portier_probe_check_finish (PORTIER_PROBE (source), result, &error);
   if (report == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -82,12 +60,17 @@ checked_cb (GObject      *source,
   if (portier_probe_report_is_unavailable (report) &&
       portier_probe_report_get_unavailable_error (report) != NULL)
     data->not_run = g_error_copy (portier_probe_report_get_unavailable_error (report));
-  g_task_return_pointer (task, g_strdup (verify_status_of (report)), g_free);
+  g_task_return_int (task, portier_probe_report_get_verify_status (report));
 }
 
+/**
+ * _portier_verify_step_async:
+ * @probe: (nullable): the test to ask; %NULL for a #PortierProbeClient of @probe_server
+ */
 void
 _portier_verify_step_async (const PortierPortSpec *spec,
                             guint16                external_port,
+                            PortierProbe          *probe,
                             const char            *probe_server,
                             GCancellable          *cancellable,
                             GAsyncReadyCallback    callback,
@@ -105,9 +88,10 @@ _portier_verify_step_async (const PortierPortSpec *spec,
   if (external_port != 0 && external_port != spec->first)
     g_debug ("testing the inside port %u; the outside port is %u", spec->first, external_port);
 
-  data->client = portier_probe_client_new (probe_server);
-  portier_probe_client_check_async (data->client, spec, cancellable, checked_cb,
-                                    g_steal_pointer (&task));
+  data->probe = probe != NULL ? g_object_ref (probe)
+                              : PORTIER_PROBE (portier_probe_client_new (probe_server));
+  portier_probe_check_async (data->probe, spec, cancellable, checked_cb,
+                             g_steal_pointer (&task));
 }
 
 /**
@@ -115,22 +99,30 @@ _portier_verify_step_async (const PortierPortSpec *spec,
  * @public_address: (out) (optional): the address the probe server saw
  * @not_run: (out) (optional) (nullable): when unavailable, why the test could not run
  *
- * Returns: reachable, open, unreachable or unavailable; %NULL with an error when the test
- *   could not run
+ * Returns: reachable, open, unreachable or unavailable; %PORTIER_VERIFY_STATUS_NONE with
+ *   an error when the test could not run
  */
-char *
+PortierVerifyStatus
 _portier_verify_step_finish (GAsyncResult  *result,
                              char         **public_address,
                              GError       **not_run,
                              GError       **error)
 {
   VerifyData *data = g_task_get_task_data (G_TASK (result));
+  GError *local_error = NULL;
+  gssize status;
 
   if (public_address != NULL)
     *public_address = g_strdup (data->public_address);
   if (not_run != NULL)
     *not_run = data->not_run != NULL ? g_error_copy (data->not_run) : NULL;
-  return g_task_propagate_pointer (G_TASK (result), error);
+  status = g_task_propagate_int (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return PORTIER_VERIFY_STATUS_NONE;
+    }
+  return (PortierVerifyStatus) status;
 }
 
 /**
@@ -157,7 +149,6 @@ portier_firewall_step_result_free (PortierFirewallStepResult *self)
 {
   if (self == NULL)
     return;
-  g_free (self->status);
   g_free (self->backend);
   g_free (self->zone);
   g_free (self->command);
@@ -173,7 +164,6 @@ typedef struct
   guint                timeout;
   PortierFirewallFlags flags;
   PortierFirewall     *firewall;
-  char                *backend;   /* the query's: the firewall that answered */
 } FirewallData;
 
 static void
@@ -182,7 +172,6 @@ firewall_data_free (FirewallData *data)
   g_free (data->label);
   g_free (data->rule_id);
   g_clear_object (&data->firewall);
-  g_free (data->backend);
   g_free (data);
 }
 
@@ -217,13 +206,41 @@ opened_cb (GObject      *source,
     }
 
   step = g_new0 (PortierFirewallStepResult, 1);
-  step->status = g_strdup (opened->status);
+  step->status = portier_firewall_result_get_status (opened);
   step->backend = g_strdup (opened->backend);
   step->zone = opened->zone != NULL && opened->zone[0] != '\0' ? g_strdup (opened->zone) : NULL;
   step->rule_ids = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; opened->rule_ids != NULL && opened->rule_ids[i] != NULL; i++)
     g_ptr_array_add (step->rule_ids, g_strdup (opened->rule_ids[i]));
   g_task_return_pointer (task, step, (GDestroyNotify) portier_firewall_step_result_free);
+}
+
+/* Takes @task. */
+static void
+open_with_firewall (GTask *task)
+{
+  FirewallData *data = g_task_get_task_data (task);
+  GCancellable *cancellable;
+
+  /* Neither the helper nor firewalld: nothing can change the firewall from here. The
+   * opening goes on (most computers block nothing), with the exact command for the
+   * person in case theirs does; the test from outside will tell. */
+  if (portier_firewall_get_mode (data->firewall) == PORTIER_FIREWALL_MODE_MANUAL)
+    {
+      PortierFirewallStepResult *step = g_new0 (PortierFirewallStepResult, 1);
+
+      step->status = PORTIER_FIREWALL_STATUS_SKIPPED;
+      step->backend = portier_firewall_guess_backend ();
+      step->command = portier_firewall_manual_command (&data->spec, step->backend);
+      g_task_return_pointer (task, step, (GDestroyNotify) portier_firewall_step_result_free);
+      g_object_unref (task);
+      return;
+    }
+
+  /* The cancellable first: the task is handed on in the same call. */
+  cancellable = g_task_get_cancellable (task);
+  portier_firewall_open_async (data->firewall, &data->spec, data->label, data->timeout,
+                               data->flags, cancellable, opened_cb, task);
 }
 
 static void
@@ -234,7 +251,6 @@ firewall_ready_for_open_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   FirewallData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
 
   data->firewall = portier_firewall_new_finish (result, &error);
   if (data->firewall == NULL)
@@ -242,29 +258,23 @@ firewall_ready_for_open_cb (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-
-  /* Neither the helper nor firewalld: nothing can change the firewall from here. The
-   * opening goes on (most computers block nothing), with the exact command for the
-   * person in case theirs does; the test from outside will tell. */
-  if (portier_firewall_get_mode (data->firewall) == PORTIER_FIREWALL_MODE_MANUAL)
-    {
-      PortierFirewallStepResult *step = g_new0 (PortierFirewallStepResult, 1);
-
-      step->status = g_strdup ("skipped");
-      step->backend = portier_firewall_guess_backend ();
-      step->command = portier_firewall_manual_command (&data->spec, step->backend);
-      g_task_return_pointer (task, step, (GDestroyNotify) portier_firewall_step_result_free);
-      return;
-    }
-
-  /* The cancellable first: the task is handed on in the same call. */
-  cancellable = g_task_get_cancellable (task);
-  portier_firewall_open_async (data->firewall, &data->spec, data->label, data->timeout,
-                               data->flags, cancellable, opened_cb, g_steal_pointer (&task));
+  open_with_firewall (g_steal_pointer (&task));
 }
 
+/* How long a PORTIER_DURATION_UNTIL opening lasts, in seconds: its seconds, else its hours. */
+guint
+_portier_open_options_until_seconds (const PortierOpenOptions *options)
+{
+  return options->seconds > 0 ? options->seconds : options->hours * 3600;
+}
+
+/**
+ * _portier_firewall_step_open_async:
+ * @firewall: (nullable): the firewall; %NULL to find this computer's
+ */
 void
 _portier_firewall_step_open_async (const PortierOpenOptions *options,
+                                   PortierFirewall          *firewall,
                                    GCancellable             *cancellable,
                                    GAsyncReadyCallback       callback,
                                    gpointer                  user_data)
@@ -284,6 +294,12 @@ _portier_firewall_step_open_async (const PortierOpenOptions *options,
   if (options->duration == PORTIER_DURATION_UNTIL)
     data->timeout = _portier_open_options_until_seconds (options);
 
+  if (firewall != NULL)
+    {
+      data->firewall = g_object_ref (firewall);
+      open_with_firewall (g_steal_pointer (&task));
+      return;
+    }
   portier_firewall_new_async (cancellable, firewall_ready_for_open_cb,
                               g_steal_pointer (&task));
 }
@@ -330,8 +346,13 @@ firewall_ready_for_close_cb (GObject      *source,
                                 closed_cb, g_steal_pointer (&task));
 }
 
+/**
+ * _portier_firewall_step_close_async:
+ * @firewall: (nullable): the firewall; %NULL to find this computer's
+ */
 void
 _portier_firewall_step_close_async (const char          *rule_id,
+                                    PortierFirewall     *firewall,
                                     gboolean             interactive,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
@@ -343,6 +364,12 @@ _portier_firewall_step_close_async (const char          *rule_id,
 
   data->rule_id = g_strdup (rule_id);
   data->flags = interactive ? PORTIER_FIREWALL_FLAGS_INTERACTIVE : PORTIER_FIREWALL_FLAGS_NONE;
+  if (firewall != NULL)
+    {
+      portier_firewall_close_async (firewall, data->rule_id, data->flags, cancellable,
+                                    closed_cb, g_steal_pointer (&task));
+      return;
+    }
   portier_firewall_new_async (cancellable, firewall_ready_for_close_cb,
                               g_steal_pointer (&task));
 }
@@ -352,82 +379,4 @@ _portier_firewall_step_close_finish (GAsyncResult  *result,
                                      GError       **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-queried_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FirewallData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PortierFirewallQuery) query = NULL;
-
-  query = portier_firewall_query_finish (PORTIER_FIREWALL (source), result, &error);
-  if (query == NULL)
-    {
-      g_debug ("asking the firewall: %s", error->message);
-      g_task_return_pointer (task, g_strdup ("unknown"), g_free);
-      return;
-    }
-  data->backend = g_strdup (query->backend);
-  g_task_return_pointer (task,
-                         g_strdup (g_str_equal (query->status, "open") ? "open"
-                                   : g_str_equal (query->status, "blocked") ? "blocks"
-                                   : "unknown"),
-                         g_free);
-}
-
-static void
-firewall_ready_for_query_cb (GObject      *source,
-                             GAsyncResult *result,
-                             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FirewallData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
-
-  data->firewall = portier_firewall_new_finish (result, &error);
-  if (data->firewall == NULL)
-    {
-      g_task_return_pointer (task, g_strdup ("unknown"), g_free);
-      return;
-    }
-  cancellable = g_task_get_cancellable (task);
-  portier_firewall_query_async (data->firewall, &data->spec, cancellable, queried_cb,
-                                g_steal_pointer (&task));
-}
-
-void
-_portier_firewall_query_async (const PortierPortSpec *spec,
-                               GCancellable          *cancellable,
-                               GAsyncReadyCallback    callback,
-                               gpointer               user_data)
-{
-  g_autoptr(GTask) task = firewall_task (_portier_firewall_query_async, cancellable, callback,
-                                         user_data);
-  FirewallData *data = g_task_get_task_data (task);
-
-  data->spec = *spec;
-  portier_firewall_new_async (cancellable, firewall_ready_for_query_cb,
-                              g_steal_pointer (&task));
-}
-
-/**
- * _portier_firewall_query_finish:
- * @backend: (out): the firewall that answered, or %NULL
- *
- * Returns: open, blocks or unknown
- */
-char *
-_portier_firewall_query_finish (GAsyncResult  *result,
-                                char         **backend,
-                                GError       **error)
-{
-  FirewallData *data = g_task_get_task_data (G_TASK (result));
-
-  *backend = g_strdup (data->backend);
-  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -28,9 +28,6 @@
 
 G_DEFINE_BOXED_TYPE (PortierOpenOptions, portier_open_options,
                      portier_open_options_copy, portier_open_options_free)
-G_DEFINE_BOXED_TYPE (PortierOpenResult, portier_open_result,
-                     portier_open_result_copy, portier_open_result_free)
-
 PortierOpenOptions *
 portier_open_options_new (const PortierPortSpec *spec)
 {
@@ -65,86 +62,6 @@ portier_open_options_free (PortierOpenOptions *self)
   g_free (self);
 }
 
-static GError *
-copy_error (const GError *error)
-{
-  return error != NULL ? g_error_copy (error) : NULL;
-}
-
-PortierOpenResult *
-portier_open_result_copy (const PortierOpenResult *self)
-{
-  PortierOpenResult *copy = g_memdup2 (self, sizeof *self);
-
-  copy->id = g_strdup (self->id);
-  copy->firewall_status = g_strdup (self->firewall_status);
-  copy->firewall_backend = g_strdup (self->firewall_backend);
-  copy->firewall_zone = g_strdup (self->firewall_zone);
-  copy->firewall_command = g_strdup (self->firewall_command);
-  copy->firewall_rules = g_strdupv (self->firewall_rules);
-  copy->firewall_error = copy_error (self->firewall_error);
-  copy->router_status = g_strdup (self->router_status);
-  copy->forwarded_by = g_strdup (self->forwarded_by);
-  copy->router_method = g_strdup (self->router_method);
-  copy->external_address = g_strdup (self->external_address);
-  copy->router_error = copy_error (self->router_error);
-  copy->verify_status = g_strdup (self->verify_status);
-  copy->verify_error = copy_error (self->verify_error);
-  copy->share = g_strdup (self->share);
-  copy->error = copy_error (self->error);
-  copy->wan = g_strdup (self->wan);
-  copy->held_by = g_strdup (self->held_by);
-  copy->wan_description = g_strdup (self->wan_description);
-  copy->ipv6_status = g_strdup (self->ipv6_status);
-  copy->ipv6_address = g_strdup (self->ipv6_address);
-  copy->mappings = NULL;
-  copy->pinholes = NULL;
-  if (self->mappings != NULL)
-    {
-      copy->mappings = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_mapping_free);
-      for (guint i = 0; i < self->mappings->len; i++)
-        g_ptr_array_add (copy->mappings, portier_mapping_copy (self->mappings->pdata[i]));
-    }
-  if (self->pinholes != NULL)
-    {
-      copy->pinholes = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_pinhole_free);
-      for (guint i = 0; i < self->pinholes->len; i++)
-        g_ptr_array_add (copy->pinholes, portier_pinhole_copy (self->pinholes->pdata[i]));
-    }
-  return copy;
-}
-
-void
-portier_open_result_free (PortierOpenResult *self)
-{
-  if (self == NULL)
-    return;
-  g_free (self->id);
-  g_free (self->firewall_status);
-  g_free (self->firewall_backend);
-  g_free (self->firewall_zone);
-  g_free (self->firewall_command);
-  g_strfreev (self->firewall_rules);
-  g_clear_error (&self->firewall_error);
-  g_free (self->router_status);
-  g_free (self->forwarded_by);
-  g_free (self->router_method);
-  g_free (self->external_address);
-  g_clear_error (&self->router_error);
-  g_free (self->verify_status);
-  g_clear_error (&self->verify_error);
-  g_free (self->share);
-  g_clear_error (&self->error);
-  g_free (self->wan);
-  g_free (self->held_by);
-  g_free (self->wan_description);
-  g_free (self->ipv6_status);
-  g_free (self->ipv6_address);
-  g_clear_pointer (&self->mappings, g_ptr_array_unref);
-  g_clear_pointer (&self->pinholes, g_ptr_array_unref);
-  g_free (self);
-}
-
 /* ---- the opener ---- */
 
 struct _PortierOpener
@@ -153,6 +70,8 @@ struct _PortierOpener
 
   PortierLedger  *ledger;
   PortierRouter       *router;
+  PortierFirewall     *firewall;     /* nullable: found at each step */
+  PortierProbe        *probe;        /* nullable: a client of the options' probe server */
   PortierRouterKeeper *keeper;       /* while holding */
   GCancellable        *cancellable;  /* for holding; cancelled in dispose */
   gboolean             holding;
@@ -203,6 +122,8 @@ portier_opener_dispose (GObject *object)
     portier_router_keeper_release_all (self->keeper);
   g_clear_object (&self->keeper);
   g_clear_object (&self->router);
+  g_clear_object (&self->firewall);
+  g_clear_object (&self->probe);
   g_clear_object (&self->ledger);
   g_clear_object (&self->cancellable);
 
@@ -247,6 +168,30 @@ portier_opener_new (PortierLedger *ledger)
   PortierOpener *self = g_object_new (PORTIER_TYPE_OPENER, NULL);
 
   self->ledger = ledger != NULL ? g_object_ref (ledger) : portier_ledger_new_default ();
+  return self;
+}
+
+/**
+ * portier_opener_new_with_peers:
+ * @ledger: (nullable): where openings are recorded; %NULL for the user's own
+ * @router: (nullable): the router; %NULL to discover it when it is first needed
+ * @firewall: (nullable): the firewall; %NULL to find this computer's at each step
+ * @probe: (nullable): the test from the internet; %NULL for a #PortierProbeClient of the
+ *   options' probe server
+ *
+ * An opener that works with the peers it is given (the unit tests hand in fakes).
+ */
+PortierOpener *
+portier_opener_new_with_peers (PortierLedger   *ledger,
+                               PortierRouter   *router,
+                               PortierFirewall *firewall,
+                               PortierProbe    *probe)
+{
+  PortierOpener *self = portier_opener_new (ledger);
+
+  g_set_object (&self->router, router);
+  g_set_object (&self->firewall, firewall);
+  g_set_object (&self->probe, probe);
   return self;
 }
 
@@ -336,13 +281,6 @@ open_data_free (OpenData *data)
   g_free (data);
 }
 
-/* How long a PORTIER_DURATION_UNTIL opening lasts, in seconds: its seconds, else its hours. */
-guint
-_portier_open_options_until_seconds (const PortierOpenOptions *options)
-{
-  return options->seconds > 0 ? options->seconds : options->hours * 3600;
-}
-
 static guint
 lease_for (const PortierOpenOptions *options)
 {
@@ -405,16 +343,14 @@ fail (GTask  *task,
   undo_next (task);
 }
 
-/* A step's own failure: its status and a copy of @error go into the result, the step
- * says so, and the transaction fails. */
+/* A step's own failure: a copy of @error goes into the result (the caller sets the
+ * step's status), the step says so, and the transaction fails. */
 static void
 step_failed (GTask        *task,
              PortierStep   step,
-             char        **status,
              GError      **step_error,
              GError       *error)
 {
-  *status = g_strdup ("failed");
   *step_error = g_error_copy (error);
   emit_step (g_task_get_source_object (task), step, PORTIER_STEP_STATUS_FAILED,
              portier_error_user_message (error));
@@ -542,6 +478,7 @@ undo_forward_cb (GObject      *source,
 static void
 undo_next (GTask *task)
 {
+  PortierOpener *self = g_task_get_source_object (task);
   OpenData *data = g_task_get_task_data (task);
 
   if (data->created_maps->len > 0 || data->created_holes->len > 0)
@@ -554,8 +491,8 @@ undo_next (GTask *task)
     {
       _portier_firewall_step_close_async (g_ptr_array_index (data->created_rules,
                                                              data->created_rules->len - 1),
-                                          data->options->interactive, NULL, undo_rule_cb,
-                                          task);
+                                          self->firewall, data->options->interactive, NULL,
+                                          undo_rule_cb, task);
       return;
     }
   finish_undo (task);
@@ -592,13 +529,6 @@ open_done (GTask *task)
       return;
     }
 
-  if (data->result->ipv6_only)
-    data->result->share = g_strdup_printf ("[%s]:%u", data->result->ipv6_address,
-                                           data->options->spec.first);
-  else if (data->result->external_address != NULL && data->result->external_port != 0)
-    data->result->share = g_strdup_printf ("%s:%u", data->result->external_address,
-                                           data->result->external_port);
-
   if (self->holding && self->keeper != NULL)
     hold_opening (self, data->opening);
 
@@ -620,8 +550,8 @@ verify_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *public_address = NULL;
   g_autoptr(GError) not_run = NULL;
-  g_autofree char *status = _portier_verify_step_finish (result, &public_address, &not_run,
-                                                         &error);
+  PortierVerifyStatus status = _portier_verify_step_finish (result, &public_address, &not_run,
+                                                            &error);
   GError *cancelled = NULL;
 
   /* Cancelled at the last step: the person changed their mind, so undo it all. */
@@ -631,9 +561,9 @@ verify_cb (GObject      *source,
       return;
     }
 
-  if (status == NULL)
+  if (status == PORTIER_VERIFY_STATUS_NONE)
     {
-      data->result->verify_status = g_strdup ("unavailable");
+      data->result->verify_status = PORTIER_VERIFY_STATUS_UNAVAILABLE;
       data->result->verify_error = g_steal_pointer (&error);
       emit_step (self, PORTIER_STEP_VERIFY, PORTIER_STEP_STATUS_FAILED,
                  portier_error_user_message (data->result->verify_error));
@@ -649,7 +579,7 @@ verify_cb (GObject      *source,
                                                                      G_SOCKET_FAMILY_IPV6))
     {
       /* IPv6 alone stays open only when the test shows that it works. */
-      data->result->verify_status = g_steal_pointer (&status);
+      data->result->verify_status = status;
       emit_step (self, PORTIER_STEP_VERIFY, PORTIER_STEP_STATUS_FAILED,
                  _("The test from the internet could not get through over IPv6 either."));
       data->result->ipv6_only = FALSE;
@@ -659,16 +589,17 @@ verify_cb (GObject      *source,
   else if (not_run != NULL)
     {
       /* The test did not run: why, never “could not get through”. */
-      data->result->verify_status = g_steal_pointer (&status);
+      data->result->verify_status = status;
       data->result->verify_error = g_steal_pointer (&not_run);
       emit_step (self, PORTIER_STEP_VERIFY, PORTIER_STEP_STATUS_FAILED,
                  portier_error_user_message (data->result->verify_error));
     }
   else
     {
-      gboolean good = g_str_equal (status, "reachable") || g_str_equal (status, "open");
+      gboolean good = status == PORTIER_VERIFY_STATUS_REACHABLE ||
+                      status == PORTIER_VERIFY_STATUS_OPEN;
 
-      data->result->verify_status = g_steal_pointer (&status);
+      data->result->verify_status = status;
       /* A failed test undoes nothing: the way is open, and the troubleshooter can tell
        * what else is in the way (an app that is not running yet, for one). */
       emit_step (self, PORTIER_STEP_VERIFY,
@@ -691,7 +622,7 @@ verify_step (GTask *task)
 
   if (!data->options->verify)
     {
-      data->result->verify_status = g_strdup ("skipped");
+      data->result->verify_status = PORTIER_VERIFY_STATUS_SKIPPED;
       emit_step (self, PORTIER_STEP_VERIFY, PORTIER_STEP_STATUS_SKIPPED, NULL);
       open_done (task);
       return;
@@ -700,7 +631,7 @@ verify_step (GTask *task)
   emit_step (self, PORTIER_STEP_VERIFY, PORTIER_STEP_STATUS_RUNNING,
              _("Testing from the internet…"));
   _portier_verify_step_async (&data->options->spec, data->result->external_port,
-                              data->options->probe_server, g_task_get_cancellable (task),
+                              self->probe, data->options->probe_server, g_task_get_cancellable (task),
                               verify_cb, task);
 }
 
@@ -794,8 +725,9 @@ forwarded_cb (GObject      *source,
       data->result->held_by = g_strdup (refusal.held_by);
       portier_router_refusal_clear (&refusal);
       /* The forward took back what it had made itself; the firewall is undone next. */
-      step_failed (g_steal_pointer (&task), PORTIER_STEP_ROUTER, &data->result->router_status,
-                   &data->result->router_error, g_steal_pointer (&error));
+      data->result->router_status = PORTIER_ROUTER_STATUS_FAILED;
+      step_failed (g_steal_pointer (&task), PORTIER_STEP_ROUTER, &data->result->router_error,
+                   g_steal_pointer (&error));
       return;
     }
 
@@ -850,13 +782,13 @@ forwarded_cb (GObject      *source,
       if (forward->ipv6 != PORTIER_IPV6_OPENED || forward->pinholes->len == 0)
         {
           /* What was opened of IPv6 is undone with the rest. */
+          data->result->router_status = PORTIER_ROUTER_STATUS_FAILED;
           step_failed (g_steal_pointer (&task), PORTIER_STEP_ROUTER,
-                       &data->result->router_status, &data->result->router_error,
-                       g_error_copy (data->ipv4_error));
+                       &data->result->router_error, g_error_copy (data->ipv4_error));
           return;
         }
       data->result->ipv6_only = TRUE;
-      data->result->router_status = g_strdup ("ipv6-only");
+      data->result->router_status = PORTIER_ROUTER_STATUS_IPV6_ONLY;
       data->result->router_error = g_error_copy (data->ipv4_error);
       if (!save (self, data, &error))
         {
@@ -878,10 +810,11 @@ forwarded_cb (GObject      *source,
       data->result->lease = first->lease;
     }
   if (forward->mappings->len > 0 && kept == forward->mappings->len)
-    data->result->router_status = g_strdup ("already-forwarded");
+    data->result->router_status = PORTIER_ROUTER_STATUS_ALREADY_FORWARDED;
+  else if (all_reused && forward->mappings->len > 0)
+    data->result->router_status = PORTIER_ROUTER_STATUS_ALREADY_MAPPED;
   else
-    data->result->router_status = g_strdup (all_reused && forward->mappings->len > 0
-                                              ? "already-mapped" : "mapped");
+    data->result->router_status = PORTIER_ROUTER_STATUS_MAPPED;
   if (info->external_address != NULL && info->external_address[0] != '\0')
     data->result->external_address = g_strdup (info->external_address);
   g_free (data->opening->external_address);
@@ -927,8 +860,9 @@ router_cb (GObject      *source,
   data->router = get_router_finish (self, result, &error);
   if (data->router == NULL)
     {
-      step_failed (g_steal_pointer (&task), PORTIER_STEP_ROUTER, &data->result->router_status,
-                   &data->result->router_error, g_steal_pointer (&error));
+      data->result->router_status = PORTIER_ROUTER_STATUS_FAILED;
+      step_failed (g_steal_pointer (&task), PORTIER_STEP_ROUTER, &data->result->router_error,
+                   g_steal_pointer (&error));
       return;
     }
 
@@ -954,7 +888,7 @@ router_step (GTask *task)
 
   if (!data->options->router)
     {
-      data->result->router_status = g_strdup ("skipped");
+      data->result->router_status = PORTIER_ROUTER_STATUS_SKIPPED;
       data->result->external_port = data->options->external_port != 0
         ? data->options->external_port : data->options->spec.first;
       emit_step (self, PORTIER_STEP_ROUTER, PORTIER_STEP_STATUS_SKIPPED, NULL);
@@ -983,13 +917,13 @@ firewall_cb (GObject      *source,
 
   if (step == NULL)
     {
+      data->result->firewall_status = PORTIER_FIREWALL_STATUS_FAILED;
       step_failed (g_steal_pointer (&task), PORTIER_STEP_FIREWALL,
-                   &data->result->firewall_status, &data->result->firewall_error,
-                   g_steal_pointer (&error));
+                   &data->result->firewall_error, g_steal_pointer (&error));
       return;
     }
 
-  data->result->firewall_status = g_strdup (step->status);
+  data->result->firewall_status = step->status;
   data->result->firewall_backend = g_strdup (step->backend);
   data->result->firewall_zone = g_strdup (step->zone);
   data->result->firewall_command = g_strdup (step->command);
@@ -1006,12 +940,12 @@ firewall_cb (GObject      *source,
       return;
     }
 
-  if (g_str_equal (step->status, "skipped"))
+  if (step->status == PORTIER_FIREWALL_STATUS_SKIPPED)
     emit_step (self, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_SKIPPED,
                _("Portier cannot change this computer’s firewall by itself."));
   else
     emit_step (self, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_DONE,
-               g_str_equal (step->status, "not-needed")
+               step->status == PORTIER_FIREWALL_STATUS_NOT_NEEDED
                  ? _("This computer’s firewall does not block the port.")
                  : _("This computer’s firewall lets the port in."));
   router_step (g_steal_pointer (&task));
@@ -1025,7 +959,7 @@ firewall_step (GTask *task)
 
   if (!data->options->firewall)
     {
-      data->result->firewall_status = g_strdup ("skipped");
+      data->result->firewall_status = PORTIER_FIREWALL_STATUS_SKIPPED;
       emit_step (self, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_SKIPPED, NULL);
       router_step (task);
       return;
@@ -1033,8 +967,8 @@ firewall_step (GTask *task)
 
   emit_step (self, PORTIER_STEP_FIREWALL, PORTIER_STEP_STATUS_RUNNING,
              _("Allowing the port through this computer’s firewall…"));
-  _portier_firewall_step_open_async (data->options, g_task_get_cancellable (task),
-                                     firewall_cb, task);
+  _portier_firewall_step_open_async (data->options, self->firewall,
+                                     g_task_get_cancellable (task), firewall_cb, task);
 }
 
 /**
@@ -1084,8 +1018,7 @@ portier_opener_open_async (PortierOpener            *self,
   data->created_rules = g_ptr_array_new_with_free_func (g_free);
   data->created_maps = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_mapping_free);
   data->created_holes = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_pinhole_free);
-  data->result = g_new0 (PortierOpenResult, 1);
-  data->result->spec = options->spec;
+  data->result = portier_open_result_new (&options->spec);
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
 
   /* Opening what is already open adds to the same entry: no duplicates. */
@@ -1309,8 +1242,8 @@ close_next (GTask *task)
       const PortierLedgerRule *rule =
         g_ptr_array_index (data->opening->rules, data->opening->rules->len - 1);
 
-      _portier_firewall_step_close_async (rule->rule_id, data->interactive, NULL,
-                                          close_rule_cb, task);
+      _portier_firewall_step_close_async (rule->rule_id, self->firewall, data->interactive,
+                                          NULL, close_rule_cb, task);
       return;
     }
 

@@ -6,8 +6,12 @@
 
 #include <gio/gio.h>
 
+#include "portier-firewall.h"
 #include "portier-ledger.h"
+#include "portier-open-result.h"
 #include "portier-port-spec.h"
+#include "portier-probe.h"
+#include "portier-router.h"
 
 G_BEGIN_DECLS
 
@@ -46,59 +50,12 @@ typedef struct
   char            *probe_server;    /* nullable: the configured one */
 } PortierOpenOptions;
 
-/* What happened; strings are NULL where a step did not run. Status strings are those of
- * portierctl's JSON contract. */
-typedef struct
-{
-  char            *id;
-  PortierPortSpec  spec;
-  char            *firewall_status;   /* opened already-open not-needed skipped failed */
-  char            *firewall_backend;
-  char            *firewall_zone;
-  char            *firewall_command;  /* the exact command, when the user must run it */
-  GStrv            firewall_rules;    /* the rules this opening made (for portierctl) */
-  GError          *firewall_error;
-  char            *router_status;     /* mapped already-mapped already-forwarded skipped
-                                       * failed */
-  char            *forwarded_by;      /* already-forwarded: the description of the other
-                                       * program's forward (maybe "") */
-  char            *router_method;     /* upnp natpmp */
-  char            *external_address;
-  guint16          external_port;
-  guint            lease;
-  int              router_error_code; /* the router's own code, 0 if none */
-  GError          *router_error;
-  char            *verify_status;     /* reachable open unreachable unavailable skipped */
-  GError          *verify_error;
-  char            *share;             /* ADDRESS:PORT to give friends */
-  GError          *error;             /* set when the opening failed and was undone */
-  guint16          alternative_port;  /* a free outside port the router offered */
-  char            *held_by;           /* the device that holds the port on the router */
-  char            *wan;               /* the router's WAN class: public cgnat double-nat … */
-  char            *wan_description;   /* a sentence about it, when it is not public */
-  gboolean         permanent;         /* the router only took a forward that never expires */
-  gboolean         moved;             /* the outside port differs from the one asked for */
-  GPtrArray       *mappings;          /* of PortierMapping: the router's forwards (reused
-                                       * ones another program made are kept as they are) */
-  GPtrArray       *pinholes;          /* of PortierPinhole: IPv6 ways in */
-  char            *ipv6_status;       /* skipped no-address not-needed opened failed */
-  char            *ipv6_address;
-  gboolean         ipv6_only;         /* the router forwards no IPv4 (carrier-grade NAT,
-                                       * double NAT, a refusal), so the way in is IPv6
-                                       * alone: share is [IPV6]:PORT, router_error says
-                                       * why IPv4 failed */
-} PortierOpenResult;
-
 #define PORTIER_TYPE_OPEN_OPTIONS (portier_open_options_get_type ())
-#define PORTIER_TYPE_OPEN_RESULT (portier_open_result_get_type ())
 
 GType               portier_open_options_get_type (void) G_GNUC_CONST;
 PortierOpenOptions *portier_open_options_new      (const PortierPortSpec *spec);
 PortierOpenOptions *portier_open_options_copy     (const PortierOpenOptions *self);
 void                portier_open_options_free     (PortierOpenOptions    *self);
-GType               portier_open_result_get_type  (void) G_GNUC_CONST;
-PortierOpenResult  *portier_open_result_copy      (const PortierOpenResult *self);
-void                portier_open_result_free      (PortierOpenResult     *self);
 
 #define PORTIER_TYPE_OPENER (portier_opener_get_type ())
 G_DECLARE_FINAL_TYPE (PortierOpener, portier_opener, PORTIER, OPENER, GObject)
@@ -111,6 +68,10 @@ G_DECLARE_FINAL_TYPE (PortierOpener, portier_opener, PORTIER, OPENER, GObject)
  * result->error says why and everything it had done was undone. It returns NULL with an
  * error only when it could not start (cancelled, invalid options, no ledger). */
 PortierOpener      *portier_opener_new            (PortierLedger         *ledger);
+PortierOpener      *portier_opener_new_with_peers (PortierLedger         *ledger,
+                                                   PortierRouter         *router,
+                                                   PortierFirewall       *firewall,
+                                                   PortierProbe          *probe);
 void                portier_opener_open_async     (PortierOpener         *self,
                                                    const PortierOpenOptions *options,
                                                    GCancellable          *cancellable,
@@ -142,6 +103,5 @@ void                portier_opener_release        (PortierOpener         *self);
 GObject            *portier_opener_get_keeper     (PortierOpener         *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierOpenOptions, portier_open_options_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierOpenResult, portier_open_result_free)
 
 G_END_DECLS

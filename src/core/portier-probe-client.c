@@ -27,6 +27,7 @@
 #include "portier-error.h"
 #include "portier-family-address.h"
 #include "portier-json.h"
+#include "portier-probe.h"
 #include "portier-probe-client.h"
 #include "portier-probe-listener.h"
 
@@ -41,7 +42,11 @@ struct _PortierProbeClient
   guint    timeout_ms;
 };
 
-G_DEFINE_FINAL_TYPE (PortierProbeClient, portier_probe_client, G_TYPE_OBJECT)
+static void portier_probe_client_probe_init (PortierProbeInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (PortierProbeClient, portier_probe_client, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PORTIER_TYPE_PROBE,
+                                                      portier_probe_client_probe_init))
 
 enum {
   PROP_0,
@@ -1033,6 +1038,32 @@ portier_probe_client_check_finish (PortierProbeClient  *self,
                         portier_probe_client_check_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+probe_check_async (PortierProbe          *probe,
+                   const PortierPortSpec *spec,
+                   GCancellable          *cancellable,
+                   GAsyncReadyCallback    callback,
+                   gpointer               user_data)
+{
+  portier_probe_client_check_async (PORTIER_PROBE_CLIENT (probe), spec, cancellable, callback,
+                                    user_data);
+}
+
+static PortierProbeReport *
+probe_check_finish (PortierProbe  *probe,
+                    GAsyncResult  *result,
+                    GError       **error)
+{
+  return portier_probe_client_check_finish (PORTIER_PROBE_CLIENT (probe), result, error);
+}
+
+static void
+portier_probe_client_probe_init (PortierProbeInterface *iface)
+{
+  iface->check_async = probe_check_async;
+  iface->check_finish = probe_check_finish;
 }
 
 /* GET /v1/ip */

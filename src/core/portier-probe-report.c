@@ -321,3 +321,33 @@ portier_probe_report_get_unavailable_error (PortierProbeReport *self)
     }
   return found;
 }
+
+/**
+ * portier_probe_report_get_verify_status:
+ *
+ * Returns: reachable when a family reached Portier's listener, open when a program
+ *   answered, unavailable when no test server answered, unreachable otherwise
+ */
+PortierVerifyStatus
+portier_probe_report_get_verify_status (PortierProbeReport *self)
+{
+  static const GSocketFamily families[] = { G_SOCKET_FAMILY_IPV4, G_SOCKET_FAMILY_IPV6 };
+  gboolean open = FALSE;
+
+  g_return_val_if_fail (self != NULL, PORTIER_VERIFY_STATUS_NONE);
+
+  if (portier_probe_report_is_unavailable (self))
+    return PORTIER_VERIFY_STATUS_UNAVAILABLE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (families); i++)
+    {
+      const PortierProbeOutcome *summary = portier_probe_report_get_summary (self, families[i]);
+
+      if (summary == NULL || !portier_probe_outcome_is_success (summary))
+        continue;
+      if (summary->result == PORTIER_PROBE_RESULT_REACHABLE)
+        return PORTIER_VERIFY_STATUS_REACHABLE;
+      open = TRUE;
+    }
+  return open ? PORTIER_VERIFY_STATUS_OPEN : PORTIER_VERIFY_STATUS_UNREACHABLE;
+}

@@ -39,6 +39,27 @@ typedef enum
   PORTIER_PROBE_RESULT_SKIPPED,
 } PortierProbeResult;
 
+/**
+ * PortierVerifyStatus:
+ * @PORTIER_VERIFY_STATUS_NONE: no test ran (an earlier step failed)
+ * @PORTIER_VERIFY_STATUS_REACHABLE: the test reached Portier's listener on this computer
+ * @PORTIER_VERIFY_STATUS_OPEN: the test got through to a program that answered
+ * @PORTIER_VERIFY_STATUS_UNREACHABLE: the test did not get through
+ * @PORTIER_VERIFY_STATUS_UNAVAILABLE: no test server answered
+ * @PORTIER_VERIFY_STATUS_SKIPPED: not asked for
+ *
+ * What the test from the internet says about a port, in one word.
+ */
+typedef enum
+{
+  PORTIER_VERIFY_STATUS_NONE,
+  PORTIER_VERIFY_STATUS_REACHABLE,
+  PORTIER_VERIFY_STATUS_OPEN,
+  PORTIER_VERIFY_STATUS_UNREACHABLE,
+  PORTIER_VERIFY_STATUS_UNAVAILABLE,
+  PORTIER_VERIFY_STATUS_SKIPPED,
+} PortierVerifyStatus;
+
 typedef struct _PortierProbeOutcome PortierProbeOutcome;
 
 /**
@@ -111,6 +132,7 @@ const PortierProbeOutcome *portier_probe_report_get_summary (PortierProbeReport 
 gboolean                   portier_probe_report_is_reachable (PortierProbeReport       *self);
 gboolean                   portier_probe_report_is_unavailable (PortierProbeReport     *self);
 const GError              *portier_probe_report_get_unavailable_error (PortierProbeReport *self);
+PortierVerifyStatus        portier_probe_report_get_verify_status (PortierProbeReport  *self);
 
 const char                *portier_probe_result_to_string   (PortierProbeResult         result);
 gboolean                   portier_probe_result_from_string (const char                *text,

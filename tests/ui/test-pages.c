@@ -605,16 +605,18 @@ test_result_outcome (void)
 {
   static const struct
   {
-    const char     *verify;
-    const char     *router;
-    PortierOutcome  outcome;
+    PortierVerifyStatus  verify;
+    PortierRouterStatus  router;
+    PortierOutcome       outcome;
   } cases[] = {
-    { "reachable", "mapped", PORTIER_OUTCOME_REACHABLE },
-    { "open", "already-mapped", PORTIER_OUTCOME_REACHABLE },
-    { "unavailable", "mapped", PORTIER_OUTCOME_UNTESTED },
-    { "skipped", "mapped", PORTIER_OUTCOME_UNTESTED },
-    { "unreachable", "mapped", PORTIER_OUTCOME_FAILED },
-    { "skipped", "failed", PORTIER_OUTCOME_FAILED },
+    { PORTIER_VERIFY_STATUS_REACHABLE, PORTIER_ROUTER_STATUS_MAPPED, PORTIER_OUTCOME_REACHABLE },
+    { PORTIER_VERIFY_STATUS_OPEN, PORTIER_ROUTER_STATUS_ALREADY_MAPPED,
+      PORTIER_OUTCOME_REACHABLE },
+    { PORTIER_VERIFY_STATUS_UNAVAILABLE, PORTIER_ROUTER_STATUS_MAPPED,
+      PORTIER_OUTCOME_UNTESTED },
+    { PORTIER_VERIFY_STATUS_SKIPPED, PORTIER_ROUTER_STATUS_MAPPED, PORTIER_OUTCOME_UNTESTED },
+    { PORTIER_VERIFY_STATUS_UNREACHABLE, PORTIER_ROUTER_STATUS_MAPPED, PORTIER_OUTCOME_FAILED },
+    { PORTIER_VERIFY_STATUS_SKIPPED, PORTIER_ROUTER_STATUS_FAILED, PORTIER_OUTCOME_FAILED },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -622,11 +624,9 @@ test_result_outcome (void)
       PortierOpenResult *result = ui_test_open_result_new (cases[i].verify);
       g_autofree char *share = NULL;
 
-      g_free (result->router_status);
-      result->router_status = g_strdup (cases[i].router);
+      result->router_status = cases[i].router;
       g_assert_cmpint (portier_open_result_get_outcome (result), ==, cases[i].outcome);
 
-      g_clear_pointer (&result->share, g_free);
       result->external_address = (g_free (result->external_address), g_strdup ("2001:db8::7"));
       share = portier_open_result_dup_share (result);
       g_assert_cmpstr (share, ==, "[2001:db8::7]:25565");

@@ -273,42 +273,28 @@ ui_test_fill_ledger (void)
 
 /* An opening of 25565/tcp that went through every step; @verify_status is the test's. */
 PortierOpenResult *
-ui_test_open_result_new (const char *verify_status)
+ui_test_open_result_new (PortierVerifyStatus verify_status)
 {
-  PortierOpenResult *result = g_new0 (PortierOpenResult, 1);
+  PortierPortSpec spec = { 25565, 25565, PORTIER_PROTOCOL_TCP };
+  PortierOpenResult *result = portier_open_result_new (&spec);
 
   result->id = g_strdup ("sample");
-  result->spec = (PortierPortSpec) { 25565, 25565, PORTIER_PROTOCOL_TCP };
-  result->firewall_status = g_strdup ("opened");
+  result->firewall_status = PORTIER_FIREWALL_STATUS_OPENED;
   result->firewall_backend = g_strdup ("firewalld");
   result->firewall_zone = g_strdup ("home");
-  result->router_status = g_strdup ("mapped");
+  result->router_status = PORTIER_ROUTER_STATUS_MAPPED;
   result->router_method = g_strdup ("upnp");
   result->external_address = g_strdup ("203.0.113.7");
   result->external_port = 25565;
   result->lease = 3600;
-  result->verify_status = g_strdup (verify_status);
-  result->share = g_strdup ("203.0.113.7:25565");
+  result->verify_status = verify_status;
   return result;
 }
 
 void
 ui_test_open_result_free (PortierOpenResult *result)
 {
-  g_free (result->id);
-  g_free (result->firewall_status);
-  g_free (result->firewall_backend);
-  g_free (result->firewall_zone);
-  g_free (result->firewall_command);
-  g_clear_error (&result->firewall_error);
-  g_free (result->router_status);
-  g_free (result->router_method);
-  g_free (result->external_address);
-  g_clear_error (&result->router_error);
-  g_free (result->verify_status);
-  g_clear_error (&result->verify_error);
-  g_free (result->share);
-  g_free (result);
+  portier_open_result_free (result);
 }
 
 /* A report with the findings of @codes for 25565/tcp, ordered and judged by the core. */
@@ -549,7 +535,7 @@ ui_test_show_page (PortierWindow *window,
       PortierCatalog *catalog = portier_window_get_catalog (window);
       g_autoptr(PortierPlan) plan = portier_plan_new_for_app (
         portier_catalog_lookup (catalog, "minecraft-java"));
-      PortierOpenResult *result = ui_test_open_result_new ("reachable");
+      PortierOpenResult *result = ui_test_open_result_new (PORTIER_VERIFY_STATUS_REACHABLE);
       GtkWidget *widget = portier_result_page_new (plan);
 
       portier_result_page_add_result (PORTIER_RESULT_PAGE (widget), result);

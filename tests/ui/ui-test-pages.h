@@ -34,7 +34,7 @@ void                    ui_test_set_true              (gboolean     *flag);
 const char             *ui_test_state_dir             (void);
 void                    ui_test_state_dir_clear       (void);
 void                    ui_test_fill_ledger           (void);
-PortierOpenResult      *ui_test_open_result_new       (const char   *verify_status);
+PortierOpenResult      *ui_test_open_result_new       (PortierVerifyStatus verify_status);
 void                    ui_test_open_result_free      (PortierOpenResult *result);
 PortierDiagnosisReport *ui_test_report_new            (const char * const *codes);
 GString                *ui_test_check_names           (GtkWidget    *root);

@@ -1,0 +1,165 @@
+/* portier-open-result.c: what an opening did, step by step, as types
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "portier-opener"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "portier-open-result.h"
+
+G_DEFINE_BOXED_TYPE (PortierOpenResult, portier_open_result,
+                     portier_open_result_copy, portier_open_result_free)
+
+/**
+ * portier_open_result_new:
+ *
+ * Returns: (transfer full): the result of an opening of @spec in which no step ran yet
+ */
+PortierOpenResult *
+portier_open_result_new (const PortierPortSpec *spec)
+{
+  PortierOpenResult *self = g_new0 (PortierOpenResult, 1);
+
+  self->spec = *spec;
+  return self;
+}
+
+static GError *
+copy_error (const GError *error)
+{
+  return error != NULL ? g_error_copy (error) : NULL;
+}
+
+PortierOpenResult *
+portier_open_result_copy (const PortierOpenResult *self)
+{
+  PortierOpenResult *copy = g_memdup2 (self, sizeof *self);
+
+  copy->id = g_strdup (self->id);
+  copy->firewall_backend = g_strdup (self->firewall_backend);
+  copy->firewall_zone = g_strdup (self->firewall_zone);
+  copy->firewall_command = g_strdup (self->firewall_command);
+  copy->firewall_rules = g_strdupv (self->firewall_rules);
+  copy->firewall_error = copy_error (self->firewall_error);
+  copy->forwarded_by = g_strdup (self->forwarded_by);
+  copy->router_method = g_strdup (self->router_method);
+  copy->external_address = g_strdup (self->external_address);
+  copy->router_error = copy_error (self->router_error);
+  copy->verify_error = copy_error (self->verify_error);
+  copy->error = copy_error (self->error);
+  copy->wan = g_strdup (self->wan);
+  copy->held_by = g_strdup (self->held_by);
+  copy->wan_description = g_strdup (self->wan_description);
+  copy->ipv6_status = g_strdup (self->ipv6_status);
+  copy->ipv6_address = g_strdup (self->ipv6_address);
+  copy->mappings = NULL;
+  copy->pinholes = NULL;
+  if (self->mappings != NULL)
+    {
+      copy->mappings = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_mapping_free);
+      for (guint i = 0; i < self->mappings->len; i++)
+        g_ptr_array_add (copy->mappings, portier_mapping_copy (self->mappings->pdata[i]));
+    }
+  if (self->pinholes != NULL)
+    {
+      copy->pinholes = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_pinhole_free);
+      for (guint i = 0; i < self->pinholes->len; i++)
+        g_ptr_array_add (copy->pinholes, portier_pinhole_copy (self->pinholes->pdata[i]));
+    }
+  return copy;
+}
+
+void
+portier_open_result_free (PortierOpenResult *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->id);
+  g_free (self->firewall_backend);
+  g_free (self->firewall_zone);
+  g_free (self->firewall_command);
+  g_strfreev (self->firewall_rules);
+  g_clear_error (&self->firewall_error);
+  g_free (self->forwarded_by);
+  g_free (self->router_method);
+  g_free (self->external_address);
+  g_clear_error (&self->router_error);
+  g_clear_error (&self->verify_error);
+  g_clear_error (&self->error);
+  g_free (self->wan);
+  g_free (self->held_by);
+  g_free (self->wan_description);
+  g_free (self->ipv6_status);
+  g_free (self->ipv6_address);
+  g_clear_pointer (&self->mappings, g_ptr_array_unref);
+  g_clear_pointer (&self->pinholes, g_ptr_array_unref);
+  g_free (self);
+}
+
+/**
+ * portier_open_result_get_outcome:
+ *
+ * Reachable when no step of the transaction failed and the test from the internet got
+ * through; untested when nothing failed but the test could not run.
+ */
+PortierOutcome
+portier_open_result_get_outcome (const PortierOpenResult *self)
+{
+  g_return_val_if_fail (self != NULL, PORTIER_OUTCOME_FAILED);
+
+  if (self->error != NULL ||
+      self->firewall_status == PORTIER_FIREWALL_STATUS_FAILED ||
+      self->router_status == PORTIER_ROUTER_STATUS_FAILED ||
+      self->verify_status == PORTIER_VERIFY_STATUS_UNREACHABLE)
+    return PORTIER_OUTCOME_FAILED;
+
+  if (self->verify_status == PORTIER_VERIFY_STATUS_REACHABLE ||
+      self->verify_status == PORTIER_VERIFY_STATUS_OPEN)
+    return PORTIER_OUTCOME_REACHABLE;
+
+  return PORTIER_OUTCOME_UNTESTED;
+}
+
+/**
+ * portier_format_address_port:
+ *
+ * Returns: (transfer full): @address and @port as people type them: `203.0.113.7:25565`,
+ *   an IPv6 address in brackets: `[2001:db8::20]:25565`
+ */
+char *
+portier_format_address_port (const char *address,
+                             guint16     port)
+{
+  g_return_val_if_fail (address != NULL, NULL);
+
+  if (strchr (address, ':') != NULL)
+    return g_strdup_printf ("[%s]:%u", address, port);
+  return g_strdup_printf ("%s:%u", address, port);
+}
+
+/**
+ * portier_open_result_dup_share:
+ *
+ * Returns: (transfer full) (nullable): the address and port friends connect to; %NULL
+ *   when the opening failed or the outside address or port is not known
+ */
+char *
+portier_open_result_dup_share (const PortierOpenResult *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->error != NULL)
+    return NULL;
+  /* Open over IPv6 alone: a pinhole lets friends in at this computer's own address. */
+  if (self->ipv6_only)
+    return self->ipv6_address != NULL && self->ipv6_address[0] != '\0'
+           ? portier_format_address_port (self->ipv6_address, self->spec.first)
+           : NULL;
+  if (self->external_address == NULL || self->external_address[0] == '\0' ||
+      self->external_port == 0)
+    return NULL;
+  return portier_format_address_port (self->external_address, self->external_port);
+}
