@@ -47,6 +47,8 @@ struct _PortierGuidePage
   GtkButton           *check_button;
   GtkLabel            *check_button_label;
   GtkLabel            *step_label;
+  GtkButton           *back_button;
+  GtkButton           *next_button;
   GList               *value_rows;    /* the rows in values_group, to remove them */
 };
 
@@ -666,6 +668,8 @@ portier_guide_page_class_init (PortierGuidePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortierGuidePage, check_button);
   gtk_widget_class_bind_template_child (widget_class, PortierGuidePage, check_button_label);
   gtk_widget_class_bind_template_child (widget_class, PortierGuidePage, step_label);
+  gtk_widget_class_bind_template_child (widget_class, PortierGuidePage, back_button);
+  gtk_widget_class_bind_template_child (widget_class, PortierGuidePage, next_button);
   gtk_widget_class_install_action (widget_class, "guide.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "guide.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "guide.check", NULL, check_action);

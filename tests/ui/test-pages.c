@@ -654,18 +654,14 @@ test_troubleshoot_guide (Fixture       *fixture,
   ui_test_click (button);
   expected = g_strdup_printf ("%u no-router-support", PORTIER_FIX_FOLLOW_GUIDE);
   g_assert_cmpstr (seen, ==, expected);
-
-  /* The window leads to the guide, for that report's guide. */
-  g_assert_true (PORTIER_IS_GUIDE_PAGE (portier_window_get_page (fixture->window)));
-  g_assert_true (portier_guide_page_get_guide (PORTIER_GUIDE_PAGE (
-                   portier_window_get_page (fixture->window))) == report->guide);
+  /* The window's leading to the guide is in tests/ui/test-e2e.c, with the real report. */
 }
 
 static const char *
 guide_label (GtkWidget  *page,
              const char *name)
 {
-  return gtk_label_get_text (GTK_LABEL (ui_test_child (page, PORTIER_TYPE_GUIDE_PAGE, name)));
+  return gtk_label_get_label (GTK_LABEL (ui_test_child (page, PORTIER_TYPE_GUIDE_PAGE, name)));
 }
 
 static gboolean
