@@ -221,8 +221,8 @@ fix_cb (PortierWindow           *self,
       guide = portier_guide_page_new (report->guide, portier_window_get_settings (self));
       g_signal_connect_data (guide, "reachable", G_CALLBACK (guide_reachable_cb),
                              g_steal_pointer (&fix_plan), unref_plan, 0);
-      /* TRANSLATORS: the title of the step-by-step guide */
-      portier_window_push_page (self, guide, _("Step by Step"));
+      /* TRANSLATORS: the title of the step-by-step guide (short: it fits a phone) */
+      portier_window_push_page (self, guide, _("Guide"));
       return;
     }
   push_progress (self, fix_plan, action);

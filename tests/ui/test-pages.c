@@ -732,7 +732,7 @@ test_guide (Fixture       *fixture,
   g_settings_reset (settings, "guide-steps");
   g_assert_cmpuint (n, >=, 3);
   page = portier_guide_page_new (guide, settings);
-  portier_window_push_page (fixture->window, page, "Step by Step");
+  portier_window_push_page (fixture->window, page, "Guide");
   ui_test_wait_idle ();
 
   g_assert_cmpstr (guide_label (page, "router_label"), ==, "Your router: FRITZ!Box");
@@ -780,7 +780,7 @@ test_guide (Fixture       *fixture,
   portier_window_go_back (fixture->window);
   ui_test_wait_idle ();
   page = portier_guide_page_new (guide, settings);
-  portier_window_push_page (fixture->window, page, "Step by Step");
+  portier_window_push_page (fixture->window, page, "Guide");
   ui_test_wait_idle ();
   g_assert_cmpuint (portier_guide_page_get_step (PORTIER_GUIDE_PAGE (page)), ==, n - 2);
   g_assert_true (guide_can (page, "back_button"));

@@ -623,7 +623,7 @@ ui_test_show_page (PortierWindow *window,
                portier_guide_get_step (guide, step)->kind != PORTIER_GUIDE_STEP_FORWARD)
           step++;
       portier_guide_page_set_step (PORTIER_GUIDE_PAGE (widget), step);
-      portier_window_push_page (window, widget, "Step by Step");
+      portier_window_push_page (window, widget, "Guide");
     }
   else if (g_str_equal (page, "openings"))
     gtk_widget_activate_action (GTK_WIDGET (window), "wizard.openings", NULL);
