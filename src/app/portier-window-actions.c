@@ -185,7 +185,8 @@ guide_reachable_cb (PortierGuidePage             *page,
   /* Going back would lead to the steps already done. */
   portier_window_forget_history (self);
   /* TRANSLATORS: the title of the page after opening */
-  portier_window_push_page (self, portier_result_page_new_with_results (plan, results),
+  portier_window_push_page (self, g_object_new (PORTIER_TYPE_RESULT_PAGE, "plan", plan,
+                                                "results", results, "by-hand", TRUE, NULL),
                             _("Done"));
 }
 
