@@ -22,6 +22,7 @@ struct _PortierResultPage
 
   PortierPlan         *plan;
   GPtrArray           *results;    /* until constructed */
+  gboolean             by_hand;    /* the person made the forward in the router */
   PortierOutcome       outcome;
   guint                n_results;
 
@@ -39,6 +40,7 @@ enum {
   PROP_0,
   PROP_PLAN,
   PROP_RESULTS,
+  PROP_BY_HAND,
   N_PROPS
 };
 
@@ -359,8 +361,12 @@ portier_result_page_constructed (GObject *object)
                                    : _("Ask them to connect to the address above in the same "
                                        "app. It only works while your app is running."));
 
-  duration = portier_duration_describe (portier_plan_get_duration (plan),
-                                        portier_plan_get_hours (plan));
+  if (self->by_hand)
+    duration = g_strdup (_("The forward you made stays in your router until you delete it "
+                           "there."));
+  else
+    duration = portier_duration_describe (portier_plan_get_duration (plan),
+                                          portier_plan_get_hours (plan));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->keep_row), duration);
 
   /* Given at construction: shown now, and not kept. */
@@ -404,6 +410,9 @@ portier_result_page_set_property (GObject      *object,
     case PROP_RESULTS:
       self->results = g_value_dup_boxed (value);
       break;
+    case PROP_BY_HAND:
+      self->by_hand = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -441,6 +450,10 @@ portier_result_page_class_init (PortierResultPageClass *klass)
   properties[PROP_RESULTS] =
     g_param_spec_boxed ("results", NULL, NULL, G_TYPE_PTR_ARRAY,
                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The router's forward was made by hand (the guide), not by Portier. */
+  properties[PROP_BY_HAND] =
+    g_param_spec_boolean ("by-hand", NULL, NULL, FALSE,
+                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (

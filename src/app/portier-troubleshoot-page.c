@@ -125,6 +125,9 @@ fix_label (PortierFixAction action)
       return _("_Ask the Router to Forward It");
     case PORTIER_FIX_USE_OTHER_PORT:
       return _("_Use Another Outside Port");
+    case PORTIER_FIX_FOLLOW_GUIDE:
+      /* TRANSLATORS: opens the step-by-step guide for the router's settings */
+      return _("_Show Me How, Step by Step");
     case PORTIER_FIX_NONE:
     case PORTIER_FIX_CHECK_AGAIN:
     default:
@@ -402,7 +405,7 @@ fix_action_cb (GtkWidget  *widget,
 
   /* What the person does first needs only new checks. */
   if (first->action != PORTIER_FIX_OPEN_FIREWALL && first->action != PORTIER_FIX_ADD_MAPPING &&
-      first->action != PORTIER_FIX_USE_OTHER_PORT)
+      first->action != PORTIER_FIX_USE_OTHER_PORT && first->action != PORTIER_FIX_FOLLOW_GUIDE)
     {
       portier_troubleshoot_page_check (self);
       return;

@@ -16,6 +16,7 @@
 #include "portier-details-page.h"
 #include "portier-error.h"
 #include "portier-explainer-page.h"
+#include "portier-guide-page.h"
 #include "portier-openings-page.h"
 #include "portier-progress-page.h"
 #include "portier-result-page.h"
@@ -159,7 +160,45 @@ push_progress (PortierWindow    *self,
 
 /* The flow: troubleshoot */
 
-/* The troubleshooter found what Portier can open: the opening of that fix. */
+/* The guide's "check again" got through from the internet: the result, as the opening
+ * would show it, with what Portier itself did (nothing but the test). */
+static void
+guide_reachable_cb (PortierGuidePage             *page,
+                    const PortierDiagnosisReport *report,
+                    PortierPlan                  *plan)
+{
+  PortierWindow *self = PORTIER_WINDOW (gtk_widget_get_root (GTK_WIDGET (page)));
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) portier_open_result_free);
+  PortierOpenResult *result = g_new0 (PortierOpenResult, 1);
+
+  if (portier_window_get_page (self) != GTK_WIDGET (page))
+    return;
+
+  result->spec = report->spec;
+  result->firewall_status = g_strdup ("skipped");
+  result->router_status = g_strdup ("skipped");
+  result->verify_status = g_strdup ("reachable");
+  result->external_address = g_strdup (report->public_address);
+  g_ptr_array_add (results, result);
+
+  /* Going back would lead to the steps already done. */
+  portier_window_forget_history (self);
+  /* TRANSLATORS: the title of the page after opening */
+  portier_window_push_page (self, g_object_new (PORTIER_TYPE_RESULT_PAGE, "plan", plan,
+                                                "results", results, "by-hand", TRUE, NULL),
+                            _("Done"));
+}
+
+static void
+unref_plan (gpointer  plan,
+            GClosure *closure)
+{
+  g_object_unref (plan);
+}
+
+/* The troubleshooter found what Portier can open: the opening of that fix. Or the router
+ * will not forward by itself: the guide through its settings. */
 static void
 fix_cb (PortierWindow           *self,
         PortierFixAction         action,
@@ -167,6 +206,7 @@ fix_cb (PortierWindow           *self,
         PortierTroubleshootPage *page)
 {
   g_autoptr(PortierPlan) fix_plan = NULL;
+  const PortierDiagnosisReport *report = portier_troubleshoot_page_get_report (page);
   PortierDuration duration;
   guint hours;
 
@@ -174,6 +214,18 @@ fix_cb (PortierWindow           *self,
   fix_plan = portier_plan_new_for_fix (portier_troubleshoot_page_get_plan (page),
                                        portier_troubleshoot_page_get_spec (page),
                                        duration, hours);
+  if (action == PORTIER_FIX_FOLLOW_GUIDE)
+    {
+      GtkWidget *guide;
+
+      g_return_if_fail (report != NULL && report->guide != NULL);
+      guide = portier_guide_page_new (report->guide, portier_window_get_settings (self));
+      g_signal_connect_data (guide, "reachable", G_CALLBACK (guide_reachable_cb),
+                             g_steal_pointer (&fix_plan), unref_plan, 0);
+      /* TRANSLATORS: the title of the step-by-step guide (short: it fits a phone) */
+      portier_window_push_page (self, guide, _("Guide"));
+      return;
+    }
   push_progress (self, fix_plan, action);
 }
 

@@ -22,6 +22,7 @@ portier_diagnosis_report_copy (const PortierDiagnosisReport *self)
   copy->guide = self->guide != NULL ? g_object_ref (self->guide) : NULL;
   copy->reachable_ipv4 = self->reachable_ipv4;
   copy->reachable_ipv6 = self->reachable_ipv6;
+  copy->public_address = g_strdup (self->public_address);
   copy->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) portier_finding_free);
   for (guint i = 0; i < self->findings->len; i++)
     g_ptr_array_add (copy->findings, portier_finding_copy (self->findings->pdata[i]));
@@ -35,6 +36,7 @@ portier_diagnosis_report_free (PortierDiagnosisReport *self)
     return;
   g_clear_pointer (&self->findings, g_ptr_array_unref);
   g_clear_object (&self->guide);
+  g_free (self->public_address);
   g_free (self);
 }
 

@@ -133,6 +133,17 @@ identified_cb (GObject      *source,
   report->guide = portier_guide_new (d->guide_facts, identity, &error);
   if (report->guide == NULL)
     g_warning ("no guide: %s", error->message);
+  else
+    /* What to do about the problem the guide is for: follow it. */
+    for (guint i = 0; i < report->findings->len; i++)
+      {
+        PortierFinding *finding = g_ptr_array_index (report->findings, i);
+
+        if (finding->status == PORTIER_FINDING_PROBLEM &&
+            g_str_equal (finding->code,
+                         portier_guide_problem_to_code (d->guide_facts->problem)))
+          finding->action = PORTIER_FIX_FOLLOW_GUIDE;
+      }
   g_task_return_pointer (task, report, (GDestroyNotify) portier_diagnosis_report_free);
 }
 
@@ -239,6 +250,7 @@ complete (GTask *task)
   report->findings = g_ptr_array_ref (d->findings);
   report->reachable_ipv4 = d->reached_ipv4;
   report->reachable_ipv6 = d->reached_ipv6;
+  report->public_address = g_strdup (d->public_address);
 
   /* When the router will not forward by itself, the steps to do it by hand. Which router
    * this is (its UPnP description, else its maker, else its page) costs at most

@@ -38,6 +38,7 @@ typedef enum
   PORTIER_FIX_ADD_MAPPING,        /* Portier can ask the router to forward the port */
   PORTIER_FIX_USE_OTHER_PORT,     /* Portier can forward another outside port */
   PORTIER_FIX_CHECK_AGAIN,        /* after the person acted */
+  PORTIER_FIX_FOLLOW_GUIDE,       /* the report's guide leads through it, step by step */
 } PortierFixAction;
 
 typedef struct
@@ -69,6 +70,8 @@ typedef struct
                                     * by itself (portier-guide.h), or NULL */
   gboolean         reachable_ipv4; /* the test from the internet got through over IPv4 */
   gboolean         reachable_ipv6; /* ... over IPv6 */
+  char            *public_address; /* where the test from the internet saw this computer
+                                    * come from (the address friends connect to), or NULL */
 } PortierDiagnosisReport;
 
 #define PORTIER_TYPE_DIAGNOSIS_REPORT (portier_diagnosis_report_get_type ())

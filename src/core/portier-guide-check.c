@@ -145,6 +145,13 @@ diagnosed_cb (GObject      *source,
   else if (!passed)
     {
       first = portier_diagnosis_report_get_first_problem (report);
+      /* After a forward by hand the router still will not forward by itself: that is
+       * not what is in the way any more, the test from the internet says what is. */
+      if (first != NULL &&
+          (data->check == PORTIER_GUIDE_CHECK_REACHABLE_IPV4 ||
+           data->check == PORTIER_GUIDE_CHECK_REACHABLE_IPV6) &&
+          g_str_equal (first->code, portier_guide_problem_to_code (facts->problem)))
+        first = NULL;
       if (first != NULL)
         data->message = g_strdup (first->summary);
       else

@@ -12,6 +12,10 @@
 #   and nothing is left on the router
 # - all or nothing: an app with two ports whose second is another device's on the router;
 #   the first is closed again, and only the other device's forward is left
+# - a router without UPnP (an AVM hardware address): the troubleshooter leads to the
+#   guide, which names the FRITZ!Box and gives this computer's address, the port and the
+#   protocol; the forward is made by hand in the router (nft DNAT and accept), and
+#   "Check again" leads to the result page, reachable
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -23,6 +27,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from home import APP  # noqa: E402
 from testbed import Network, PYTHON, main, test  # noqa: E402
 
 TEST_E2E = os.path.abspath(sys.argv.pop(1))
@@ -77,8 +82,8 @@ class Home(Network):
             time.sleep(0.05)
         raise RuntimeError("the probe server did not start")
 
-    def wizard(self, *args):
-        env = {
+    def wizard_env(self):
+        return {
             "DISPLAY": self.display,
             "PORTIER_PROBE_SERVER": f"http://{self['PROBE_IP']}:{PROBE_PORT}",
             "PORTIER_STATE_DIR": self.state,
@@ -93,11 +98,19 @@ class Home(Network):
             "G_DEBUG": "gc-friendly",
             "PORTIER_SCREENSHOT_DIR": os.path.join(BUILD, "screenshots"),
         }
-        proc = self.run("lan", TEST_E2E, *args, check=False, timeout=180, env=env)
-        for line in (proc.stdout + proc.stderr).splitlines():
-            if not line.startswith("# ") or "DEBUG" not in line:
-                print(f"#   {line}", flush=True)
+
+    def wizard(self, *args):
+        proc = self.run("lan", TEST_E2E, *args, check=False, timeout=180,
+                        env=self.wizard_env())
+        show_output(proc.stdout + proc.stderr)
         assert proc.returncode == 0, f"test-e2e {' '.join(args)} exited {proc.returncode}"
+
+    def app(self, port=25565):
+        """The app the port is for, listening on lan."""
+        proc = self.popen("lan", PYTHON, "-u", "-c", APP, "0.0.0.0", str(port),
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert proc.stdout.readline().strip() == b"ready"
+        self.procs.append(proc)
 
     def ledger_entries(self):
         path = os.path.join(self.state, "openings.json")
@@ -106,6 +119,12 @@ class Home(Network):
         import json
         with open(path) as f:
             return json.load(f)["openings"]
+
+
+def show_output(text):
+    for line in text.splitlines():
+        if not line.startswith("# ") or "DEBUG" not in line:
+            print(f"#   {line}", flush=True)
 
 
 def portier_mappings(net):
@@ -142,6 +161,43 @@ def all_or_nothing():
         left = [(m["external_port"], m["protocol"], m["internal_client"])
                 for m in net.router_mappings()]
         assert left == [(22000, "udp", net["LAN2_IP"])], left
+        assert net.ledger_entries() == [], net.ledger_entries()
+
+
+AVM_MAC = "00:04:0e:12:34:56"   # AVM GmbH's prefix in the IEEE registry (FRITZ!Box)
+
+
+@test
+def guide_through_a_forward_by_hand():
+    with Home("--upnp", "off", "--natpmp", "off", "--router-mac", AVM_MAC) as net:
+        net.app()
+        flag = os.path.join(net.state, "forwarded")
+        proc = net.popen("lan", TEST_E2E, "guide", net["LAN_IP"], net["PUBLIC_IP"], flag,
+                         env=dict(os.environ, LC_ALL="C.UTF-8", **net.wizard_env()),
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        output = []
+        try:
+            # The app waits at the guide's forward step for the person to make it.
+            for line in proc.stdout:
+                output.append(line)
+                if line.strip() == "forward now":
+                    break
+            assert output and output[-1].strip() == "forward now", "".join(output)
+            net.run("rtr", "nft", "add", "rule", "inet", "filter", "prerouting", "iifname",
+                    "wan0", "tcp", "dport", "25565", "dnat", "ip", "to",
+                    f"{net['LAN_IP']}:25565")
+            net.run("rtr", "nft", "add", "rule", "inet", "filter", "forward", "ip", "daddr",
+                    net["LAN_IP"], "tcp", "dport", "25565", "accept")
+            open(flag, "w").close()
+            output.append(proc.stdout.read())
+            proc.wait(timeout=180)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            show_output("".join(output))
+        assert proc.returncode == 0, f"test-e2e guide exited {proc.returncode}"
+        # Portier made nothing on the router or in its ledger: the forward is the person's.
         assert net.ledger_entries() == [], net.ledger_entries()
 
 

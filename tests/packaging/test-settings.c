@@ -30,6 +30,7 @@ test_schema_keys (void)
   } expected[] = {
     { "default-duration", "s" },
     { "duration-hours", "u" },
+    { "guide-steps", "a{su}" },
     { "probe-server", "s" },
     { "window-height", "i" },
     { "window-maximized", "b" },
@@ -77,6 +78,13 @@ test_schema_defaults (void)
   /* No probe server is configured out of the box. */
   probe_server = g_settings_get_string (settings, "probe-server");
   g_assert_cmpstr (probe_server, ==, "");
+
+  /* No guide was left halfway. */
+  {
+    g_autoptr(GVariant) steps = g_settings_get_value (settings, "guide-steps");
+
+    g_assert_cmpuint (g_variant_n_children (steps), ==, 0);
+  }
 }
 
 static void

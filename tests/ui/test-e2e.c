@@ -12,6 +12,13 @@
  *                                     device holds 22000/udp on the router: the wizard goes
  *                                     to the troubleshooter, and the TCP port it had opened
  *                                     is closed again
+ *   test-e2e guide LAN PUBLIC FLAG     a router without UPnP: the troubleshooter's fix
+ *                                     button leads to the guide, which names the router and
+ *                                     gives LAN, the port and the protocol; "Check again"
+ *                                     says it still fails; the test prints "forward now"
+ *                                     and waits for the file FLAG (the forward made by hand
+ *                                     in the router); "Check again" then leads to the result
+ *                                     page, reachable at PUBLIC:25565
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,6 +26,7 @@
 
 #include <adwaita.h>
 
+#include "portier-guide-page.h"
 #include "portier-openings-page.h"
 #include "portier-progress-page.h"
 #include "portier-review-page.h"
@@ -31,6 +39,8 @@
 #define TIMEOUT_SECONDS 90
 
 static char *public_address;
+static char *lan_address;
+static char *flag_path;
 
 /* Every warning and critical ends the test, as G_DEBUG=fatal-warnings would, except
  * the opener's word that an opening failed: behind carrier-grade NAT, that is the
@@ -212,6 +222,141 @@ test_all_or_nothing (void)
   ui_test_window_destroy (window);
 }
 
+static gboolean
+guide_checked (PortierWindow *window)
+{
+  GtkWidget *page = portier_window_get_page (window);
+
+  /* Either the result, or the guide says how the check went. */
+  if (!PORTIER_IS_GUIDE_PAGE (page))
+    return TRUE;
+  return !gtk_widget_get_visible (ui_test_child (page, PORTIER_TYPE_GUIDE_PAGE,
+                                                 "status_spinner")) &&
+         gtk_widget_is_sensitive (ui_test_child (page, PORTIER_TYPE_GUIDE_PAGE,
+                                                 "check_button"));
+}
+
+static gboolean
+result_shown (PortierWindow *window)
+{
+  return PORTIER_IS_RESULT_PAGE (portier_window_get_page (window));
+}
+
+static gboolean
+flag_exists (PortierWindow *window)
+{
+  return g_file_test (flag_path, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+guide_has_value (GtkWidget  *page,
+                 const char *value)
+{
+  PortierGuidePage *guide_page = PORTIER_GUIDE_PAGE (page);
+  const PortierGuideStep *step = portier_guide_get_step (
+    portier_guide_page_get_guide (guide_page), portier_guide_page_get_step (guide_page));
+
+  for (guint i = 0; i < step->values->len; i++)
+    {
+      const PortierGuideValue *v = g_ptr_array_index (step->values, i);
+      GtkWidget *row = ui_test_find_row (ui_test_child (page, PORTIER_TYPE_GUIDE_PAGE,
+                                                        "values_group"), v->field);
+
+      /* Shown: the router's name for the field, the value beneath it. */
+      if (g_str_equal (v->value, value) && row != NULL &&
+          g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), value) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A router without UPnP: the guide, a forward by hand, and the result. */
+static void
+test_guide (void)
+{
+  PortierWindow *window = ui_test_window_new (800, 700);
+  g_autofree char *share = g_strdup_printf ("%s:25565", public_address);
+  const PortierDiagnosisReport *report;
+  PortierGuide *guide;
+  GtkWidget *page;
+  GtkWidget *status;
+  guint forward;
+
+  ui_test_choose_app (window, "wizard.troubleshoot", "minecraft java", "minecraft-java");
+  wait_for (window, report_shown, "the troubleshooter's report");
+  page = portier_window_get_page (window);
+  report = portier_troubleshoot_page_get_report (PORTIER_TROUBLESHOOT_PAGE (page));
+  g_assert_cmpstr (portier_diagnosis_report_get_first_problem (report)->code, ==,
+                   "no-router-support");
+  g_assert_nonnull (report->guide);
+
+  /* The fix button opens the guide. */
+  ui_test_click (ui_test_child (page, PORTIER_TYPE_TROUBLESHOOT_PAGE, "fix_button"));
+  page = portier_window_get_page (window);
+  g_assert_true (PORTIER_IS_GUIDE_PAGE (page));
+  guide = portier_guide_page_get_guide (PORTIER_GUIDE_PAGE (page));
+  g_assert_cmpuint (portier_guide_page_get_step (PORTIER_GUIDE_PAGE (page)), ==, 0);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (ui_test_child (page, PORTIER_TYPE_GUIDE_PAGE,
+                                                                 "router_label"))), ==,
+                   "Your router: FRITZ!Box");
+
+  /* Next, to the forward by hand. */
+  for (forward = 0; portier_guide_get_step (guide, forward)->kind != PORTIER_GUIDE_STEP_FORWARD;
+       forward++)
+    {
+      g_assert_cmpuint (forward + 1, <, portier_guide_get_n_steps (guide));
+      ui_test_click (ui_test_child (page, PORTIER_TYPE_GUIDE_PAGE, "next_button"));
+    }
+  ui_test_wait_idle ();
+  g_assert_cmpuint (portier_guide_page_get_step (PORTIER_GUIDE_PAGE (page)), ==, forward);
+  g_assert_true (guide_has_value (page, lan_address));
+  g_assert_true (guide_has_value (page, "25565"));
+  g_assert_true (guide_has_value (page, "TCP"));
+  ui_test_save_png (GTK_WIDGET (window), "e2e-guide");
+
+  /* Not done yet: checking says what still fails, and the guide stays at the step. */
+  ui_test_click (ui_test_child (page, PORTIER_TYPE_GUIDE_PAGE, "check_button"));
+  wait_for (window, guide_checked, "the check of the step");
+  g_assert_true (portier_window_get_page (window) == page);
+  g_assert_cmpuint (portier_guide_page_get_step (PORTIER_GUIDE_PAGE (page)), ==, forward);
+  status = ui_test_child (page, PORTIER_TYPE_GUIDE_PAGE, "status_label");
+  g_assert_true (ui_test_is_shown (status));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (status)), !=, "");
+  /* What still fails is the test from the internet, not the router's UPnP. */
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (status)), ==,
+                   "The test from the internet could not reach port 25565 (TCP) yet.");
+  ui_test_save_png (GTK_WIDGET (window), "e2e-guide-not-yet");
+
+  /* The person makes the forward in the router's pages. */
+  g_print ("forward now\n");
+  fflush (stdout);
+  wait_for (window, flag_exists, "the forward made by hand");
+
+  ui_test_click (ui_test_child (page, PORTIER_TYPE_GUIDE_PAGE, "check_button"));
+  wait_for (window, guide_checked, "the check of the step");
+  if (!result_shown (window))
+    g_error ("the guide stayed at step %u: %s",
+             portier_guide_page_get_step (PORTIER_GUIDE_PAGE (page)) + 1,
+             gtk_label_get_text (GTK_LABEL (status)));
+  page = portier_window_get_page (window);
+  g_assert_cmpint (portier_result_page_get_outcome (PORTIER_RESULT_PAGE (page)), ==,
+                   PORTIER_OUTCOME_REACHABLE);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (
+                     ui_test_child (page, PORTIER_TYPE_RESULT_PAGE, "status_page"))), ==,
+                   "Your Friends Can Join Now");
+  g_assert_nonnull (ui_test_find_row (ui_test_child (page, PORTIER_TYPE_RESULT_PAGE,
+                                                     "share_group"), share));
+  g_assert_nonnull (ui_test_find_row (ui_test_child (page, PORTIER_TYPE_RESULT_PAGE,
+                                                     "steps_group"),
+                                      "Reachable from the internet: the test got through"));
+  /* The forward is the person's: it stays, whatever Portier does. */
+  g_assert_nonnull (ui_test_find_row (page, "The forward you made stays in your router until you "
+                                      "delete it there."));
+  ui_test_save_png (GTK_WIDGET (window), "e2e-guide-result");
+
+  ui_test_window_destroy (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -224,7 +369,8 @@ main (int    argc,
 
   if (argc < 2)
     {
-      g_printerr ("usage: test-e2e open PUBLIC_ADDRESS | cgnat | all-or-nothing\n");
+      g_printerr ("usage: test-e2e open PUBLIC_ADDRESS | cgnat | all-or-nothing | "
+                  "guide LAN_ADDRESS PUBLIC_ADDRESS FLAG_FILE\n");
       return 2;
     }
   scenario = argv[1];
@@ -237,6 +383,13 @@ main (int    argc,
   else if (g_str_equal (scenario, "cgnat"))
     {
       g_test_add_func ("/e2e/cgnat", test_cgnat);
+    }
+  else if (g_str_equal (scenario, "guide") && argc == 5)
+    {
+      lan_address = argv[2];
+      public_address = argv[3];
+      flag_path = argv[4];
+      g_test_add_func ("/e2e/guide", test_guide);
     }
   else if (g_str_equal (scenario, "all-or-nothing"))
     {

@@ -10,10 +10,12 @@
 #include "portier-choose-page.h"
 #include "portier-details-page.h"
 #include "portier-explainer-page.h"
+#include "portier-guide-page.h"
 #include "portier-openings-page.h"
 #include "portier-plan.h"
 #include "portier-progress-page.h"
 #include "portier-result-page.h"
+#include "portier-settings.h"
 #include "portier-review-page.h"
 #include "portier-troubleshoot-page.h"
 #include "portier-welcome-page.h"
@@ -716,6 +718,184 @@ test_troubleshoot_fix (Fixture       *fixture,
   g_assert_cmpstr (seen, ==, expected);
 }
 
+/* A problem the guide leads through: the fix button says so, and asks for the guide. */
+static void
+test_troubleshoot_guide (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  static const char * const codes[] = {
+    "listening", "host-firewall-open", "no-router-support", "unreachable", NULL
+  };
+  g_autoptr(PortierDiagnosisReport) report = ui_test_report_new (codes);
+  g_autofree char *seen = NULL;
+  g_autofree char *expected = NULL;
+  GtkWidget *page = portier_troubleshoot_page_new (&report->spec);
+  GtkWidget *button;
+
+  /* As the diagnosis gives it: the guide, and the finding it is for. */
+  report->guide = ui_test_guide_new ();
+  ((PortierFinding *) portier_diagnosis_report_get_first_problem (report))->action =
+    PORTIER_FIX_FOLLOW_GUIDE;
+  portier_troubleshoot_page_set_report (PORTIER_TROUBLESHOOT_PAGE (page), report);
+  portier_window_push_page (fixture->window, page, "What Is in the Way");
+  ui_test_wait_idle ();
+
+  button = page_child (fixture, PORTIER_TYPE_TROUBLESHOOT_PAGE, "fix_button");
+  g_assert_true (ui_test_is_shown (button));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Show Me How, Step by Step");
+  g_signal_connect (page, "fix", G_CALLBACK (on_fix), &seen);
+  ui_test_click (button);
+  expected = g_strdup_printf ("%u no-router-support", PORTIER_FIX_FOLLOW_GUIDE);
+  g_assert_cmpstr (seen, ==, expected);
+  /* The window's leading to the guide is in tests/ui/test-e2e.c, with the real report. */
+}
+
+static const char *
+guide_label (GtkWidget  *page,
+             const char *name)
+{
+  return gtk_label_get_label (GTK_LABEL (ui_test_child (page, PORTIER_TYPE_GUIDE_PAGE, name)));
+}
+
+static gboolean
+guide_can (GtkWidget  *page,
+           const char *button)
+{
+  GtkWidget *widget = ui_test_child (page, PORTIER_TYPE_GUIDE_PAGE, button);
+
+  return ui_test_is_shown (widget) && gtk_widget_is_sensitive (widget);
+}
+
+static char *
+clipboard_text (GtkWidget *widget)
+{
+  GdkContentProvider *content = gdk_clipboard_get_content (gtk_widget_get_clipboard (widget));
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_assert_nonnull (content);
+  g_value_init (&value, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+  return g_value_dup_string (&value);
+}
+
+/* Each step's values: the router's name for the field, the value, and a copy button that
+ * says what it copies. */
+static void
+assert_guide_values (GtkWidget              *page,
+                     const PortierGuideStep *step)
+{
+  GtkWidget *group = ui_test_child (page, PORTIER_TYPE_GUIDE_PAGE, "values_group");
+
+  g_assert_cmpint (ui_test_is_shown (group), ==, step->values->len > 0);
+  for (guint i = 0; i < step->values->len; i++)
+    {
+      const PortierGuideValue *value = g_ptr_array_index (step->values, i);
+      g_autofree char *label = g_strdup_printf ("Copy %s: %s", value->field, value->value);
+      g_autofree char *copied = NULL;
+      g_autofree char *problem = NULL;
+      GtkWidget *row = ui_test_find_row (group, value->field);
+      GtkWidget *copy;
+
+      g_assert_nonnull (row);
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, value->value);
+      copy = ui_test_find_type (row, GTK_TYPE_BUTTON);
+      g_assert_nonnull (copy);
+      problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (copy),
+                                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+      g_assert_null (problem);
+      ui_test_click (copy);
+      copied = clipboard_text (copy);
+      g_assert_cmpstr (copied, ==, value->value);
+    }
+}
+
+/* The guide: one step at a time, Back and Next, the values with their copy buttons, and
+ * the step remembered when the guide is left. */
+static void
+test_guide (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(PortierGuide) guide = ui_test_guide_new ();
+  g_autoptr(GSettings) settings = portier_settings_new ();
+  guint n = portier_guide_get_n_steps (guide);
+  gboolean seen_forward = FALSE;
+  GtkWidget *page;
+
+  g_assert_nonnull (settings);
+  g_settings_reset (settings, "guide-steps");
+  g_assert_cmpuint (n, >=, 3);
+  page = portier_guide_page_new (guide, settings);
+  portier_window_push_page (fixture->window, page, "Guide");
+  ui_test_wait_idle ();
+
+  g_assert_cmpstr (guide_label (page, "router_label"), ==, "Your router: FRITZ!Box");
+  g_assert_cmpuint (portier_guide_page_get_step (PORTIER_GUIDE_PAGE (page)), ==, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const PortierGuideStep *step = portier_guide_get_step (guide, i);
+      g_autofree char *counter = g_strdup_printf ("Step %u of %u", i + 1, n);
+
+      g_assert_cmpstr (guide_label (page, "step_label"), ==, counter);
+      g_assert_cmpstr (guide_label (page, "title_label"), ==, step->title);
+      g_assert_cmpstr (guide_label (page, "text_label"), ==, step->text);
+      g_assert_cmpint (guide_can (page, "back_button"), ==, i > 0);
+      g_assert_cmpint (guide_can (page, "next_button"), ==, i + 1 < n);
+      g_assert_cmpstr (guide_label (page, "check_button_label"), ==,
+                       step->check != PORTIER_GUIDE_CHECK_NONE ? "I’ve Done It — _Check Again"
+                                                               : "_Continue");
+      /* The router's settings are a button away where they are needed. */
+      if (step->kind == PORTIER_GUIDE_STEP_OPEN_SETTINGS ||
+          step->kind == PORTIER_GUIDE_STEP_FORWARD)
+        g_assert_true (guide_can (page, "settings_button"));
+      if (step->kind == PORTIER_GUIDE_STEP_FORWARD)
+        {
+          /* The FRITZ!Box's own word for this computer, with its address. */
+          GtkWidget *row = ui_test_find_row (page, "Device");
+
+          g_assert_nonnull (row);
+          g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                           "192.168.1.20");
+          seen_forward = TRUE;
+        }
+      assert_guide_values (page, step);
+
+      if (i + 1 < n)
+        ui_test_click (ui_test_child (page, PORTIER_TYPE_GUIDE_PAGE, "next_button"));
+      ui_test_wait_idle ();
+    }
+  g_assert_true (seen_forward);
+  g_assert_cmpuint (portier_guide_page_get_step (PORTIER_GUIDE_PAGE (page)), ==, n - 1);
+
+  /* Back once, then leave: the guide opens again where it was left. */
+  ui_test_click (ui_test_child (page, PORTIER_TYPE_GUIDE_PAGE, "back_button"));
+  g_assert_cmpuint (portier_guide_page_get_step (PORTIER_GUIDE_PAGE (page)), ==, n - 2);
+  portier_window_go_back (fixture->window);
+  ui_test_wait_idle ();
+  page = portier_guide_page_new (guide, settings);
+  portier_window_push_page (fixture->window, page, "Guide");
+  ui_test_wait_idle ();
+  g_assert_cmpuint (portier_guide_page_get_step (PORTIER_GUIDE_PAGE (page)), ==, n - 2);
+  g_assert_true (guide_can (page, "back_button"));
+
+  /* Another port's guide starts at its beginning. */
+  {
+    g_autoptr(PortierPortSpec) port = portier_port_spec_parse ("27015/udp", NULL);
+    g_autoptr(PortierGuideFacts) facts = portier_guide_facts_new (
+      PORTIER_GUIDE_PROBLEM_NO_ROUTER_SUPPORT, port, "192.168.1.20", "192.168.1.1");
+    g_autoptr(PortierGuide) other = portier_guide_new (facts,
+                                                       portier_guide_get_router (guide), NULL);
+    GtkWidget *other_page;
+
+    g_assert_nonnull (other);
+    other_page = portier_guide_page_new (other, settings);
+    g_assert_cmpuint (portier_guide_page_get_step (PORTIER_GUIDE_PAGE (other_page)), ==, 0);
+    g_object_unref (g_object_ref_sink (other_page));
+  }
+
+  g_settings_reset (settings, "guide-steps");
+}
+
 /* Ports I opened: the ledger's openings, each with its close button. */
 static void
 on_close (PortierOpeningsPage *page,
@@ -883,6 +1063,8 @@ main (int    argc,
   g_test_add_func ("/ui/pages/result/outcome", test_result_outcome);
   ADD ("troubleshoot/cgnat", test_troubleshoot_cgnat);
   ADD ("troubleshoot/fix", test_troubleshoot_fix);
+  ADD ("troubleshoot/guide", test_troubleshoot_guide);
+  ADD ("guide", test_guide);
   ADD ("openings", test_openings);
   ADD ("explainer", test_explainer);
   g_test_add_func ("/ui/pages/window-state", test_window_state);

@@ -14,7 +14,7 @@
 
 static const char * const pages[] = {
   "welcome", "choose", "details", "details-risk", "review", "progress", "result",
-  "troubleshoot", "openings", "explainer", NULL
+  "troubleshoot", "guide-open", "guide", "openings", "explainer", NULL
 };
 
 typedef struct

@@ -15,6 +15,7 @@
 #include "portier-choose-page.h"
 #include "portier-details-page.h"
 #include "portier-findings.h"
+#include "portier-guide-page.h"
 #include "portier-plan.h"
 #include "portier-progress-page.h"
 #include "portier-result-page.h"
@@ -325,6 +326,34 @@ ui_test_report_new (const char * const *codes)
   return report;
 }
 
+/**
+ * ui_test_guide_new:
+ *
+ * The guide for a FRITZ!Box without UPnP (known by its hardware address), for
+ * Minecraft's 25565/tcp on this computer at 192.168.1.20.
+ *
+ * Returns: (transfer full): the guide
+ */
+PortierGuide *
+ui_test_guide_new (void)
+{
+  g_autoptr(PortierPortSpec) port = portier_port_spec_parse ("25565/tcp", NULL);
+  g_autoptr(PortierGuideFacts) facts = NULL;
+  g_autoptr(PortierRouterIdentity) router = NULL;
+  g_autoptr(GError) error = NULL;
+  PortierGuide *guide;
+
+  facts = portier_guide_facts_new (PORTIER_GUIDE_PROBLEM_NO_ROUTER_SUPPORT, port,
+                                   "192.168.1.20", "192.168.1.1");
+  facts->app_name = g_strdup ("Minecraft: Java Edition");
+  /* AVM's prefix in the IEEE registry. */
+  router = portier_router_identity_from_hardware_address ("00:04:0e:12:34:56", "192.168.1.1");
+  g_assert_nonnull (router);
+  guide = portier_guide_new (facts, router, &error);
+  g_assert_no_error (error);
+  return guide;
+}
+
 /* Accessibility: every control must have a name a screen reader can say. */
 
 static gboolean
@@ -448,16 +477,25 @@ ui_test_check_names (GtkWidget *root)
 
 /* Pages, reached the way a person reaches them */
 
-static void
-show_details (PortierWindow *window,
-              const char    *search,
-              const char    *app_id)
+/**
+ * ui_test_choose_app:
+ * @action: the window's action that leads to the list of apps: wizard.reach-app or
+ *   wizard.troubleshoot
+ * @search: what the person types to find the app
+ *
+ * Finds the app @app_id in the list of apps and chooses it.
+ */
+void
+ui_test_choose_app (PortierWindow *window,
+                    const char    *action,
+                    const char    *search,
+                    const char    *app_id)
 {
   PortierApp *app = portier_catalog_lookup (portier_window_get_catalog (window), app_id);
   GtkWidget *page;
   GtkWidget *row;
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.reach-app", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), action, NULL);
   page = portier_window_get_page (window);
   g_assert_true (PORTIER_IS_CHOOSE_PAGE (page));
   gtk_editable_set_text (GTK_EDITABLE (ui_test_child (page, PORTIER_TYPE_CHOOSE_PAGE,
@@ -469,6 +507,14 @@ show_details (PortierWindow *window,
                           portier_app_get_name (app));
   g_assert_nonnull (row);
   gtk_widget_activate (row);
+}
+
+static void
+show_details (PortierWindow *window,
+              const char    *search,
+              const char    *app_id)
+{
+  ui_test_choose_app (window, "wizard.reach-app", search, app_id);
   g_assert_true (PORTIER_IS_DETAILS_PAGE (portier_window_get_page (window)));
 }
 
@@ -490,8 +536,8 @@ ui_test_show_review (PortierWindow *window,
 
 /**
  * ui_test_show_page:
- * @page: welcome, choose, details, review, progress, result, troubleshoot, openings or
- *   explainer
+ * @page: welcome, choose, details, review, progress, result, troubleshoot, guide (at
+ *   the forward by hand), guide-open (its first step), openings or explainer
  *
  * Leads @window to @page, with sample data where the page shows the outcome of
  * something.
@@ -553,6 +599,20 @@ ui_test_show_page (PortierWindow *window,
       portier_troubleshoot_page_set_report (PORTIER_TROUBLESHOOT_PAGE (widget), report);
       portier_diagnosis_report_free (report);
       portier_window_push_page (window, widget, "What Is in the Way");
+    }
+  else if (g_str_equal (page, "guide") || g_str_equal (page, "guide-open"))
+    {
+      g_autoptr(PortierGuide) guide = ui_test_guide_new ();
+      GtkWidget *widget = portier_guide_page_new (guide, NULL);
+      guint step = 0;
+
+      /* The forward by hand, with every value to type; or the first step. */
+      if (g_str_equal (page, "guide"))
+        while (step + 1 < portier_guide_get_n_steps (guide) &&
+               portier_guide_get_step (guide, step)->kind != PORTIER_GUIDE_STEP_FORWARD)
+          step++;
+      portier_guide_page_set_step (PORTIER_GUIDE_PAGE (widget), step);
+      portier_window_push_page (window, widget, "Guide");
     }
   else if (g_str_equal (page, "openings"))
     gtk_widget_activate_action (GTK_WIDGET (window), "wizard.openings", NULL);

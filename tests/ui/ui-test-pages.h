@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "portier-diagnosis.h"
+#include "portier-guide.h"
 #include "portier-ledger.h"
 #include "portier-opener.h"
 #include "portier-window.h"
@@ -37,9 +38,14 @@ void                    ui_test_fill_ledger           (void);
 PortierOpenResult      *ui_test_open_result_new       (PortierVerifyStatus verify_status);
 void                    ui_test_open_result_free      (PortierOpenResult *result);
 PortierDiagnosisReport *ui_test_report_new            (const char * const *codes);
+PortierGuide           *ui_test_guide_new             (void);
 GString                *ui_test_check_names           (GtkWidget    *root);
 void                    ui_test_show_page             (PortierWindow *window,
                                                        const char   *page);
+void                    ui_test_choose_app            (PortierWindow *window,
+                                                       const char   *action,
+                                                       const char   *search,
+                                                       const char   *app_id);
 void                    ui_test_show_review           (PortierWindow *window,
                                                        const char   *search,
                                                        const char   *app_id);
