@@ -170,16 +170,18 @@ guide_reachable_cb (PortierGuidePage             *page,
   PortierWindow *self = PORTIER_WINDOW (gtk_widget_get_root (GTK_WIDGET (page)));
   g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (
     (GDestroyNotify) portier_open_result_free);
-  PortierOpenResult *result = g_new0 (PortierOpenResult, 1);
+  PortierOpenResult *result;
 
   if (portier_window_get_page (self) != GTK_WIDGET (page))
     return;
 
-  result->spec = report->spec;
-  result->firewall_status = g_strdup ("skipped");
-  result->router_status = g_strdup ("skipped");
-  result->verify_status = g_strdup ("reachable");
+  result = portier_open_result_new (&report->spec);
+  result->firewall_status = PORTIER_FIREWALL_STATUS_SKIPPED;
+  result->router_status = PORTIER_ROUTER_STATUS_SKIPPED;
+  result->verify_status = PORTIER_VERIFY_STATUS_REACHABLE;
+  /* The forward made by hand sends the same port on: friends use it at this address. */
   result->external_address = g_strdup (report->public_address);
+  result->external_port = report->spec.first;
   g_ptr_array_add (results, result);
 
   /* Going back would lead to the steps already done. */
