@@ -394,6 +394,25 @@ def without_upnp_natpmp_forwards():
 
 
 @test
+def natpmp_close_removes_only_this_computers_mapping_of_that_port_and_protocol():
+    # NAT-PMP cannot read an entry back: removal asks for this computer's mapping of one
+    # internal port and protocol (another device's are not this computer's to remove), and
+    # nothing else of this computer's may go with it.
+    with Network("--upnp", "off") as net, Portier(net) as portier:
+        gateway = net["ROUTER_LAN_IP"]
+        # Other programs here: another internal port, and the same port over UDP.
+        net.run("lan", "natpmpc", "-g", gateway, "-a", "8080", "8080", "tcp", "3600")
+        net.run("lan", "natpmpc", "-g", gateway, "-a", "25570", "25570", "udp", "3600")
+        doc = portier.open("25570/tcp")
+        assert doc["router"]["method"] == "natpmp", doc
+        assert net.reaches(25570, "tcp")
+        portier.json("close", "25570/tcp")
+        assert not net.reaches(25570, "tcp")
+        assert net.reaches(8080, "tcp")
+        assert net.reaches(25570, "udp")
+
+
+@test
 def natpmp_conflict_offers_the_port_the_router_picked():
     with Network("--upnp", "off", "--other-host-mapping", "25565/tcp") as net, \
             Portier(net) as portier:
