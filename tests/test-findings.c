@@ -34,7 +34,8 @@ test_every_code (void)
   static const char *design_codes[] = {
     "listening", "no-listener", "listener-loopback-only", "host-firewall-open",
     "host-firewall-blocks", "host-firewall-unknown", "no-router-support", "router-refused",
-    "mapping-present", "mapping-missing", "mapping-other-host", "double-nat", "cgnat",
+    "mapping-present", "mapping-missing", "mapping-other-host", "mapping-other-program",
+    "double-nat", "cgnat",
     "public-address-mismatch", "vpn-active", "reachable", "unreachable", "probe-unavailable",
   };
 

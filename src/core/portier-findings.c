@@ -45,6 +45,8 @@ static const FindingInfo finding_table[] = {
     51 },
   { "mapping-other-host", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM,
     PORTIER_FIX_USE_OTHER_PORT, 52 },
+  { "mapping-other-program", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM,
+    PORTIER_FIX_USE_OTHER_PORT, 52 },
   { "mapping-missing", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM, PORTIER_FIX_ADD_MAPPING,
     53 },
   { "mapping-present", PORTIER_LAYER_ROUTER, PORTIER_FINDING_OK, PORTIER_FIX_NONE, 54 },
@@ -254,6 +256,24 @@ describe (const char                *code,
                                   f->other_host != NULL ? f->other_host : _("unknown"));
       *detail = g_strdup (_("Only one device can receive a port from the internet. Portier "
                             "never takes a port away from another device."));
+      *fix = g_strdup (_("Let Portier forward a different outside port to this computer; "
+                         "your friend then uses that port number."));
+    }
+  else if (g_str_equal (code, "mapping-other-program"))
+    {
+      if (f->forwarded_by != NULL && f->forwarded_by[0] != '\0')
+        /* TRANSLATORS: first %s is "port 25565 (TCP)", second the name another program
+         * gave its router forward */
+        *summary = g_strdup_printf (_("Your router already sends outside %s to another "
+                                      "program on this computer (“%s”), on another port "
+                                      "here."), port, f->forwarded_by);
+      else
+        /* TRANSLATORS: %s is "port 25565 (TCP)" */
+        *summary = g_strdup_printf (_("Your router already sends outside %s to another "
+                                      "program on this computer, on another port here."),
+                                    port);
+      *detail = g_strdup (_("Only one program can receive an outside port. Portier never "
+                            "takes a port away from another program."));
       *fix = g_strdup (_("Let Portier forward a different outside port to this computer; "
                          "your friend then uses that port number."));
     }

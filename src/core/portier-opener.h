@@ -74,6 +74,8 @@ typedef struct
   GError          *error;             /* set when the opening failed and was undone */
   guint16          alternative_port;  /* a free outside port the router offered */
   char            *held_by;           /* the device that holds the port on the router */
+  char            *held_by_program;   /* or another program on this computer (its
+                                       * forward's description, "" for none) */
   char            *wan;               /* the router's WAN class: public cgnat double-nat … */
   char            *wan_description;   /* a sentence about it, when it is not public */
   gboolean         permanent;         /* the router only took a forward that never expires */
@@ -95,6 +97,8 @@ void                portier_open_options_free     (PortierOpenOptions    *self);
 GType               portier_open_result_get_type  (void) G_GNUC_CONST;
 PortierOpenResult  *portier_open_result_copy      (const PortierOpenResult *self);
 void                portier_open_result_free      (PortierOpenResult     *self);
+char               *portier_open_result_error_text (const PortierOpenResult *self,
+                                                    const GError            *error);
 
 #define PORTIER_TYPE_OPENER (portier_opener_get_type ())
 G_DECLARE_FINAL_TYPE (PortierOpener, portier_opener, PORTIER, OPENER, GObject)

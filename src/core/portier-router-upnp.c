@@ -594,6 +594,24 @@ take_other_port (PortierRouterUpnp           *self,
   return NULL;
 }
 
+/* Who holds the outside port the request wanted: another device (its address), or
+ * another program on this computer (its forward's description), never this computer
+ * called another device. */
+static void
+refusal_set_holder (PortierRouterUpnp    *self,
+                    PortierRouterRefusal *refusal,
+                    const PortierMapping *holder)
+{
+  if (holder == NULL)
+    return;
+  if (portier_mapping_get_owner (holder, self->lan_address) ==
+      PORTIER_MAPPING_OWNER_THIS_COMPUTER)
+    refusal->held_by_program = g_strdup (holder->description != NULL ? holder->description
+                                                                     : "");
+  else
+    refusal->held_by = g_strdup (holder->internal_client);
+}
+
 static void
 add_mapping_job (GTask *task)
 {
@@ -627,7 +645,7 @@ add_mapping_job (GTask *task)
             }
         }
       data->refusal.router_code = 718;
-      data->refusal.held_by = g_strdup (existing->internal_client);
+      refusal_set_holder (self, &data->refusal, existing);
       data->refusal.alternative_port = find_free_port (self, external, request->protocol);
       g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_ROUTER_CONFLICT,
                                "%u/%s is mapped to %s:%u already", external,
@@ -669,7 +687,7 @@ add_mapping_job (GTask *task)
         code = PORTIER_ERROR_ROUTER_SECURE_MODE;
       else
         {
-          data->refusal.held_by = now != NULL ? g_strdup (now->internal_client) : NULL;
+          refusal_set_holder (self, &data->refusal, now);
           data->refusal.alternative_port = find_free_port (self, external, request->protocol);
         }
     }

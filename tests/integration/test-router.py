@@ -211,6 +211,28 @@ def another_programs_forward_to_this_computer_is_left_exactly_as_it_is():
 
 
 @test
+def another_programs_outside_port_to_another_port_here_is_not_another_device():
+    # A program on this computer forwards outside 25565 to its own port 8080 here.
+    with Network() as net, Portier(net) as portier:
+        net.upnpc("-e", "Some App", "-a", net["LAN_IP"], "8080", "25565", "TCP")
+        before = router_entry(net, 25565, "tcp")
+        doc = portier.open("25565", status=1)
+        router = doc["router"]
+        assert router["error_name"] == "RouterConflict", router
+        assert router["held_by_program"] == "Some App", router
+        assert "held_by" not in router, router
+        assert "Another device" not in router["error"], router
+        assert "another program on this computer" in router["error"].lower(), router
+        assert router["alternative_port"] == 25566, router
+        unchanged(before, router_entry(net, 25565, "tcp"))
+        proc = portier.run("open", "25565", "--no-firewall", "--no-verify", status=1)
+        assert "“Some App”" in proc.stderr, proc.stderr
+        assert net["LAN_IP"] not in proc.stderr, proc.stderr
+        assert "--external-port 25566" in proc.stderr, proc.stderr
+        unchanged(before, router_entry(net, 25565, "tcp"))
+
+
+@test
 def removal_after_an_address_change_leaves_the_other_devices_forward():
     with Network() as net, Portier(net) as portier:
         old = net["LAN_IP"]
