@@ -35,6 +35,7 @@ test_every_code (void)
     "listening", "no-listener", "listener-loopback-only", "host-firewall-open",
     "host-firewall-blocks", "host-firewall-unknown", "no-router-support", "router-refused",
     "mapping-present", "mapping-missing", "mapping-other-host", "mapping-stale-address",
+    "mapping-other-program",
     "double-nat", "cgnat",
     "public-address-mismatch", "vpn-active", "reachable", "unreachable", "probe-unavailable",
   };

@@ -93,6 +93,7 @@ add_step_rows (PortierResultPage       *self,
   const char *router_icon = "emblem-ok-symbolic";
   const char *router_css = "success";
   const char *router_detail = NULL;
+  g_autofree char *router_error_text = NULL;
   const char *verify_title;
   const char *verify_icon = "emblem-ok-symbolic";
   const char *verify_css = "success";
@@ -164,7 +165,8 @@ add_step_rows (PortierResultPage       *self,
       router_icon = "dialog-error-symbolic";
       router_css = "error";
       if (result->router_error != NULL)
-        router_detail = portier_error_user_message (result->router_error);
+        router_detail = router_error_text =
+          portier_open_result_error_text (result, result->router_error);
     }
   else
     {

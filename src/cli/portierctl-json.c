@@ -275,19 +275,32 @@ portierctl_router_add_info_json (JsonBuilder             *builder,
 }
 
 
+/* @result, when given, words a refusal over another program's forward as such. */
 static void
-add_error (JsonBuilder  *builder,
-           const GError *error)
+add_result_error (JsonBuilder             *builder,
+                  const PortierOpenResult *result,
+                  const GError            *error)
 {
+  g_autofree char *text = NULL;
+
   if (error == NULL)
     return;
+  text = result != NULL ? portier_open_result_error_text (result, error)
+                        : g_strdup (portier_error_user_message (error));
   json_builder_set_member_name (builder, "error");
-  json_builder_add_string_value (builder, portier_error_user_message (error));
+  json_builder_add_string_value (builder, text);
   if (error->domain == PORTIER_ERROR)
     {
       json_builder_set_member_name (builder, "error_name");
       json_builder_add_string_value (builder, portierctl_error_name (error));
     }
+}
+
+static void
+add_error (JsonBuilder  *builder,
+           const GError *error)
+{
+  add_result_error (builder, NULL, error);
 }
 
 static void
@@ -319,7 +332,7 @@ portierctl_add_open_result (JsonBuilder             *builder,
   portierctl_add_port_spec (builder, &result->spec);
   json_builder_set_member_name (builder, "status");
   json_builder_add_string_value (builder, result->error == NULL ? "open" : "failed");
-  add_error (builder, result->error);
+  add_result_error (builder, result, result->error);
 
   json_builder_set_member_name (builder, "firewall");
   json_builder_begin_object (builder);
@@ -405,7 +418,8 @@ portierctl_add_open_result (JsonBuilder             *builder,
       json_builder_add_int_value (builder, result->alternative_port);
     }
   add_optional (builder, "held_by", result->held_by);
-  add_error (builder, result->router_error);
+  add_optional (builder, "held_by_program", result->held_by_program);
+  add_result_error (builder, result, result->router_error);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "verify");

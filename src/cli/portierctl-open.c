@@ -68,8 +68,9 @@ print_human_result (const PortierOpenResult *result)
   if (result->error != NULL)
     {
       /* Bad input is explained by its own sentence; anything else by its code. */
-      g_printerr ("%s\n", bad_input (result->error) ? result->error->message
-                                                    : portier_error_user_message (result->error));
+      g_autofree char *text = portier_open_result_error_text (result, result->error);
+
+      g_printerr ("%s\n", bad_input (result->error) ? result->error->message : text);
       if (result->alternative_port != 0)
         g_printerr (_("Port %u is free on your router: try “--external-port %u”.\n"),
                     result->alternative_port, result->alternative_port);

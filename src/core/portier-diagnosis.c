@@ -468,7 +468,14 @@ trial_cb (GObject      *source,
                                                &error);
   if (mapping == NULL)
     {
-      if (g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_CONFLICT))
+      if (g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_CONFLICT) &&
+          refusal.held_by_program != NULL)
+        {
+          add_code (d, "mapping-other-program");
+          g_free (d->forwarded_by);
+          d->forwarded_by = g_strdup (refusal.held_by_program);
+        }
+      else if (g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_CONFLICT))
         {
           add_code (d, "mapping-other-host");
           g_free (d->other_host);
@@ -546,7 +553,9 @@ found_mapping_cb (GObject      *source,
           add_code (d, "mapping-present");
           break;
         case PORTIER_MAPPING_OWNER_THIS_COMPUTER:
-          add_code (d, "mapping-present");
+          /* The outside port comes here, but to another program's port. */
+          add_code (d, mapping->internal_port == d->spec.first ? "mapping-present"
+                                                               : "mapping-other-program");
           d->forwarded_by = g_strdup (mapping->description != NULL ? mapping->description
                                                                    : "");
           break;

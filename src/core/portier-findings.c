@@ -48,6 +48,8 @@ static const FindingInfo finding_table[] = {
     PORTIER_FIX_CHECK_AGAIN, 52 },
   { "mapping-other-host", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM,
     PORTIER_FIX_USE_OTHER_PORT, 53 },
+  { "mapping-other-program", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM,
+    PORTIER_FIX_USE_OTHER_PORT, 53 },
   { "mapping-missing", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM, PORTIER_FIX_ADD_MAPPING,
     54 },
   { "mapping-present", PORTIER_LAYER_ROUTER, PORTIER_FINDING_OK, PORTIER_FIX_NONE, 55 },
@@ -272,6 +274,24 @@ describe (const char                *code,
       *fix = g_strdup (_("Point the forward at this computer’s new address, and ask the "
                          "router to keep that address for this computer, then check "
                          "again."));
+    }
+  else if (g_str_equal (code, "mapping-other-program"))
+    {
+      if (f->forwarded_by != NULL && f->forwarded_by[0] != '\0')
+        /* TRANSLATORS: first %s is "port 25565 (TCP)", second the name another program
+         * gave its router forward */
+        *summary = g_strdup_printf (_("Your router already sends outside %s to another "
+                                      "program on this computer (“%s”), on another port "
+                                      "here."), port, f->forwarded_by);
+      else
+        /* TRANSLATORS: %s is "port 25565 (TCP)" */
+        *summary = g_strdup_printf (_("Your router already sends outside %s to another "
+                                      "program on this computer, on another port here."),
+                                    port);
+      *detail = g_strdup (_("Only one program can receive an outside port. Portier never "
+                            "takes a port away from another program."));
+      *fix = g_strdup (_("Let Portier forward a different outside port to this computer; "
+                         "your friend then uses that port number."));
     }
   else if (g_str_equal (code, "double-nat"))
     {

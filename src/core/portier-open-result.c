@@ -6,8 +6,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "portier-error.h"
 #include "portier-open-result.h"
 
 G_DEFINE_BOXED_TYPE (PortierOpenResult, portier_open_result,
@@ -52,6 +54,7 @@ portier_open_result_copy (const PortierOpenResult *self)
   copy->error = copy_error (self->error);
   copy->wan = g_strdup (self->wan);
   copy->held_by = g_strdup (self->held_by);
+  copy->held_by_program = g_strdup (self->held_by_program);
   copy->wan_description = g_strdup (self->wan_description);
   copy->ipv6_status = g_strdup (self->ipv6_status);
   copy->ipv6_address = g_strdup (self->ipv6_address);
@@ -91,6 +94,7 @@ portier_open_result_free (PortierOpenResult *self)
   g_clear_error (&self->error);
   g_free (self->wan);
   g_free (self->held_by);
+  g_free (self->held_by_program);
   g_free (self->wan_description);
   g_free (self->ipv6_status);
   g_free (self->ipv6_address);
@@ -162,4 +166,36 @@ portier_open_result_dup_share (const PortierOpenResult *self)
       self->external_port == 0)
     return NULL;
   return portier_format_address_port (self->external_address, self->external_port);
+}
+
+/**
+ * portier_open_result_error_text:
+ * @error: one of @self's errors
+ *
+ * The sentence to show for @error: when the router refused because another program on
+ * this computer uses that outside port, it says so (with the program's name for its
+ * forward), never "another device".
+ *
+ * Returns: (transfer full): the sentence
+ */
+char *
+portier_open_result_error_text (const PortierOpenResult *self,
+                                const GError            *error)
+{
+  g_return_val_if_fail (self != NULL && error != NULL, NULL);
+
+  if (g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_ROUTER_CONFLICT) &&
+      self->held_by_program != NULL)
+    {
+      if (*self->held_by_program == '\0')
+        return g_strdup (_("Another program on this computer already uses this outside port "
+                           "on your router, for another port here. Portier will not take it "
+                           "away; it can use a different outside port instead."));
+      /* TRANSLATORS: %s is the name another program gave its router forward */
+      return g_strdup_printf (_("Another program on this computer (“%s”) already uses this "
+                                "outside port on your router, for another port here. Portier "
+                                "will not take it away; it can use a different outside port "
+                                "instead."), self->held_by_program);
+    }
+  return g_strdup (portier_error_user_message (error));
 }

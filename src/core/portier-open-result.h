@@ -72,6 +72,8 @@ typedef struct
   GError                *error;             /* set when the opening failed and was undone */
   guint16                alternative_port;  /* a free outside port the router offered */
   char                  *held_by;           /* the device that holds the port on the router */
+  char                  *held_by_program;   /* or another program on this computer (its
+                                             * forward's description, "" for none) */
   char                  *wan;               /* the router's WAN class: public cgnat … */
   char                  *wan_description;   /* a sentence about it, when it is not public */
   gboolean               permanent;         /* the router only took a forward that never
@@ -100,6 +102,8 @@ PortierOutcome     portier_open_result_get_outcome (const PortierOpenResult *sel
 char              *portier_open_result_dup_share   (const PortierOpenResult *self);
 char              *portier_format_address_port     (const char              *address,
                                                     guint16                  port);
+char              *portier_open_result_error_text  (const PortierOpenResult *self,
+                                                    const GError            *error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierOpenResult, portier_open_result_free)
 

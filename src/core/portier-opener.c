@@ -723,6 +723,7 @@ forwarded_cb (GObject      *source,
       data->result->router_error_code = refusal.router_code;
       data->result->alternative_port = refusal.alternative_port;
       data->result->held_by = g_strdup (refusal.held_by);
+      data->result->held_by_program = g_strdup (refusal.held_by_program);
       portier_router_refusal_clear (&refusal);
       /* The forward took back what it had made itself; the firewall is undone next. */
       data->result->router_status = PORTIER_ROUTER_STATUS_FAILED;

@@ -1234,6 +1234,10 @@ portier_router_fetch_description (const char  *url,
 
 /* ---------------------------------------------------------------------------- cache */
 
+/* The worker and the IPv6 thread both read and write the file: one at a time, so
+ * neither writes over what the other just stored. */
+static GMutex cache_lock;
+
 static char *
 cache_path (void)
 {
@@ -1254,9 +1258,13 @@ portier_router_cache_lookup (const char          *network_key,
   g_autoptr(GKeyFile) file = g_key_file_new ();
   g_autofree char *path = cache_path ();
   g_autofree char *method_text = NULL;
+  gboolean loaded;
 
   *method = PORTIER_ROUTER_METHOD_UPNP;
-  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, NULL))
+  g_mutex_lock (&cache_lock);
+  loaded = g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, NULL);
+  g_mutex_unlock (&cache_lock);
+  if (!loaded)
     return NULL;
   method_text = g_key_file_get_string (file, network_key, "method", NULL);
   if (method_text == NULL || !portier_router_method_from_string (method_text, method))
@@ -1264,27 +1272,20 @@ portier_router_cache_lookup (const char          *network_key,
   return g_key_file_get_string (file, network_key, "url", NULL);
 }
 
-/**
- * portier_router_cache_store:
- *
- * Remembers how the router of @network_key was reached (at most a few dozen networks).
- */
-void
-portier_router_cache_store (const char          *network_key,
-                            PortierRouterMethod  method,
-                            const char          *url)
+static void
+cache_store_locked (GKeyFile            *file,
+                    const char          *path,
+                    const char          *dir,
+                    const char          *network_key,
+                    PortierRouterMethod  method,
+                    const char          *url)
 {
-  g_autoptr(GKeyFile) file = g_key_file_new ();
-  g_autofree char *path = cache_path ();
-  g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *old_url = NULL;
   g_autofree char *old_method = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) groups = NULL;
   gsize n_groups = 0;
 
-  if (url == NULL)
-    return;
   g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, NULL);
   old_url = g_key_file_get_string (file, network_key, "url", NULL);
   old_method = g_key_file_get_string (file, network_key, "method", NULL);
@@ -1303,6 +1304,27 @@ portier_router_cache_store (const char          *network_key,
   if (g_mkdir_with_parents (dir, 0700) != 0 ||
       !g_key_file_save_to_file (file, path, &error))
     g_debug ("Cannot remember the router: %s", error ? error->message : g_strerror (errno));
+}
+
+/**
+ * portier_router_cache_store:
+ *
+ * Remembers how the router of @network_key was reached (at most a few dozen networks).
+ */
+void
+portier_router_cache_store (const char          *network_key,
+                            PortierRouterMethod  method,
+                            const char          *url)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *path = cache_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (url == NULL)
+    return;
+  g_mutex_lock (&cache_lock);
+  cache_store_locked (file, path, dir, network_key, method, url);
+  g_mutex_unlock (&cache_lock);
 }
 
 /* ---------------------------------------------------------------------------- hop probe */

@@ -2,8 +2,11 @@
  *
  * `both` becomes a TCP and a UDP mapping, a range one mapping per port (bounded). When
  * one of them fails, the ones made before are removed again, so nothing is left
- * half-open. IPv6 pinholes follow where the router offers them; IPv6 needs no forward
- * otherwise.
+ * half-open. IPv6 pinholes are made where the router offers them, at the same time as
+ * the IPv4 forwards (the router's IPv6 side has a thread of its own); IPv6 needs no
+ * forward otherwise. When the IPv4 forwards fail, the pinholes made beside them are
+ * removed too; when a pinhole fails, the IPv4 forwards stand and IPv6 is reported as
+ * failed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -55,7 +58,9 @@ typedef struct
 {
   PortierForwardRequest  request;
   GArray                *steps;
-  guint                  next;
+  guint                  next;       /* the next mapping */
+  guint                  next_hole;  /* the next pinhole */
+  guint                  running;    /* the chains still running: mappings, pinholes */
   PortierForwardResult  *result;
   PortierRouterRefusal   refusal;
   GError                *error;      /* the failure being rolled back */
@@ -75,6 +80,7 @@ forward_data_free (ForwardData *data)
 static void map_next (GTask *task);
 static void rollback_next (GTask *task);
 static void pinhole_next (GTask *task);
+static void chain_done (GTask *task);
 
 static void
 rollback_cb (GObject      *source,
@@ -108,8 +114,7 @@ rollback_next (GTask *task)
       return;
     }
 
-  g_task_return_error (task, g_steal_pointer (&data->error));
-  g_object_unref (task);
+  chain_done (task);
 }
 
 static void
@@ -156,8 +161,7 @@ map_next (GTask *task)
 
   if (data->next >= data->steps->len)
     {
-      data->next = 0;
-      pinhole_next (task);
+      chain_done (task);
       return;
     }
 
@@ -194,12 +198,11 @@ pinhole_cb (GObject      *source,
       g_debug ("IPv6 pinhole: %s", error->message);
       data->result->ipv6 = g_error_matches (error, PORTIER_ERROR, PORTIER_ERROR_NOT_SUPPORTED)
                            ? PORTIER_IPV6_NOT_NEEDED : PORTIER_IPV6_FAILED;
-      g_task_return_pointer (task, g_steal_pointer (&data->result),
-                             (GDestroyNotify) portier_forward_result_free);
+      chain_done (g_steal_pointer (&task));
       return;
     }
   g_ptr_array_add (data->result->pinholes, pinhole);
-  data->next++;
+  data->next_hole++;
   pinhole_next (g_steal_pointer (&task));
 }
 
@@ -208,41 +211,88 @@ pinhole_next (GTask *task)
 {
   ForwardData *data = g_task_get_task_data (task);
   PortierRouter *router = g_task_get_source_object (task);
-  const PortierRouterInfo *info = portier_router_get_info (router);
   const Step *step;
 
-  if (data->next == 0)
+  /* Once the IPv4 forwards failed, no more pinholes: those made are taken back. */
+  if (data->error != NULL || data->next_hole >= data->steps->len)
     {
-      if (!data->request.ipv6)
-        data->result->ipv6 = PORTIER_IPV6_SKIPPED;
-      else if (info->ipv6_address == NULL)
-        data->result->ipv6 = PORTIER_IPV6_NO_ADDRESS;
-      else if (!info->pinholes)
-        data->result->ipv6 = PORTIER_IPV6_NOT_NEEDED;
-      else
-        data->result->ipv6 = PORTIER_IPV6_OPENED;
-    }
-
-  if (data->result->ipv6 != PORTIER_IPV6_OPENED || data->next >= data->steps->len)
-    {
-      g_task_return_pointer (task, g_steal_pointer (&data->result),
-                             (GDestroyNotify) portier_forward_result_free);
-      g_object_unref (task);
+      chain_done (task);
       return;
     }
 
-  step = &g_array_index (data->steps, Step, data->next);
+  step = &g_array_index (data->steps, Step, data->next_hole);
   portier_router_add_pinhole_async (router, step->port, step->protocol,
                                     data->request.lease != 0 ? data->request.lease
                                                              : PORTIER_ROUTER_DEFAULT_LEASE,
                                     NULL, pinhole_cb, task);
 }
 
+static void
+hole_rollback_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!portier_router_remove_pinhole_finish (PORTIER_ROUTER (source), result, &error))
+    g_warning ("Could not take back an IPv6 pinhole after a failure: %s", error->message);
+  chain_done (g_steal_pointer (&task));
+}
+
+/* One chain (the mappings, or the pinholes) has ended. When both have: the result, or
+ * the IPv4 failure once the pinholes made beside the forwards are removed again (one
+ * at a time, each as one more chain). */
+static void
+chain_done (GTask *task)
+{
+  ForwardData *data = g_task_get_task_data (task);
+  GPtrArray *holes = data->result->pinholes;
+
+  if (--data->running > 0)
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  if (data->error != NULL && holes->len > 0)
+    {
+      g_autoptr(PortierPinhole) hole = g_ptr_array_steal_index (holes, holes->len - 1);
+
+      data->running++;
+      portier_router_remove_pinhole_async (g_task_get_source_object (task), hole->unique_id,
+                                           NULL, hole_rollback_cb, task);
+      return;
+    }
+
+  if (data->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&data->result),
+                           (GDestroyNotify) portier_forward_result_free);
+  g_object_unref (task);
+}
+
+/* Whether this forward makes IPv6 pinholes too, and if not, why not. */
+static PortierIpv6Status
+ipv6_plan (const PortierForwardRequest *request,
+           const PortierRouterInfo     *info)
+{
+  if (!request->ipv6)
+    return PORTIER_IPV6_SKIPPED;
+  if (info->ipv6_address == NULL)
+    return PORTIER_IPV6_NO_ADDRESS;
+  if (!info->pinholes)
+    return PORTIER_IPV6_NOT_NEEDED;
+  return PORTIER_IPV6_OPENED;
+}
+
 /**
  * portier_router_forward_async:
  *
- * Forwards every port of @request's spec (TCP and UDP separately for `both`), in order.
- * When one fails, the ones made before are removed and the failure is reported.
+ * Forwards every port of @request's spec (TCP and UDP separately for `both`), in order,
+ * and opens the IPv6 pinholes at the same time. When a forward fails, the forwards and
+ * pinholes made before are removed and the failure is reported.
  */
 void
 portier_router_forward_async (PortierRouter               *router,
@@ -298,12 +348,24 @@ portier_router_forward_async (PortierRouter               *router,
         }
     }
 
+  data->running = 1;
   if (request->ipv6_only)
     {
       /* No IPv4 forward: the pinholes are the only way in. */
       data->request.ipv6 = TRUE;
-      pinhole_next (g_steal_pointer (&task));
+      data->result->ipv6 = ipv6_plan (&data->request, portier_router_get_info (router));
+      if (data->result->ipv6 == PORTIER_IPV6_OPENED)
+        pinhole_next (g_steal_pointer (&task));
+      else
+        chain_done (g_steal_pointer (&task));
       return;
+    }
+
+  data->result->ipv6 = ipv6_plan (request, portier_router_get_info (router));
+  if (data->result->ipv6 == PORTIER_IPV6_OPENED)
+    {
+      data->running++;
+      pinhole_next (g_object_ref (task));
     }
   map_next (g_steal_pointer (&task));
 }

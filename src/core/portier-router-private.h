@@ -18,6 +18,9 @@ typedef void (*PortierRouterJob) (GTask *task);
 
 void      portier_router_worker_run        (GTask            *task,
                                             PortierRouterJob  job);
+/* The IPv6 side of a UPnP router: a thread of its own, beside the worker. */
+void      portier_router_worker_run_ipv6   (GTask            *task,
+                                            PortierRouterJob  job);
 gboolean  portier_router_worker_is_current (void);
 
 /* ---- this computer's side of the network (blocking; worker thread) ------------------- */

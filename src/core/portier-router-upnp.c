@@ -29,11 +29,16 @@ struct _PortierRouterUpnp
 
   PortierRouterInfo *info;        /* main context */
 
-  /* worker thread only */
+  /* read on both threads, never written after upnp_new() */
   PortierLocalNet   *net;
+  char              *key6;        /* where the IPv6 side is remembered */
+
+  /* worker thread only */
   struct UPNPUrls    urls;
   struct IGDdatas    data;
   char              *lan_address;
+
+  /* IPv6 thread only (portier_router_worker_run_ipv6) */
   gboolean           tried6;
   gboolean           have6;
   struct UPNPUrls    urls6;
@@ -58,6 +63,7 @@ portier_router_upnp_finalize (GObject *object)
   g_clear_pointer (&self->net, portier_local_net_free);
   g_free (self->lan_address);
   g_free (self->lan_address6);
+  g_free (self->key6);
 
   G_OBJECT_CLASS (portier_router_upnp_parent_class)->finalize (object);
 }
@@ -186,6 +192,16 @@ upnp_new (const PortierLocalNet *net,
     g_ptr_array_add (self->net->addresses6, g_strdup (g_ptr_array_index (net->addresses6, i)));
   self->lan_address = g_strdup (lan_address != NULL && *lan_address != '\0'
                                 ? lan_address : net->address);
+  /* The gateway's hardware address is part of the network's key; this computer has
+   * just talked to the gateway, so it is in the ARP table now. Read here, before the
+   * IPv6 thread may read the copy. */
+  if (self->net->gateway_mac == NULL)
+    portier_local_net_update_mac (self->net, NULL);
+  {
+    g_autofree char *key4 = portier_local_net_key (self->net);
+
+    self->key6 = g_strconcat (key4, " ipv6", NULL);
+  }
 
   self->info = read_info (self, error);
   if (self->info == NULL)
@@ -578,6 +594,24 @@ take_other_port (PortierRouterUpnp           *self,
   return NULL;
 }
 
+/* Who holds the outside port the request wanted: another device (its address), or
+ * another program on this computer (its forward's description), never this computer
+ * called another device. */
+static void
+refusal_set_holder (PortierRouterUpnp    *self,
+                    PortierRouterRefusal *refusal,
+                    const PortierMapping *holder)
+{
+  if (holder == NULL)
+    return;
+  if (portier_mapping_get_owner (holder, self->lan_address) ==
+      PORTIER_MAPPING_OWNER_THIS_COMPUTER)
+    refusal->held_by_program = g_strdup (holder->description != NULL ? holder->description
+                                                                     : "");
+  else
+    refusal->held_by = g_strdup (holder->internal_client);
+}
+
 static void
 add_mapping_job (GTask *task)
 {
@@ -611,7 +645,7 @@ add_mapping_job (GTask *task)
             }
         }
       data->refusal.router_code = 718;
-      data->refusal.held_by = g_strdup (existing->internal_client);
+      refusal_set_holder (self, &data->refusal, existing);
       data->refusal.alternative_port = find_free_port (self, external, request->protocol);
       g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_ROUTER_CONFLICT,
                                "%u/%s is mapped to %s:%u already", external,
@@ -653,7 +687,7 @@ add_mapping_job (GTask *task)
         code = PORTIER_ERROR_ROUTER_SECURE_MODE;
       else
         {
-          data->refusal.held_by = now != NULL ? g_strdup (now->internal_client) : NULL;
+          refusal_set_holder (self, &data->refusal, now);
           data->refusal.alternative_port = find_free_port (self, external, request->protocol);
         }
     }
@@ -859,7 +893,7 @@ upnp_list_mappings_async (PortierRouter       *router,
 
 /* ---------------------------------------------------------------------------- IPv6 pinholes */
 
-/* Worker. Whether the IGD described at @url (IPv6) offers IPv6 firewall control; keeps
+/* IPv6 thread. Whether the IGD described at @url (IPv6) offers IPv6 firewall control; keeps
  * it as this router's IPv6 side when it does. */
 static gboolean
 use_ipv6_igd (PortierRouterUpnp *self,
@@ -893,7 +927,7 @@ use_ipv6_igd (PortierRouterUpnp *self,
   return TRUE;
 }
 
-/* Worker. The IGD's IPv6 side: pinholes must be asked for over IPv6, from the address
+/* IPv6 thread. The IGD's IPv6 side: pinholes must be asked for over IPv6, from the address
  * they are for. The one remembered for this network is checked and used; otherwise an
  * SSDP search on the IPv6 group finds it, and it is remembered. When there is none,
  * returns the error as @task's result. */
@@ -905,18 +939,15 @@ ensure_ipv6 (GTask *task)
   if (!self->tried6 && self->net->addresses6->len > 0)
     {
       g_autoptr(GPtrArray) tried = g_ptr_array_new_with_free_func (g_free);
-      g_autofree char *key4 = NULL;
-      g_autofree char *key = NULL;
       g_autofree char *remembered = NULL;
       PortierRouterMethod method;
       guint stage = 0;
 
       self->tried6 = TRUE;
-      if (self->net->gateway_mac == NULL)
-        portier_local_net_update_mac (self->net, NULL);
-      key4 = portier_local_net_key (self->net);
-      key = g_strconcat (key4, " ipv6", NULL);
-      remembered = portier_router_cache_lookup (key, &method);
+      remembered = portier_router_cache_lookup (self->key6, &method);
+      /* Checked before use, as the IPv4 one: on this computer's IPv6 prefix, its
+       * description fetched again within the limits, still an IGD with IPv6 firewall
+       * control, every control URL on its own host. */
       if (remembered != NULL && method == PORTIER_ROUTER_METHOD_UPNP &&
           use_ipv6_igd (self, remembered))
         return TRUE;
@@ -941,7 +972,8 @@ ensure_ipv6 (GTask *task)
 
               g_ptr_array_add (tried, g_strdup (reply->location));
               if (use_ipv6_igd (self, reply->location))
-                portier_router_cache_store (key, PORTIER_ROUTER_METHOD_UPNP, reply->location);
+                portier_router_cache_store (self->key6, PORTIER_ROUTER_METHOD_UPNP,
+                                            reply->location);
             }
         }
     }
@@ -1026,7 +1058,7 @@ upnp_add_pinhole_async (PortierRouter       *router,
   data->lease = lease;
   g_task_set_source_tag (task, upnp_add_pinhole_async);
   g_task_set_task_data (task, data, (GDestroyNotify) pinhole_data_free);
-  portier_router_worker_run (task, add_pinhole_job);
+  portier_router_worker_run_ipv6 (task, add_pinhole_job);
 }
 
 static void
@@ -1064,7 +1096,7 @@ upnp_remove_pinhole_async (PortierRouter       *router,
   data->unique_id = g_strdup (unique_id);
   g_task_set_source_tag (task, upnp_remove_pinhole_async);
   g_task_set_task_data (task, data, (GDestroyNotify) pinhole_data_free);
-  portier_router_worker_run (task, remove_pinhole_job);
+  portier_router_worker_run_ipv6 (task, remove_pinhole_job);
 }
 
 static void
@@ -1110,7 +1142,7 @@ upnp_update_pinhole_async (PortierRouter       *router,
   data->lease = lease;
   g_task_set_source_tag (task, upnp_update_pinhole_async);
   g_task_set_task_data (task, data, (GDestroyNotify) pinhole_data_free);
-  portier_router_worker_run (task, update_pinhole_job);
+  portier_router_worker_run_ipv6 (task, update_pinhole_job);
 }
 
 /* ---------------------------------------------------------------------------- info */

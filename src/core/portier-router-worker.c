@@ -1,9 +1,16 @@
-/* portier-router-worker.c: the one thread where the router's blocking calls run
+/* portier-router-worker.c: the threads where the router's blocking calls run
  *
  * miniupnpc and libnatpmp block (HTTP, UDP with retries). Their calls, and the SSDP
- * search and hop probe beside them, run here, one job at a time, in the order they were
- * asked for. Each job returns its GTask's result itself; GTask hands it back on the main
- * context of whoever asked.
+ * search and hop probe beside them, run on the worker thread, one job at a time, in the
+ * order they were asked for. Each job returns its GTask's result itself; GTask hands it
+ * back on the main context of whoever asked.
+ *
+ * The IPv6 side of a UPnP router (its IGD over IPv6 and the pinholes) has a thread of
+ * its own, so that a dual-stack open waits for the slower side rather than for both in
+ * turn. Its jobs touch only that side's own state and read what never changes after the
+ * router was made; miniupnpc keeps no state of its own between calls (each call takes
+ * its control URL and service type from the caller), so the two threads share nothing
+ * they write.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +27,7 @@ typedef struct
 } WorkItem;
 
 static GThreadPool *pool;
+static GThreadPool *pool6;
 static GThread *worker_thread;
 
 static void
@@ -29,13 +37,39 @@ worker_func (gpointer data,
   WorkItem *item = data;
 
   /* An exclusive pool of one: always the same thread. */
-  g_atomic_pointer_set (&worker_thread, g_thread_self ());
+  if (user_data == NULL)
+    g_atomic_pointer_set (&worker_thread, g_thread_self ());
 
   if (!g_task_return_error_if_cancelled (item->task))
     item->job (item->task);
 
   g_object_unref (item->task);
   g_free (item);
+}
+
+static void
+push (GThreadPool     **where,
+      gsize            *initialized,
+      gboolean          ipv6,
+      GTask            *task,
+      PortierRouterJob  job)
+{
+  WorkItem *item;
+
+  if (g_once_init_enter (initialized))
+    {
+      g_autoptr(GError) error = NULL;
+
+      *where = g_thread_pool_new (worker_func, GINT_TO_POINTER (ipv6), 1, TRUE, &error);
+      if (*where == NULL)
+        g_error ("Cannot start the router thread: %s", error->message);
+      g_once_init_leave (initialized, 1);
+    }
+
+  item = g_new0 (WorkItem, 1);
+  item->task = g_object_ref (task);
+  item->job = job;
+  g_thread_pool_push (*where, item, NULL);
 }
 
 /**
@@ -48,22 +82,25 @@ portier_router_worker_run (GTask            *task,
                            PortierRouterJob  job)
 {
   static gsize initialized = 0;
-  WorkItem *item;
 
-  if (g_once_init_enter (&initialized))
-    {
-      g_autoptr(GError) error = NULL;
+  push (&pool, &initialized, FALSE, task, job);
+}
 
-      pool = g_thread_pool_new (worker_func, NULL, 1, TRUE, &error);
-      if (pool == NULL)
-        g_error ("Cannot start the router thread: %s", error->message);
-      g_once_init_leave (&initialized, 1);
-    }
+/**
+ * portier_router_worker_run_ipv6:
+ * @task: the task; the job must return its result
+ * @job: what to run on the IPv6 thread
+ *
+ * For the jobs of a UPnP router's IPv6 side only (see above): one at a time, in order,
+ * beside the worker thread's jobs.
+ */
+void
+portier_router_worker_run_ipv6 (GTask            *task,
+                                PortierRouterJob  job)
+{
+  static gsize initialized = 0;
 
-  item = g_new0 (WorkItem, 1);
-  item->task = g_object_ref (task);
-  item->job = job;
-  g_thread_pool_push (pool, item, NULL);
+  push (&pool6, &initialized, TRUE, task, job);
 }
 
 /**

@@ -191,6 +191,7 @@ portier_router_refusal_clear (PortierRouterRefusal *self)
   if (self == NULL)
     return;
   g_clear_pointer (&self->held_by, g_free);
+  g_clear_pointer (&self->held_by_program, g_free);
   self->router_code = 0;
   self->alternative_port = 0;
 }
@@ -212,6 +213,7 @@ portier_router_refusal_copy (const PortierRouterRefusal *self,
   dest->router_code = self->router_code;
   dest->alternative_port = self->alternative_port;
   dest->held_by = g_strdup (self->held_by);
+  dest->held_by_program = g_strdup (self->held_by_program);
 }
 
 const char *

@@ -147,6 +147,8 @@ typedef struct
   int                  router_code;      /* UPnP error code or NAT-PMP result; 0: none */
   guint16              alternative_port; /* a free external port to offer; 0: none */
   char                *held_by;          /* the LAN address that holds the port */
+  char                *held_by_program;  /* or: the description of another program's
+                                          * forward to this computer ("" for none) */
 } PortierRouterRefusal;
 
 typedef struct

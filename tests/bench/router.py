@@ -3,8 +3,9 @@
 # remembered router) and warm, against upnpc -e test -a LAN-IP 25565 25565 TCP on the
 # same router; and warm on a dual-stack network (the same miniupnpd with IPv6 pinholes),
 # against warm on the IPv4-only one. It sets up its own simulated home networks (root);
-# the timed commands run inside their lan node, in batches that take turns, so load on
-# the machine hits every kind alike. Prints medians and ratios. Bounded: a fixed number
+# the timed commands run inside their lan node, in batches that take turns (IPv4-only and
+# dual-stack warm alternate run by run), so load on the machine hits every kind alike.
+# Prints medians and ratios, and the load average before and after. Bounded: a fixed number
 # of runs of each.
 #
 #   router.py BUILD_DIR
@@ -100,6 +101,7 @@ def main():
         return 2
     portierctl = os.path.join(os.path.abspath(sys.argv[1]), "src", "cli", "portierctl")
     times = {name: [] for name in BATCH}
+    load_before = os.getloadavg()
 
     with Network() as net4, Network("--ipv6", "on") as net6:
         ipv4, dual = Home(net4, portierctl), Home(net6, portierctl)
@@ -110,13 +112,17 @@ def main():
                 times["cold"] += ipv4.batch("cold", BATCH["cold"])
                 # The remembered router is gone after a cold run: remember it again.
                 ipv4.batch("prime", 1)
-                times["warm"] += ipv4.batch("warm", BATCH["warm"])
-                times["dual-warm"] += dual.batch("warm", BATCH["dual-warm"])
+                # IPv4-only and dual-stack one run each in turn, so that the load of
+                # the moment falls on both alike: their medians are compared.
+                for _ in range(BATCH["warm"]):
+                    times["warm"] += ipv4.batch("warm", 1)
+                    times["dual-warm"] += dual.batch("warm", 1)
                 times["upnpc"] += ipv4.batch("upnpc", BATCH["upnpc"])
         finally:
             ipv4.close()
             dual.close()
 
+    print(f"router: load average {load_before} before, {os.getloadavg()} after")
     medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
     labels = {
         "cold": "portierctl open 25565/tcp, cold (no remembered router)",

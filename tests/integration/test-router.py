@@ -211,6 +211,28 @@ def another_programs_forward_to_this_computer_is_left_exactly_as_it_is():
 
 
 @test
+def another_programs_outside_port_to_another_port_here_is_not_another_device():
+    # A program on this computer forwards outside 25565 to its own port 8080 here.
+    with Network() as net, Portier(net) as portier:
+        net.upnpc("-e", "Some App", "-a", net["LAN_IP"], "8080", "25565", "TCP")
+        before = router_entry(net, 25565, "tcp")
+        doc = portier.open("25565", status=1)
+        router = doc["router"]
+        assert router["error_name"] == "RouterConflict", router
+        assert router["held_by_program"] == "Some App", router
+        assert "held_by" not in router, router
+        assert "Another device" not in router["error"], router
+        assert "another program on this computer" in router["error"].lower(), router
+        assert router["alternative_port"] == 25566, router
+        unchanged(before, router_entry(net, 25565, "tcp"))
+        proc = portier.run("open", "25565", "--no-firewall", "--no-verify", status=1)
+        assert "“Some App”" in proc.stderr, proc.stderr
+        assert net["LAN_IP"] not in proc.stderr, proc.stderr
+        assert "--external-port 25566" in proc.stderr, proc.stderr
+        unchanged(before, router_entry(net, 25565, "tcp"))
+
+
+@test
 def removal_after_an_address_change_leaves_the_other_devices_forward():
     with Network() as net, Portier(net) as portier:
         old = net["LAN_IP"]
@@ -391,6 +413,25 @@ def without_upnp_natpmp_forwards():
         portier.forget_state()
         portier.json("close", "4000/udp")
         assert not net.reaches(4000, "udp")
+
+
+@test
+def natpmp_close_removes_only_this_computers_mapping_of_that_port_and_protocol():
+    # NAT-PMP cannot read an entry back: removal asks for this computer's mapping of one
+    # internal port and protocol (another device's are not this computer's to remove), and
+    # nothing else of this computer's may go with it.
+    with Network("--upnp", "off") as net, Portier(net) as portier:
+        gateway = net["ROUTER_LAN_IP"]
+        # Other programs here: another internal port, and the same port over UDP.
+        net.run("lan", "natpmpc", "-g", gateway, "-a", "8080", "8080", "tcp", "3600")
+        net.run("lan", "natpmpc", "-g", gateway, "-a", "25570", "25570", "udp", "3600")
+        doc = portier.open("25570/tcp")
+        assert doc["router"]["method"] == "natpmp", doc
+        assert net.reaches(25570, "tcp")
+        portier.json("close", "25570/tcp")
+        assert not net.reaches(25570, "tcp")
+        assert net.reaches(8080, "tcp")
+        assert net.reaches(25570, "udp")
 
 
 @test

@@ -287,6 +287,23 @@ def forward_made_by_another_program():
 
 
 @test
+def another_program_holds_the_outside_port_for_another_port():
+    # The outside port goes to this computer, but to another program's port 8080.
+    with Home() as net:
+        net.app()
+        net.upnpc("-e", "Some App", "-a", net["LAN_IP"], "8080", "25565", "TCP")
+        before = net.router_mappings()
+        report = net.diagnose()
+        assert "mapping-other-host" not in report["codes"], report["codes"]
+        assert_first_problem(report, "mapping-other-program")
+        finding = report["findings"][0]
+        assert "“Some App”" in finding["summary"], finding
+        assert net["LAN_IP"] not in finding["summary"], finding
+        assert "another device" not in finding["summary"].lower(), finding
+        assert table(net.router_mappings()) == table(before)
+
+
+@test
 def probe_down_with_a_forward_in_place():
     with Home(probe=False) as net:
         net.app()
