@@ -71,7 +71,9 @@ app_chosen_cb (PortierWindow *self,
   details = portier_details_page_new (plan, duration, hours);
   g_signal_connect_object (details, "confirmed", G_CALLBACK (details_confirmed_cb), self,
                            G_CONNECT_SWAPPED);
-  portier_window_push_page (self, details, portier_plan_get_title (plan));
+  /* The app's name is the page's own heading, where it has room. */
+  /* TRANSLATORS: the title of the page about the app's ports and how long to open them */
+  portier_window_push_page (self, details, _("Details"));
 }
 
 /* What went wrong while opening, in a sentence for the top of the troubleshooter. */
@@ -187,7 +189,7 @@ push_troubleshooter (PortierWindow         *self,
 
   g_signal_connect_object (page, "fix", G_CALLBACK (fix_cb), self, G_CONNECT_SWAPPED);
   /* TRANSLATORS: the title of the troubleshooter */
-  portier_window_push_page (self, page, _("What Is in the Way"));
+  portier_window_push_page (self, page, _("Find Problems"));
   portier_troubleshoot_page_check (PORTIER_TROUBLESHOOT_PAGE (page));
 }
 

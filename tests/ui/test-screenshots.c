@@ -17,14 +17,7 @@ static const char * const pages[] = {
   "troubleshoot", "openings", "explainer", NULL
 };
 
-typedef struct
-{
-  const char *name;
-  int         width;
-  int         height;
-} Size;
-
-static const Size sizes[] = {
+static const UiTestSize sizes[] = {
   { "wide", 800, 700 },
   { "narrow", NARROW, 720 },
 };
