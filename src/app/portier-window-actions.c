@@ -251,6 +251,22 @@ troubleshoot_action (GtkWidget  *widget,
   push_choose_page (PORTIER_WINDOW (widget), PORTIER_CHOOSE_FOR_TROUBLESHOOTING);
 }
 
+/* "Test again" on "Ports I opened": the troubleshooter, for that opening. */
+static void
+opening_test_cb (PortierWindow        *self,
+                 const PortierOpening *opening)
+{
+  PortierCatalog *catalog = portier_window_get_catalog (self);
+  PortierApp *app = NULL;
+  g_autoptr(PortierPlan) plan = NULL;
+
+  if (opening->app_id != NULL && catalog != NULL)
+    app = portier_catalog_lookup (catalog, opening->app_id);
+  plan = app != NULL ? portier_plan_new_for_app (app)
+                     : portier_plan_new_for_port (&opening->spec, opening->label, NULL);
+  push_troubleshooter (self, plan, &opening->spec, NULL);
+}
+
 static void
 openings_action (GtkWidget  *widget,
                  const char *action_name,
@@ -270,6 +286,8 @@ openings_action (GtkWidget  *widget,
                                     portier_window_get_catalog (self),
                                     portier_window_get_opener (self));
   g_signal_connect_object (page, "toast", G_CALLBACK (portier_window_add_toast), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (page, "test", G_CALLBACK (opening_test_cb), self,
                            G_CONNECT_SWAPPED);
   /* TRANSLATORS: the title of the list of what Portier opened */
   portier_window_push_page (self, page, _("Ports I Opened"));

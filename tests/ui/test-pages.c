@@ -10,6 +10,7 @@
 #include "portier-choose-page.h"
 #include "portier-details-page.h"
 #include "portier-explainer-page.h"
+#include "portier-opening-row.h"
 #include "portier-openings-page.h"
 #include "portier-plan.h"
 #include "portier-progress-page.h"
@@ -731,6 +732,13 @@ on_close (PortierOpeningsPage *page,
 }
 
 static void
+on_test (const PortierOpening **tested,
+         const PortierOpening  *opening)
+{
+  *tested = opening;
+}
+
+static void
 test_openings (Fixture       *fixture,
                gconstpointer  data)
 {
@@ -786,12 +794,43 @@ test_openings (Fixture       *fixture,
     g_assert_null (strstr (own_state, "Kept open"));
   }
 
+  /* Each row copies its address and tests it again (issue 17); the test would run the
+   * troubleshooter, which talks to the network: here, the request is what is checked. */
+  {
+    g_autofree char *copied = NULL;
+    const PortierOpening *tested = NULL;
+
+    button = ui_test_child (row, PORTIER_TYPE_OPENING_ROW, "copy_button");
+    g_assert_true (ui_test_is_shown (button));
+    ui_test_click (button);
+    gdk_clipboard_read_text_async (gtk_widget_get_clipboard (button), NULL, clipboard_read_cb,
+                                   &copied);
+    while (copied == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpstr (copied, ==, "203.0.113.7:25565");
+
+    g_signal_handlers_block_matched (page, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                     fixture->window);
+    g_signal_connect_swapped (page, "test", G_CALLBACK (on_test), &tested);
+    button = ui_test_child (row, PORTIER_TYPE_OPENING_ROW, "test_button");
+    g_assert_true (ui_test_is_shown (button));
+    ui_test_click (button);
+    g_assert_nonnull (tested);
+    g_assert_cmpstr (tested->app_id, ==, "minecraft-java");
+    g_assert_true (PORTIER_IS_OPENINGS_PAGE (portier_window_get_page (fixture->window)));
+    g_signal_handlers_unblock_matched (page, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                       fixture->window);
+  }
+  /* "Close All" is a plain button; it asks first. */
+  g_assert_false (gtk_widget_has_css_class (page_child (fixture, PORTIER_TYPE_OPENINGS_PAGE,
+                                                        "close_all_button"),
+                                            "destructive-action"));
+
   /* The page would close it with the opener, which talks to the router: that runs in
    * the simulated home network only (test-e2e). Here, the request is what is checked, and
    * on_close() stops it before the page's own handler closes anything. */
   g_signal_connect (page, "close", G_CALLBACK (on_close), &closed);
-  button = ui_test_find_type (row, GTK_TYPE_BUTTON);
-  g_assert_nonnull (button);
+  button = ui_test_child (row, PORTIER_TYPE_OPENING_ROW, "close_button");
   ui_test_click (button);
   g_assert_cmpstr (closed, ==, minecraft->id);
 }
