@@ -123,8 +123,9 @@ show_plan (PortierDetailsPage *self)
   g_autofree char *summary = NULL;
 
   gtk_image_set_from_icon_name (self->app_icon,
-                                app != NULL ? portier_app_get_icon_name (app)
-                                            : "application-x-executable-symbolic");
+                                portier_text_kind_icon (app != NULL
+                                                          ? portier_app_get_category (app)
+                                                          : NULL));
   gtk_label_set_text (self->title_label, portier_plan_get_title (self->plan));
   summary = g_strdup_printf (
     /* TRANSLATORS: the one-line summary on the details page; %s is the app's name */

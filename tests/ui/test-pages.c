@@ -223,6 +223,20 @@ test_choose_other_port (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (error_label));
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
 
+  /* "Not sure? Open both": both kinds of connection, unless the person typed one. */
+  gtk_widget_activate (ui_test_find_row (portier_window_get_page (fixture->window),
+                                         "Not sure? Open both"));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (
+    page_child (fixture, PORTIER_TYPE_CHOOSE_PAGE, "both_check"))));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "7777");
+  ui_test_activate_entry (entry);
+  g_assert_true (PORTIER_IS_DETAILS_PAGE (portier_window_get_page (fixture->window)));
+  plan = portier_details_page_get_plan (PORTIER_DETAILS_PAGE (portier_window_get_page (
+                                                               fixture->window)));
+  g_assert_cmpint (portier_plan_get_protocols (plan), ==, PORTIER_PROTOCOL_BOTH);
+  portier_window_go_back (fixture->window);
+  ui_test_wait_idle ();
+
   gtk_editable_set_text (GTK_EDITABLE (entry), "19132/udp");
   ui_test_activate_entry (entry);
   g_assert_true (PORTIER_IS_DETAILS_PAGE (portier_window_get_page (fixture->window)));
@@ -262,9 +276,14 @@ test_choose_running (Fixture       *fixture,
   g_strstrip (comm);
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "wizard.reach-app", NULL);
-  running = page_child (fixture, PORTIER_TYPE_CHOOSE_PAGE, "running_list");
-  for (guint i = 0; i < 50 && ui_test_find_row (running, "Looking for running programs…"); i++)
+  for (guint i = 0; i < 50 && ui_test_find_row (page_child (fixture, PORTIER_TYPE_CHOOSE_PAGE,
+                                                            "running_list"),
+                                                "Looking for running programs…"); i++)
     ui_test_wait_idle ();
+  /* A program Portier does not know is listed below the catalog, with where it waits
+   * (issue 17). */
+  running = page_child (fixture, PORTIER_TYPE_CHOOSE_PAGE, "unknown_list");
+  g_assert_true (ui_test_is_shown (running));
 
   expected = g_strdup_printf ("port %u (TCP)", port);
   for (GtkWidget *child = gtk_widget_get_first_child (running);
