@@ -14,12 +14,14 @@
 
 static const char * const pages[] = {
   "welcome", "choose", "details", "details-risk", "review", "progress", "result",
-  "troubleshoot", "openings", "explainer", NULL
+  "troubleshoot", "troubleshoot-not-running", "openings", "explainer", NULL
 };
 
 static const UiTestSize sizes[] = {
   { "wide", 800, 700 },
   { "narrow", NARROW, 720 },
+  /* Where the main action must show without scrolling (issue 17). */
+  { "phone", NARROW, 640 },
 };
 
 static void

@@ -535,8 +535,8 @@ ui_test_show_review (PortierWindow *window,
 
 /**
  * ui_test_show_page:
- * @page: welcome, choose, details, review, progress, result, troubleshoot, openings or
- *   explainer
+ * @page: welcome, choose, details, details-risk, review, progress, result, troubleshoot,
+ *   troubleshoot-not-running, openings or explainer
  *
  * Leads @window to @page, with sample data where the page shows the outcome of
  * something.
@@ -589,12 +589,18 @@ ui_test_show_page (PortierWindow *window,
       ui_test_open_result_free (result);
       portier_window_push_page (window, widget, "Done");
     }
-  else if (g_str_equal (page, "troubleshoot"))
+  else if (g_str_equal (page, "troubleshoot") ||
+           g_str_equal (page, "troubleshoot-not-running"))
     {
-      static const char * const codes[] = {
+      static const char * const cgnat[] = {
         "listening", "host-firewall-open", "mapping-present", "cgnat", "unreachable", NULL
       };
-      PortierDiagnosisReport *report = ui_test_report_new (codes);
+      /* The app is not running, and the provider shares addresses: first things first. */
+      static const char * const not_running[] = {
+        "no-listener", "host-firewall-open", "mapping-present", "cgnat", "unreachable", NULL
+      };
+      PortierDiagnosisReport *report = ui_test_report_new (
+        g_str_equal (page, "troubleshoot") ? cgnat : not_running);
       g_autoptr(PortierPlan) plan = portier_plan_new_for_app (
         portier_catalog_lookup (portier_window_get_catalog (window), "minecraft-java"));
       GtkWidget *widget = portier_troubleshoot_page_new_for_plan (plan, &report->spec, NULL);
