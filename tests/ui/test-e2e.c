@@ -19,6 +19,7 @@
 
 #include <adwaita.h>
 
+#include "portier-opening-row.h"
 #include "portier-openings-page.h"
 #include "portier-progress-page.h"
 #include "portier-review-page.h"
@@ -162,7 +163,7 @@ test_open_and_close (void)
   g_assert_cmpuint (portier_openings_page_get_n_rows (PORTIER_OPENINGS_PAGE (page)), ==, 1);
   row = ui_test_find_row (page, "Minecraft: Java Edition");
   g_assert_nonnull (row);
-  ui_test_click (ui_test_find_type (row, GTK_TYPE_BUTTON));
+  ui_test_click (ui_test_child (row, PORTIER_TYPE_OPENING_ROW, "close_button"));
   wait_for (window, nothing_open, "the opening to be closed");
 
   ui_test_window_destroy (window);
