@@ -252,16 +252,16 @@ test_report (void)
   g_assert_cmpstr (portier_finding_status_to_string (PORTIER_FINDING_WARNING), ==, "warning");
 }
 
-/* What the person can fix on this computer comes before what needs the router or the
- * internet provider: start the app before phoning anyone (issue 17). */
+/* What the person can fix on this computer comes before what needs the internet provider
+ * or the router: start the app before phoning anyone (issue 17). */
 static void
 test_this_computer_first (void)
 {
   g_autoptr(PortierPortSpec) spec = portier_port_spec_parse ("25565/tcp", NULL);
   const char *codes[] = { "cgnat", "double-nat", "mapping-missing", "unreachable",
                           "host-firewall-blocks", "no-listener", NULL };
-  const char *expected[] = { "no-listener", "host-firewall-blocks", "mapping-missing",
-                             "double-nat", "cgnat", "unreachable", NULL };
+  const char *expected[] = { "no-listener", "host-firewall-blocks", "cgnat", "double-nat",
+                             "mapping-missing", "unreachable", NULL };
   g_autoptr(GPtrArray) findings = NULL;
   PortierVerdict verdict;
 

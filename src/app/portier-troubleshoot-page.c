@@ -389,8 +389,9 @@ portier_troubleshoot_page_set_report (PortierTroubleshootPage      *self,
       break;
     }
 
-  /* Every problem once, in the order to fix it (the core's: this computer first, the
-   * provider last); the first one with Portier's fix when there is one. */
+  /* Every problem once, in the order to fix it (the core's: this computer first, then
+   * the provider or a second router, then the router); the first one with Portier's fix
+   * when there is one. */
   self->fix_action = PORTIER_FIX_NONE;
   if (first == NULL)
     for (guint i = 0; i < report->findings->len && first == NULL; i++)

@@ -22,10 +22,11 @@ typedef struct
   guint                 priority;   /* lower comes first among problems */
 } FindingInfo;
 
-/* Priority: the order in which to fix things, from the app outwards, so that the first
- * problem is always the next thing to do — and what the person can fix on this computer
- * (start the app, the firewall, the VPN) comes before the router, and the router before
- * what needs another router or a call to the internet provider. */
+/* Priority: the order in which to fix things, so that the first problem is always the
+ * next thing to do. What the person can fix on this computer comes first (start the app,
+ * the firewall, the VPN): nobody phones their provider while their server is not even
+ * running. Then what makes every fix on the router useless (carrier-grade NAT, a second
+ * router), then the router. */
 static const FindingInfo finding_table[] = {
   { "no-listener", PORTIER_LAYER_APP, PORTIER_FINDING_PROBLEM, PORTIER_FIX_CHECK_AGAIN, 10 },
   { "listener-loopback-only", PORTIER_LAYER_APP, PORTIER_FINDING_PROBLEM,
@@ -38,6 +39,8 @@ static const FindingInfo finding_table[] = {
   { "host-firewall-open", PORTIER_LAYER_HOST_FIREWALL, PORTIER_FINDING_OK, PORTIER_FIX_NONE,
     22 },
   { "vpn-active", PORTIER_LAYER_NETWORK, PORTIER_FINDING_PROBLEM, PORTIER_FIX_CHECK_AGAIN, 25 },
+  { "cgnat", PORTIER_LAYER_NETWORK, PORTIER_FINDING_PROBLEM, PORTIER_FIX_NONE, 26 },
+  { "double-nat", PORTIER_LAYER_NETWORK, PORTIER_FINDING_PROBLEM, PORTIER_FIX_NONE, 27 },
   { "no-router-support", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM,
     PORTIER_FIX_CHECK_AGAIN, 30 },
   { "router-refused", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM, PORTIER_FIX_CHECK_AGAIN,
@@ -47,8 +50,6 @@ static const FindingInfo finding_table[] = {
   { "mapping-missing", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM, PORTIER_FIX_ADD_MAPPING,
     33 },
   { "mapping-present", PORTIER_LAYER_ROUTER, PORTIER_FINDING_OK, PORTIER_FIX_NONE, 34 },
-  { "double-nat", PORTIER_LAYER_NETWORK, PORTIER_FINDING_PROBLEM, PORTIER_FIX_NONE, 40 },
-  { "cgnat", PORTIER_LAYER_NETWORK, PORTIER_FINDING_PROBLEM, PORTIER_FIX_NONE, 50 },
   { "public-address-mismatch", PORTIER_LAYER_NETWORK, PORTIER_FINDING_WARNING,
     PORTIER_FIX_NONE, 60 },
   { "unreachable", PORTIER_LAYER_INTERNET, PORTIER_FINDING_PROBLEM, PORTIER_FIX_CHECK_AGAIN,
@@ -482,10 +483,10 @@ compare_findings (gconstpointer a,
  * - reachable or not reachable only when the test from the internet ran: reachable when
  *   it got through and the app itself accepts connections from other computers;
  * - otherwise unknown, with `probe-unavailable` first and what the layers found after it;
- * - problems first otherwise, in the order to fix them: from the app outwards, what the
- *   person can fix on this computer before the router, and the router before what needs
- *   another router or the internet provider; when the test got through, no problem of
- *   the way in is offered first, since the test proves the way in works.
+ * - problems first otherwise, in the order to fix them: what the person can fix on this
+ *   computer, then what makes every fix on the router useless (the provider, a second
+ *   router), then the router; when the test got through, no problem of the way in is
+ *   offered first, since the test proves the way in works.
  *
  * Returns: the verdict
  */
