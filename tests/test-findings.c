@@ -283,6 +283,26 @@ test_report (void)
   g_assert_cmpstr (portier_finding_status_to_string (PORTIER_FINDING_WARNING), ==, "warning");
 }
 
+/* What the person can fix on this computer comes before what needs the internet provider
+ * or the router: start the app before phoning anyone (issue 17). */
+static void
+test_this_computer_first (void)
+{
+  g_autoptr(PortierPortSpec) spec = portier_port_spec_parse ("25565/tcp", NULL);
+  const char *codes[] = { "cgnat", "double-nat", "mapping-missing", "unreachable",
+                          "host-firewall-blocks", "no-listener", NULL };
+  const char *expected[] = { "no-listener", "host-firewall-blocks", "cgnat", "double-nat",
+                             "mapping-missing", "unreachable", NULL };
+  g_autoptr(GPtrArray) findings = NULL;
+  PortierVerdict verdict;
+
+  findings = ordered (spec, codes, &verdict);
+  g_assert_cmpint (verdict, ==, PORTIER_VERDICT_NOT_REACHABLE);
+  for (guint i = 0; expected[i] != NULL; i++)
+    g_assert_cmpstr (code_at (findings, i), ==, expected[i]);
+  g_assert_cmpstr (portier_findings_first_problem (findings)->code, ==, "no-listener");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -297,6 +317,7 @@ main (int    argc,
   g_test_add_func ("/findings/no-verdict-without-a-test", test_no_verdict_without_a_test);
   g_test_add_func ("/findings/reachable-offers-no-problem", test_reachable_offers_no_problem);
   g_test_add_func ("/findings/forward-of-another-program", test_forward_of_another_program);
+  g_test_add_func ("/findings/this-computer-first", test_this_computer_first);
   g_test_add_func ("/findings/report", test_report);
 
   return g_test_run ();

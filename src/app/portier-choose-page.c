@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "portier-app-enums.h"
@@ -14,6 +15,7 @@
 #include "portier-choose-row.h"
 #include "portier-listeners.h"
 #include "portier-plan.h"
+#include "portier-text.h"
 
 struct _PortierChoosePage
 {
@@ -28,6 +30,10 @@ struct _PortierChoosePage
   GtkScrolledWindow    *scroller;
   GtkLabel             *intro_label;
   GtkListBox           *running_list;
+  AdwPreferencesGroup  *running_group;
+  AdwPreferencesGroup  *unknown_group;
+  GtkListBox           *unknown_list;
+  GtkCheckButton       *both_check;
   GtkSearchEntry       *search_entry;
   GtkListBox           *apps_list;
   GtkLabel             *no_match_label;
@@ -75,7 +81,7 @@ create_app_row (gpointer item,
   g_autofree char *ports = portier_plan_describe_ports (plan);
 
   return portier_choose_row_new (portier_app_get_name (app), ports,
-                                 portier_app_get_icon_name (app), plan);
+                                 portier_text_kind_icon (portier_app_get_category (app)), plan);
 }
 
 static gboolean
@@ -192,6 +198,10 @@ clear_running (PortierChoosePage *self)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->running_list))) != NULL)
     gtk_list_box_remove (self->running_list, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->unknown_list))) != NULL)
+    gtk_list_box_remove (self->unknown_list, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->running_group), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->unknown_group), FALSE);
 }
 
 static void
@@ -200,6 +210,7 @@ show_listeners (PortierChoosePage *self,
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   guint shown = 0;
+  guint unknown = 0;
 
   clear_running (self);
 
@@ -229,27 +240,29 @@ show_listeners (PortierChoosePage *self,
           subtitle = program != NULL ? g_strdup_printf (_("%s, on %s"), program, described)
                                      : g_strdup (described);
           row = portier_choose_row_new (portier_app_get_name (app), subtitle,
-                                        portier_app_get_icon_name (app), plan);
+                                        portier_text_kind_icon (portier_app_get_category (app)), plan);
         }
       else
         {
+          /* Below the catalog: Portier only knows where it waits. */
           plan = portier_plan_new_for_port (&spec, program, NULL);
           row = portier_choose_row_new (program != NULL ? program
                                                         /* TRANSLATORS: a program whose name
                                                          * Portier is not allowed to see */
-                                                        : _("A program Portier cannot name"),
+                                                        : _("A program on this computer"),
                                         described, "application-x-executable-symbolic", plan);
+          gtk_list_box_append (self->unknown_list, row);
+          unknown++;
+          continue;
         }
 
       gtk_list_box_append (self->running_list, row);
       shown++;
     }
 
-  if (shown == 0)
-    gtk_list_box_append (self->running_list,
-                         portier_choose_row_new (
-                           _("No program is waiting for connections right now"),
-                           _("Start your game server or app, or choose it below."), NULL, NULL));
+  /* Only apps Portier knows above the catalog; nothing there when none runs. */
+  gtk_widget_set_visible (GTK_WIDGET (self->running_group), shown > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->unknown_group), unknown > 0);
 }
 
 static void
@@ -346,6 +359,9 @@ port_apply_cb (PortierChoosePage *self)
     }
 
   show_port_error (self, NULL);
+  /* Not sure which kind of connection: both, unless the person typed one. */
+  if (gtk_check_button_get_active (self->both_check) && strchr (text, '/') == NULL)
+    spec->protocol = PORTIER_PROTOCOL_BOTH;
   plan = portier_plan_new_for_port (spec, NULL, NULL);
   choose (self, plan);
 }
@@ -534,6 +550,10 @@ portier_choose_page_class_init (PortierChoosePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortierChoosePage, scroller);
   gtk_widget_class_bind_template_child (widget_class, PortierChoosePage, intro_label);
   gtk_widget_class_bind_template_child (widget_class, PortierChoosePage, running_list);
+  gtk_widget_class_bind_template_child (widget_class, PortierChoosePage, running_group);
+  gtk_widget_class_bind_template_child (widget_class, PortierChoosePage, unknown_group);
+  gtk_widget_class_bind_template_child (widget_class, PortierChoosePage, unknown_list);
+  gtk_widget_class_bind_template_child (widget_class, PortierChoosePage, both_check);
   gtk_widget_class_bind_template_child (widget_class, PortierChoosePage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PortierChoosePage, apps_list);
   gtk_widget_class_bind_template_child (widget_class, PortierChoosePage, no_match_label);
@@ -555,6 +575,8 @@ portier_choose_page_init (PortierChoosePage *self)
                            G_CALLBACK (search_activate_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->apps_list, "row-activated",
                            G_CALLBACK (app_row_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->unknown_list, "row-activated",
+                          G_CALLBACK (running_row_activated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->running_list, "row-activated",
                            G_CALLBACK (running_row_activated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->port_entry, "apply",

@@ -24,16 +24,17 @@ struct _PortierDetailsPage
 
   GtkImage             *app_icon;
   GtkLabel             *title_label;
-  AdwPreferencesGroup  *ports_group;
-  AdwPreferencesGroup  *about_group;
-  AdwPreferencesGroup  *lan_group;
+  GtkLabel             *summary_label;
+  AdwExpanderRow       *technical_row;
   AdwPreferencesGroup  *risk_group;
   AdwActionRow         *risk_row;
+  GtkImage             *risk_icon;
   AdwActionRow         *confirm_row;
   GtkCheckButton       *confirm_check;
   GtkCheckButton       *while_running_check;
   GtkCheckButton       *hours_check;
   GtkSpinButton        *hours_spin;
+  GtkLabel             *hours_unit_label;
   GtkCheckButton       *until_closed_check;
   AdwActionRow         *until_closed_row;
   GtkButton            *continue_button;
@@ -85,8 +86,12 @@ update_continue (PortierDetailsPage *self)
 static void
 update_hours (PortierDetailsPage *self)
 {
+  guint hours = (guint) gtk_spin_button_get_value_as_int (self->hours_spin);
+
   gtk_widget_set_sensitive (GTK_WIDGET (self->hours_spin),
                             gtk_check_button_get_active (self->hours_check));
+  /* TRANSLATORS: the unit after the number of hours, as in "4 hours" */
+  gtk_label_set_text (self->hours_unit_label, ngettext ("hour", "hours", hours));
 }
 
 static void
@@ -115,30 +120,39 @@ show_plan (PortierDetailsPage *self)
   GArray *lan_only = portier_plan_get_lan_only (self->plan);
   PortierProtocol protocols = portier_plan_get_protocols (self->plan);
   const char *reason = NULL;
+  g_autofree char *summary = NULL;
 
   gtk_image_set_from_icon_name (self->app_icon,
-                                app != NULL ? portier_app_get_icon_name (app)
-                                            : "application-x-executable-symbolic");
+                                portier_text_kind_icon (app != NULL
+                                                          ? portier_app_get_category (app)
+                                                          : NULL));
   gtk_label_set_text (self->title_label, portier_plan_get_title (self->plan));
+  summary = g_strdup_printf (
+    /* TRANSLATORS: the one-line summary on the details page; %s is the app's name */
+    _("Your friends will be able to connect from the internet to %s on this computer, "
+      "for as long as you choose below."), portier_plan_get_title (self->plan));
+  gtk_label_set_text (self->summary_label, summary);
 
+  /* The technical facts, folded away: the ports, how the apps connect, and what stays
+   * closed. */
   for (guint i = 0; i < ports->len; i++)
     {
       const PortierAppPort *port = &g_array_index (ports, PortierAppPort, i);
       g_autofree char *described = portier_port_spec_describe (&port->spec);
       g_autofree char *title = portier_text_capitalize (described);
 
-      adw_preferences_group_add (self->ports_group, info_row (title, port->purpose));
+      adw_expander_row_add_row (self->technical_row, info_row (title, port->purpose));
     }
 
   if (protocols & PORTIER_PROTOCOL_TCP)
-    adw_preferences_group_add (
-      self->about_group,
+    adw_expander_row_add_row (
+      self->technical_row,
       info_row (_("TCP"),
                 /* TRANSLATORS: what a TCP connection is, in one line for beginners */
                 _("A steady two-way connection, like a phone call. Most apps use it.")));
   if (protocols & PORTIER_PROTOCOL_UDP)
-    adw_preferences_group_add (
-      self->about_group,
+    adw_expander_row_add_row (
+      self->technical_row,
       info_row (_("UDP"),
                 /* TRANSLATORS: what UDP is, in one line for beginners */
                 _("Quick separate messages, like postcards. Fast games and voice chat use it.")));
@@ -146,8 +160,8 @@ show_plan (PortierDetailsPage *self)
     {
       const PortierAppPort *first = &g_array_index (ports, PortierAppPort, 0);
 
-      adw_preferences_group_add (
-        self->about_group,
+      adw_expander_row_add_row (
+        self->technical_row,
         /* TRANSLATORS: the row about the number range a port belongs to */
         info_row (_("Port number"),
                   portier_port_class_explain (portier_port_spec_get_class (&first->spec))));
@@ -157,22 +171,43 @@ show_plan (PortierDetailsPage *self)
     {
       const PortierAppPort *port = &g_array_index (lan_only, PortierAppPort, i);
       g_autofree char *described = portier_port_spec_describe (&port->spec);
-      g_autofree char *title = portier_text_capitalize (described);
+      g_autofree char *title = NULL;
 
-      adw_preferences_group_add (self->lan_group, info_row (title, port->purpose));
+      /* TRANSLATORS: a port of the app that Portier leaves closed; %s is "port 4445 (UDP)" */
+      title = g_strdup_printf (_("Stays closed: %s"), described);
+      adw_expander_row_add_row (
+        self->technical_row,
+        info_row (title, _("Only for your home network. Portier never opens it to the "
+                           "internet.")));
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->lan_group), lan_only->len > 0);
 
   self->risk = portier_plan_get_risk (self->plan, &reason);
   gtk_widget_set_visible (GTK_WIDGET (self->risk_group), self->risk > PORTIER_RISK_LOW);
   gtk_widget_set_visible (GTK_WIDGET (self->confirm_row), self->risk == PORTIER_RISK_HIGH);
   if (self->risk == PORTIER_RISK_HIGH)
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->risk_row),
-                                   _("Strangers will try to get in through this port"));
+    {
+      g_autofree char *warning = NULL;
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->risk_row),
+                                     _("Strangers will try to get in through this port"));
+      warning = g_strdup_printf ("%s%s%s", reason != NULL ? reason : "",
+                                 reason != NULL ? " " : "",
+                                 /* TRANSLATORS: the advice under a high-risk port */
+                                 _("Only do this if it is protected by a strong password, "
+                                   "and keep it open for as short a time as you can."));
+      adw_action_row_set_subtitle (self->risk_row, warning);
+      gtk_widget_add_css_class (GTK_WIDGET (self->risk_row), "risk-high");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->risk_icon), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (self->risk_icon), "error");
+      /* Open for some hours, whatever was chosen last time: it closes by itself. */
+      gtk_check_button_set_active (self->hours_check, TRUE);
+    }
   else
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->risk_row),
-                                   _("Anyone on the internet will be able to reach this"));
-  adw_action_row_set_subtitle (self->risk_row, reason != NULL ? reason : "");
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->risk_row),
+                                     _("Anyone on the internet will be able to reach this"));
+      adw_action_row_set_subtitle (self->risk_row, reason != NULL ? reason : "");
+    }
   update_continue (self);
 }
 
@@ -331,9 +366,8 @@ portier_details_page_class_init (PortierDetailsPageClass *klass)
     widget_class, "/io/github/portier_app/Portier/portier-details-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, app_icon);
   gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, title_label);
-  gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, ports_group);
-  gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, about_group);
-  gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, lan_group);
+  gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, technical_row);
   gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, risk_group);
   gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, risk_row);
   gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, confirm_row);
@@ -341,6 +375,8 @@ portier_details_page_class_init (PortierDetailsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, while_running_check);
   gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, hours_check);
   gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, hours_spin);
+  gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, hours_unit_label);
+  gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, risk_icon);
   gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, until_closed_check);
   gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, until_closed_row);
   gtk_widget_class_bind_template_child (widget_class, PortierDetailsPage, continue_button);
@@ -356,5 +392,7 @@ portier_details_page_init (PortierDetailsPage *self)
   g_signal_connect_object (self->confirm_check, "notify::active",
                            G_CALLBACK (update_continue), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->hours_check, "notify::active",
+                           G_CALLBACK (update_hours), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->hours_spin, "value-changed",
                            G_CALLBACK (update_hours), self, G_CONNECT_SWAPPED);
 }

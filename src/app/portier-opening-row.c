@@ -17,8 +17,11 @@ struct _PortierOpeningRow
 
   char         *opening_id;
   char         *close_label;
+  char         *share;
   gboolean      busy;
 
+  GtkButton    *copy_button;
+  GtkButton    *test_button;
   GtkStack     *stack;
   GtkButton    *close_button;
   GtkSpinner   *spinner;
@@ -30,6 +33,7 @@ enum {
   PROP_0,
   PROP_OPENING_ID,
   PROP_CLOSE_LABEL,
+  PROP_SHARE,
   PROP_BUSY,
   N_PROPS
 };
@@ -40,6 +44,7 @@ static GParamSpec *properties[N_PROPS];
  * portier_opening_row_new:
  * @opening_id: the opening's id in the ledger
  * @close_label: what the Close button is called for screen readers
+ * @share: (nullable): the address friends use, for the Copy button
  * @busy: the opening is being opened or closed
  */
 GtkWidget *
@@ -47,10 +52,12 @@ portier_opening_row_new (const char *opening_id,
                          const char *title,
                          const char *subtitle,
                          const char *close_label,
+                         const char *share,
                          gboolean    busy)
 {
   return g_object_new (PORTIER_TYPE_OPENING_ROW, "opening-id", opening_id, "title", title,
-                       "subtitle", subtitle, "close-label", close_label, "busy", busy, NULL);
+                       "subtitle", subtitle, "close-label", close_label, "share", share,
+                       "busy", busy, NULL);
 }
 
 const char *
@@ -97,6 +104,12 @@ portier_opening_row_constructed (GObject *object)
 
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->close_button), "s",
                                     self->opening_id != NULL ? self->opening_id : "");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->test_button), "s",
+                                    self->opening_id != NULL ? self->opening_id : "");
+  /* The address friends use, when Portier knows it. */
+  gtk_widget_set_visible (GTK_WIDGET (self->copy_button), self->share != NULL);
+  if (self->share != NULL)
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (self->copy_button), "s", self->share);
   if (self->close_label != NULL)
     {
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->close_button),
@@ -120,6 +133,9 @@ portier_opening_row_get_property (GObject    *object,
       break;
     case PROP_CLOSE_LABEL:
       g_value_set_string (value, self->close_label);
+      break;
+    case PROP_SHARE:
+      g_value_set_string (value, self->share);
       break;
     case PROP_BUSY:
       g_value_set_boolean (value, self->busy);
@@ -145,6 +161,9 @@ portier_opening_row_set_property (GObject      *object,
     case PROP_CLOSE_LABEL:
       self->close_label = g_value_dup_string (value);
       break;
+    case PROP_SHARE:
+      self->share = g_value_dup_string (value);
+      break;
     case PROP_BUSY:
       portier_opening_row_set_busy (self, g_value_get_boolean (value));
       break;
@@ -161,6 +180,7 @@ portier_opening_row_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_OPENING_ROW);
   g_clear_pointer (&self->opening_id, g_free);
   g_clear_pointer (&self->close_label, g_free);
+  g_clear_pointer (&self->share, g_free);
 
   G_OBJECT_CLASS (portier_opening_row_parent_class)->dispose (object);
 }
@@ -182,6 +202,9 @@ portier_opening_row_class_init (PortierOpeningRowClass *klass)
   properties[PROP_CLOSE_LABEL] =
     g_param_spec_string ("close-label", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHARE] =
+    g_param_spec_string ("share", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -189,6 +212,8 @@ portier_opening_row_class_init (PortierOpeningRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/portier_app/Portier/portier-opening-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, PortierOpeningRow, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, PortierOpeningRow, test_button);
   gtk_widget_class_bind_template_child (widget_class, PortierOpeningRow, stack);
   gtk_widget_class_bind_template_child (widget_class, PortierOpeningRow, close_button);
   gtk_widget_class_bind_template_child (widget_class, PortierOpeningRow, spinner);

@@ -16,6 +16,7 @@ GtkWidget  *portier_opening_row_new            (const char        *opening_id,
                                                 const char        *title,
                                                 const char        *subtitle,
                                                 const char        *close_label,
+                                                const char        *share,
                                                 gboolean           busy);
 const char *portier_opening_row_get_opening_id (PortierOpeningRow *self);
 void        portier_opening_row_set_busy       (PortierOpeningRow *self,

@@ -41,6 +41,7 @@ enum {
   SIGNAL_CLOSE,
   SIGNAL_CLOSE_ALL,
   SIGNAL_TOAST,
+  SIGNAL_TEST,
   N_SIGNALS
 };
 
@@ -81,6 +82,24 @@ portier_opening_describe_title (const PortierOpening *opening,
   return portier_text_capitalize (described);
 }
 
+/* The address friends use for @opening, when the router said it; %NULL otherwise. */
+static char *
+opening_share (const PortierOpening *opening)
+{
+  guint port = opening->spec.first;
+
+  if (opening->external_address == NULL)
+    return NULL;
+
+  for (guint i = 0; opening->mappings != NULL && i < opening->mappings->len; i++)
+    {
+      const PortierLedgerMapping *mapping = g_ptr_array_index (opening->mappings, i);
+      if (mapping->internal_port == opening->spec.first)
+        port = mapping->external_port;
+    }
+  return g_strdup_printf ("%s:%u", opening->external_address, port);
+}
+
 /**
  * portier_opening_describe_state:
  *
@@ -93,6 +112,7 @@ portier_opening_describe_state (const PortierOpening *opening,
 {
   g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *described = portier_port_spec_describe (&opening->spec);
+  g_autofree char *share = NULL;
 
   g_string_append (text, described);
   g_string_append_c (text, '\n');
@@ -155,19 +175,12 @@ portier_opening_describe_state (const PortierOpening *opening,
       break;
     }
 
-  if (opening->external_address != NULL)
+  share = opening_share (opening);
+  if (share != NULL)
     {
-      guint port = opening->spec.first;
-
-      for (guint i = 0; opening->mappings != NULL && i < opening->mappings->len; i++)
-        {
-          const PortierLedgerMapping *mapping = g_ptr_array_index (opening->mappings, i);
-          if (mapping->internal_port == opening->spec.first)
-            port = mapping->external_port;
-        }
       g_string_append_c (text, '\n');
       /* TRANSLATORS: "Friends use 203.0.113.7:25565" */
-      g_string_append_printf (text, _("Friends use %s:%u"), opening->external_address, port);
+      g_string_append_printf (text, _("Friends use %s"), share);
     }
 
   return g_string_free (g_steal_pointer (&text), FALSE);
@@ -182,11 +195,12 @@ opening_row (PortierOpeningsPage  *self,
   g_autofree char *subtitle = portier_opening_describe_state (opening, now);
   g_autofree char *described = portier_port_spec_describe (&opening->spec);
   g_autofree char *close_label = NULL;
+  g_autofree char *share = opening_share (opening);
 
   /* TRANSLATORS: the close button's name for screen readers: "Close port 25565 (TCP)
    * for Minecraft" */
   close_label = g_strdup_printf (_("Close %s for %s"), described, title);
-  return portier_opening_row_new (opening->id, title, subtitle, close_label,
+  return portier_opening_row_new (opening->id, title, subtitle, close_label, share,
                                   opening->state != PORTIER_OPENING_STATE_OPEN);
 }
 
@@ -267,6 +281,41 @@ close_action (GtkWidget  *widget,
 
   portier_openings_page_set_busy (PORTIER_OPENINGS_PAGE (widget), id, TRUE);
   g_signal_emit (widget, signals[SIGNAL_CLOSE], 0, id);
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  const char *text = g_variant_get_string (parameter, NULL);
+  g_autofree char *title = NULL;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  /* TRANSLATORS: shown briefly after copying; %s is the address */
+  title = g_strdup_printf (_("Copied %s"), text);
+  g_signal_emit (widget, signals[SIGNAL_TOAST], 0, title);
+}
+
+static void
+test_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PortierOpeningsPage *self = PORTIER_OPENINGS_PAGE (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  GPtrArray *openings = portier_ledger_get_openings (self->ledger);
+
+  for (guint i = 0; i < openings->len; i++)
+    {
+      const PortierOpening *opening = g_ptr_array_index (openings, i);
+
+      if (g_strcmp0 (opening->id, id) == 0)
+        {
+          g_signal_emit (self, signals[SIGNAL_TEST], 0, opening);
+          return;
+        }
+    }
 }
 
 static void
@@ -542,6 +591,15 @@ portier_openings_page_class_init (PortierOpeningsPageClass *klass)
   signals[SIGNAL_TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /**
+   * PortierOpeningsPage::test:
+   * @opening: (type gpointer): the opening to test again, as the ledger holds it
+   *
+   * The person wants to know whether friends can still reach it.
+   */
+  signals[SIGNAL_TEST] = g_signal_new ("test", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/portier_app/Portier/portier-openings-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PortierOpeningsPage, stack);
@@ -550,6 +608,8 @@ portier_openings_page_class_init (PortierOpeningsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortierOpeningsPage, close_all_button);
   gtk_widget_class_install_action (widget_class, "openings.close", "s", close_action);
   gtk_widget_class_install_action (widget_class, "openings.close-all", NULL, close_all_action);
+  gtk_widget_class_install_action (widget_class, "openings.copy", "s", copy_action);
+  gtk_widget_class_install_action (widget_class, "openings.test", "s", test_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -193,7 +193,6 @@ portier_progress_page_begin_port (PortierProgressPage *self,
                                   guint                index)
 {
   GArray *ports;
-  g_autofree char *described = NULL;
   g_autofree char *title = NULL;
 
   g_return_if_fail (PORTIER_IS_PROGRESS_PAGE (self));
@@ -201,13 +200,16 @@ portier_progress_page_begin_port (PortierProgressPage *self,
   ports = portier_plan_get_ports (self->plan);
   g_return_if_fail (index < ports->len);
 
-  described = portier_port_spec_describe (&g_array_index (ports, PortierAppPort, index).spec);
+  /* The app first: the person chose the app, not a port number. */
   if (ports->len > 1)
-    /* TRANSLATORS: "Opening port 19132 (UDP), 1 of 2…" */
-    title = g_strdup_printf (_("Opening %s, %u of %u…"), described, index + 1, ports->len);
+    /* TRANSLATORS: the progress page's heading; %s is the app, such as "Minecraft: Java
+     * Edition"; then which of its ports, such as 1 of 2 */
+    title = g_strdup_printf (_("Opening the way to %s, part %u of %u…"),
+                             portier_plan_get_title (self->plan), index + 1, ports->len);
   else
-    /* TRANSLATORS: "Opening port 25565 (TCP)…" */
-    title = g_strdup_printf (_("Opening %s…"), described);
+    /* TRANSLATORS: the progress page's heading; %s is the app, such as "Minecraft: Java
+     * Edition" */
+    title = g_strdup_printf (_("Opening the way to %s…"), portier_plan_get_title (self->plan));
   gtk_label_set_text (self->title_label, title);
 
   for (guint i = 0; i < N_STEPS; i++)
@@ -225,7 +227,8 @@ portier_progress_page_finish (PortierProgressPage *self)
   g_return_if_fail (PORTIER_IS_PROGRESS_PAGE (self));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "progress.cancel", FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), FALSE);
+  gtk_widget_set_visible (gtk_widget_get_ancestor (GTK_WIDGET (self->cancel_button),
+                                                   GTK_TYPE_ACTION_BAR), FALSE);
 }
 
 static void

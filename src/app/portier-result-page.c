@@ -31,7 +31,11 @@ struct _PortierResultPage
   AdwActionRow        *tell_row;
   AdwActionRow        *keep_row;
   AdwPreferencesGroup *steps_group;
+  GtkWidget           *share_buttons;
+  GtkButton           *copy_button;
   GtkButton           *done_button;
+
+  char                *share;      /* the first address to give */
 };
 
 G_DEFINE_FINAL_TYPE (PortierResultPage, portier_result_page, GTK_TYPE_WIDGET)
@@ -53,15 +57,19 @@ status_row (const char *title,
             const char *css_class)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *icon = g_object_new (GTK_TYPE_IMAGE,
-                                  "icon-name", icon_name,
-                                  "valign", GTK_ALIGN_CENTER,
-                                  "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
-                                  NULL);
 
-  if (css_class != NULL)
-    gtk_widget_add_css_class (icon, css_class);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  if (icon_name != NULL)
+    {
+      GtkWidget *icon = g_object_new (GTK_TYPE_IMAGE,
+                                      "icon-name", icon_name,
+                                      "valign", GTK_ALIGN_CENTER,
+                                      "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                      NULL);
+
+      if (css_class != NULL)
+        gtk_widget_add_css_class (icon, css_class);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+    }
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
@@ -86,7 +94,9 @@ add_step_rows (PortierResultPage       *self,
                const PortierOpenResult *result)
 {
   g_autofree char *firewall_detail = NULL;
+  g_autofree char *firewall_tech = NULL;
   g_autofree char *router_title = NULL;
+  const char *router_tech = NULL;
   const char *firewall_title;
   const char *firewall_icon = "emblem-ok-symbolic";
   const char *firewall_css = "success";
@@ -103,10 +113,10 @@ add_step_rows (PortierResultPage       *self,
       firewall_title = _("This computer’s firewall lets it through");
       if (result->firewall_backend != NULL && result->firewall_zone != NULL)
         /* TRANSLATORS: "firewalld, zone “home”": the firewall program and its zone */
-        firewall_detail = g_strdup_printf (_("%s, zone “%s”"), result->firewall_backend,
-                                           result->firewall_zone);
+        firewall_tech = g_strdup_printf (_("%s, zone “%s”"), result->firewall_backend,
+                                         result->firewall_zone);
       else
-        firewall_detail = g_strdup (result->firewall_backend);
+        firewall_tech = g_strdup (result->firewall_backend);
     }
   else if (result->firewall_status == PORTIER_FIREWALL_STATUS_ALREADY_OPEN)
     firewall_title = _("This computer’s firewall already let it through");
@@ -142,9 +152,8 @@ add_step_rows (PortierResultPage       *self,
   if (result->router_status == PORTIER_ROUTER_STATUS_MAPPED ||
       result->router_status == PORTIER_ROUTER_STATUS_ALREADY_MAPPED)
     {
-      /* TRANSLATORS: %s is how Portier talks to the router: UPnP or NAT-PMP */
-      router_title = g_strdup_printf (_("Your router passes it on to this computer (%s)"),
-                                      method_name (result->router_method));
+      router_title = g_strdup (_("Your router passes it on to this computer"));
+      router_tech = method_name (result->router_method);
       if (result->external_address != NULL)
         router_detail = result->external_address;
     }
@@ -202,6 +211,27 @@ add_step_rows (PortierResultPage       *self,
     }
   adw_preferences_group_add (self->steps_group,
                              status_row (verify_title, NULL, verify_icon, verify_css));
+
+  /* How, for those who want to know: folded away. */
+  if (firewall_tech != NULL || router_tech != NULL)
+    {
+      GtkWidget *technical = adw_expander_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (technical), _("Technical details"));
+      gtk_widget_add_css_class (technical, "technical-details");
+      if (firewall_tech != NULL)
+        adw_expander_row_add_row (ADW_EXPANDER_ROW (technical),
+                                  /* TRANSLATORS: the row that names the firewall program */
+                                  status_row (_("Firewall"), firewall_tech,
+                                              "security-high-symbolic", NULL));
+      if (router_tech != NULL)
+        adw_expander_row_add_row (ADW_EXPANDER_ROW (technical),
+                                  /* TRANSLATORS: the row that names how Portier asked the
+                                   * router: UPnP or NAT-PMP */
+                                  status_row (_("How Portier asked the router"), router_tech,
+                                              "network-wired-symbolic", NULL));
+      adw_preferences_group_add (self->steps_group, technical);
+    }
 }
 
 static void
@@ -221,9 +251,12 @@ show_outcome (PortierResultPage *self)
     case PORTIER_OUTCOME_REACHABLE:
       adw_status_page_set_icon_name (self->status_page, "emblem-ok-symbolic");
       adw_status_page_set_title (self->status_page, _("Your Friends Can Join Now"));
-      /* TRANSLATORS: %s is e.g. "port 25565 (TCP)" */
+      /* TRANSLATORS: %s is the app, such as "Minecraft: Java Edition", or "port 25565
+       * (TCP)" */
       description = g_strdup_printf (_("Portier tested it from the internet: %s can be "
-                                       "reached."), ports);
+                                       "reached."),
+                                     portier_plan_get_app (self->plan) != NULL
+                                       ? portier_plan_get_title (self->plan) : ports);
       break;
     case PORTIER_OUTCOME_UNTESTED:
       adw_status_page_set_icon_name (self->status_page, "emblem-ok-symbolic");
@@ -265,24 +298,32 @@ portier_result_page_add_result (PortierResultPage       *self,
   share = portier_open_result_dup_share (result);
   if (share != NULL)
     {
-      g_autofree char *described = portier_port_spec_describe (&result->spec);
-      g_autofree char *copy_label = NULL;
-      GtkWidget *row;
-      GtkWidget *copy;
+      GtkWidget *row = status_row (share, NULL, NULL, NULL);
 
-      row = status_row (share, described, "network-transmit-receive-symbolic", NULL);
       gtk_widget_add_css_class (row, "share-address");
-      copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
-      gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (copy, "flat");
-      gtk_widget_set_tooltip_text (copy, _("Copy Address"));
-      /* TRANSLATORS: the copy button's name for screen readers; %s is an address */
-      copy_label = g_strdup_printf (_("Copy the address %s"), share);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (copy),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, copy_label, -1);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "result.copy");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (copy), "s", share);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy);
+      if (self->share == NULL)
+        {
+          /* The buttons under the address are for the first one. */
+          self->share = g_strdup (share);
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (self->copy_button), "s", share);
+          gtk_widget_set_visible (GTK_WIDGET (self->share_buttons), TRUE);
+        }
+      else
+        {
+          g_autofree char *copy_label = NULL;
+          GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+
+          gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (copy, "flat");
+          gtk_widget_set_tooltip_text (copy, _("Copy Address"));
+          /* TRANSLATORS: the copy button's name for screen readers; %s is an address */
+          copy_label = g_strdup_printf (_("Copy the address %s"), share);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (copy),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, copy_label, -1);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "result.copy");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (copy), "s", share);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy);
+        }
       adw_preferences_group_add (self->share_group, row);
     }
 
@@ -314,6 +355,33 @@ copy_action (GtkWidget  *widget,
       g_autofree char *title = g_strdup_printf (_("Copied %s"), text);
       adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
     }
+}
+
+/* Shares the address the way most people share things: by email, in their own mail
+ * program. */
+static void
+share_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  PortierResultPage *self = PORTIER_RESULT_PAGE (widget);
+  g_autofree char *subject = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *subject_escaped = NULL;
+  g_autofree char *body_escaped = NULL;
+  g_autofree char *uri = NULL;
+
+  if (self->share == NULL)
+    return;
+
+  /* TRANSLATORS: the subject of the email that shares the address; %s is the app */
+  subject = g_strdup_printf (_("Join me in %s"), portier_plan_get_title (self->plan));
+  /* TRANSLATORS: the email that shares the address; %s is the address */
+  body = g_strdup_printf (_("Connect to this address: %s"), self->share);
+  subject_escaped = g_uri_escape_string (subject, NULL, FALSE);
+  body_escaped = g_uri_escape_string (body, NULL, FALSE);
+  uri = g_strdup_printf ("mailto:?subject=%s&body=%s", subject_escaped, body_escaped);
+  gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (widget)), uri, GDK_CURRENT_TIME);
 }
 
 /**
@@ -430,6 +498,7 @@ portier_result_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->plan);
+  g_clear_pointer (&self->share, g_free);
 
   G_OBJECT_CLASS (portier_result_page_parent_class)->dispose (object);
 }
@@ -466,7 +535,10 @@ portier_result_page_class_init (PortierResultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortierResultPage, keep_row);
   gtk_widget_class_bind_template_child (widget_class, PortierResultPage, steps_group);
   gtk_widget_class_bind_template_child (widget_class, PortierResultPage, done_button);
+  gtk_widget_class_bind_template_child (widget_class, PortierResultPage, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, PortierResultPage, share_buttons);
   gtk_widget_class_install_action (widget_class, "result.copy", "s", copy_action);
+  gtk_widget_class_install_action (widget_class, "result.share", NULL, share_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -8,6 +8,7 @@
 
 G_BEGIN_DECLS
 
-char *portier_text_capitalize (const char *text);
+char       *portier_text_capitalize (const char *text);
+const char *portier_text_kind_icon  (const char *category);
 
 G_END_DECLS

@@ -35,9 +35,12 @@ struct _PortierTroubleshootPage
   GtkLabel               *intro_label;
   AdwPreferencesGroup    *first_group;
   AdwActionRow           *first_row;
-  AdwActionRow           *fix_row;
+  GtkImage               *first_icon;
+  GtkListBox             *next_list;
   GtkButton              *fix_button;
   GtkBox                 *layers_box;
+  GtkButton              *check_button;
+  GtkButton              *close_opened_button;
 };
 
 G_DEFINE_FINAL_TYPE (PortierTroubleshootPage, portier_troubleshoot_page, GTK_TYPE_WIDGET)
@@ -167,34 +170,115 @@ text_row (const char *title,
   return row;
 }
 
-static GtkWidget *
-finding_row (const PortierFinding *finding)
+/* The finding's summary, with the app's name where the core can only name the process
+ * ("Minecraft is waiting…", not "java is waiting…"). */
+static char *
+finding_summary (PortierTroubleshootPage *self,
+                 const PortierFinding    *finding)
 {
+  PortierApp *app = self->plan != NULL ? portier_plan_get_app (self->plan) : NULL;
+
+  if (app != NULL && g_str_equal (finding->code, "listening"))
+    /* TRANSLATORS: %s is the app's name, such as "Minecraft: Java Edition" */
+    return g_strdup_printf (_("%s is waiting for connections."), portier_app_get_name (app));
+  if (app != NULL && g_str_equal (finding->code, "listener-loopback-only"))
+    /* TRANSLATORS: %s is the app's name, such as "Minecraft: Java Edition" */
+    return g_strdup_printf (_("%s only accepts connections from this computer itself."),
+                            portier_app_get_name (app));
+  return g_strdup (finding->summary);
+}
+
+/* Whether only the internet provider can fix @finding: the person phones them. */
+static gboolean
+needs_provider (const PortierFinding *finding)
+{
+  return g_str_equal (finding->code, "cgnat");
+}
+
+/* What to do about @finding, in one sentence; for a call to the provider, the exact
+ * words to say. */
+static char *
+finding_fix (PortierTroubleshootPage *self,
+             const PortierFinding    *finding)
+{
+  PortierApp *app = self->plan != NULL ? portier_plan_get_app (self->plan) : NULL;
+
+  if (needs_provider (finding))
+    return g_strdup (_("Call your internet provider and say: “Please give my connection a "
+                       "public IP address of its own. It is behind carrier-grade NAT, and I "
+                       "want to let friends connect to a game at home.”"));
+  if (app != NULL && g_str_equal (finding->code, "no-listener"))
+    /* TRANSLATORS: %s is the app's name, such as "Minecraft: Java Edition" */
+    return g_strdup_printf (_("Start %s on this computer, then check again."),
+                            portier_app_get_name (app));
+  return g_strdup (finding->fix);
+}
+
+/* Whether @finding belongs in the list of what to do: problems, and what is unsure or
+ * odd when there is something to do about it. When the test from the internet got
+ * through, only the app can still be in the way (the core's rule for the first
+ * problem). */
+static gboolean
+is_to_do (const PortierDiagnosisReport *report,
+          const PortierFinding         *finding)
+{
+  gboolean reached = FALSE;
+
+  for (guint i = 0; i < report->findings->len; i++)
+    if (g_str_equal (((PortierFinding *) g_ptr_array_index (report->findings, i))->code,
+                     "reachable"))
+      reached = TRUE;
+
+  if (finding->status == PORTIER_FINDING_PROBLEM)
+    return !reached || finding->layer == PORTIER_LAYER_APP;
+  return finding->status != PORTIER_FINDING_OK && finding->fix != NULL && !reached;
+}
+
+/* One row of the technical details: what one check found, and why. For what is in
+ * the list of what to do, only the why (the summary is up there already). */
+static GtkWidget *
+finding_row (PortierTroubleshootPage      *self,
+             const PortierDiagnosisReport *report,
+             const PortierFinding         *finding)
+{
+  g_autofree char *summary = finding_summary (self, finding);
   const char *icon;
   const char *css;
   GtkWidget *row;
 
   status_icon (finding->status, &icon, &css);
-
-  if (finding->status == PORTIER_FINDING_OK || (finding->detail == NULL && finding->fix == NULL))
-    {
-      row = text_row (finding->summary, finding->detail);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), new_icon (icon, css));
-    }
+  if (is_to_do (report, finding))
+    row = text_row (layer_title (finding->layer), finding->detail);
   else
     {
-      row = adw_expander_row_new ();
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), finding->summary);
-      adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), new_icon (icon, css));
-      if (finding->detail != NULL)
-        adw_expander_row_add_row (ADW_EXPANDER_ROW (row), text_row (finding->detail, NULL));
-      if (finding->fix != NULL)
-        /* TRANSLATORS: the title above what the person can do about a problem */
-        adw_expander_row_add_row (ADW_EXPANDER_ROW (row), text_row (_("What to do"),
-                                                                    finding->fix));
-    }
+      g_autofree char *text = finding->detail != NULL
+        ? g_strdup_printf ("%s %s", summary, finding->detail)
+        : g_strdup (summary);
 
+      row = text_row (layer_title (finding->layer), text);
+    }
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), new_icon (icon, css));
+  return row;
+}
+
+/* One step of what to do, after the first. */
+static GtkWidget *
+to_do_row (PortierTroubleshootPage *self,
+           const PortierFinding    *finding)
+{
+  g_autofree char *summary = finding_summary (self, finding);
+  g_autofree char *fix = finding_fix (self, finding);
+  const char *icon;
+  const char *css;
+  GtkWidget *row = text_row (summary, fix);
+
+  status_icon (finding->status, &icon, &css);
+  if (needs_provider (finding))
+    {
+      icon = "call-start-symbolic";
+      css = "accent";
+    }
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), new_icon (icon, css));
   return row;
 }
 
@@ -205,6 +289,8 @@ clear_layers (PortierTroubleshootPage *self)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->layers_box))) != NULL)
     gtk_box_remove (self->layers_box, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->next_list))) != NULL)
+    gtk_list_box_remove (self->next_list, child);
 }
 
 static void
@@ -282,18 +368,19 @@ portier_troubleshoot_page_set_report (PortierTroubleshootPage      *self,
   self->spec = report->spec;
   clear_layers (self);
 
-  described = portier_port_spec_describe (&self->spec);
+  described = self->plan != NULL ? g_strdup (portier_plan_get_title (self->plan))
+                                  : portier_port_spec_describe (&self->spec);
   first = portier_diagnosis_report_get_first_problem (report);
 
   switch (report->verdict)
     {
     case PORTIER_VERDICT_REACHABLE:
-      /* TRANSLATORS: %s is e.g. "port 25565 (TCP)" */
+      /* TRANSLATORS: %s is the app, such as "Minecraft: Java Edition", or "port 25565 (TCP)" */
       verdict = g_strdup_printf (_("Your friends can reach %s"), described);
       show_verdict (self, "emblem-ok-symbolic", "success", verdict);
       break;
     case PORTIER_VERDICT_NOT_REACHABLE:
-      /* TRANSLATORS: %s is e.g. "port 25565 (TCP)" */
+      /* TRANSLATORS: %s is the app, such as "Minecraft: Java Edition", or "port 25565 (TCP)" */
       verdict = g_strdup_printf (_("Your friends cannot reach %s yet"), described);
       show_verdict (self, "dialog-warning-symbolic", "warning", verdict);
       break;
@@ -305,17 +392,36 @@ portier_troubleshoot_page_set_report (PortierTroubleshootPage      *self,
       break;
     }
 
+  /* Every problem once, in the order to fix it (the core's: this computer first, then
+   * the provider or a second router, then the router); the first one with Portier's fix
+   * when there is one. */
   self->fix_action = PORTIER_FIX_NONE;
+  if (first == NULL)
+    for (guint i = 0; i < report->findings->len && first == NULL; i++)
+      if (is_to_do (report, g_ptr_array_index (report->findings, i)))
+        first = g_ptr_array_index (report->findings, i);
   gtk_widget_set_visible (GTK_WIDGET (self->first_group), first != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->fix_button), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "troubleshoot.fix", FALSE);
   if (first != NULL)
     {
-      const char *label = fix_label (first->action);
+      const char *label = first->status == PORTIER_FINDING_PROBLEM ? fix_label (first->action)
+                                                                   : NULL;
+      g_autofree char *summary = finding_summary (self, first);
+      g_autofree char *fix = finding_fix (self, first);
+      const char *icon;
+      const char *css;
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->first_row), first->summary);
-      adw_action_row_set_subtitle (self->first_row, first->detail != NULL ? first->detail : "");
-      gtk_widget_set_visible (GTK_WIDGET (self->fix_row), first->fix != NULL);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->fix_row),
-                                     first->fix != NULL ? first->fix : "");
+      status_icon (first->status, &icon, &css);
+      if (needs_provider (first))
+        {
+          icon = "call-start-symbolic";
+          css = "accent";
+        }
+      gtk_image_set_from_icon_name (self->first_icon, icon);
+      gtk_widget_set_css_classes (GTK_WIDGET (self->first_icon), (const char *[]) { css, NULL });
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->first_row), summary);
+      adw_action_row_set_subtitle (self->first_row, fix != NULL ? fix : "");
       self->fix_action = first->action;
       gtk_widget_set_visible (GTK_WIDGET (self->fix_button), label != NULL);
       if (label != NULL)
@@ -323,25 +429,37 @@ portier_troubleshoot_page_set_report (PortierTroubleshootPage      *self,
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "troubleshoot.fix", label != NULL);
     }
 
-  for (guint l = 0; l < G_N_ELEMENTS (layer_order); l++)
+  for (guint i = 0; i < report->findings->len; i++)
     {
-      GtkWidget *group = NULL;
+      const PortierFinding *finding = g_ptr_array_index (report->findings, i);
 
-      for (guint i = 0; i < report->findings->len; i++)
-        {
-          const PortierFinding *finding = g_ptr_array_index (report->findings, i);
+      if (finding != first && is_to_do (report, finding))
+        gtk_list_box_append (self->next_list, to_do_row (self, finding));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->next_list),
+                          gtk_widget_get_first_child (GTK_WIDGET (self->next_list)) != NULL);
 
-          if (finding->layer != layer_order[l])
-            continue;
-          if (group == NULL)
-            {
-              group = adw_preferences_group_new ();
-              adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group),
-                                               layer_title (layer_order[l]));
-              gtk_box_append (self->layers_box, group);
-            }
-          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), finding_row (finding));
-        }
+  /* What every check found, layer by layer from the app outwards: folded away. */
+  if (report->findings->len > 0)
+    {
+      GtkWidget *group = adw_preferences_group_new ();
+      GtkWidget *technical = adw_expander_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (technical), _("Technical details"));
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (technical),
+                                     _("What Portier checked, step by step"));
+      gtk_widget_add_css_class (technical, "technical-details");
+      for (guint l = 0; l < G_N_ELEMENTS (layer_order); l++)
+        for (guint i = 0; i < report->findings->len; i++)
+          {
+            const PortierFinding *finding = g_ptr_array_index (report->findings, i);
+
+            if (finding->layer == layer_order[l])
+              adw_expander_row_add_row (ADW_EXPANDER_ROW (technical),
+                                        finding_row (self, report, finding));
+          }
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), technical);
+      gtk_box_append (self->layers_box, group);
     }
 }
 
@@ -634,9 +752,13 @@ portier_troubleshoot_page_class_init (PortierTroubleshootPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, intro_label);
   gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, first_group);
   gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, first_row);
-  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, fix_row);
+  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, first_icon);
+  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, next_list);
   gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, fix_button);
   gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, layers_box);
+  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, check_button);
+  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage,
+                                        close_opened_button);
   gtk_widget_class_install_action (widget_class, "troubleshoot.fix", NULL, fix_action_cb);
   gtk_widget_class_install_action (widget_class, "troubleshoot.check-again", NULL,
                                    check_again_cb);

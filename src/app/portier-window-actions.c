@@ -72,7 +72,9 @@ app_chosen_cb (PortierWindow *self,
   details = portier_details_page_new (plan, duration, hours);
   g_signal_connect_object (details, "confirmed", G_CALLBACK (details_confirmed_cb), self,
                            G_CONNECT_SWAPPED);
-  portier_window_push_page (self, details, portier_plan_get_title (plan));
+  /* The app's name is the page's own heading, where it has room. */
+  /* TRANSLATORS: the title of the page about the app's ports and how long to open them */
+  portier_window_push_page (self, details, _("Details"));
 }
 
 /* What went wrong while opening, in a sentence for the top of the troubleshooter. */
@@ -241,7 +243,7 @@ push_troubleshooter (PortierWindow         *self,
 
   g_signal_connect_object (page, "fix", G_CALLBACK (fix_cb), self, G_CONNECT_SWAPPED);
   /* TRANSLATORS: the title of the troubleshooter */
-  portier_window_push_page (self, page, _("What Is in the Way"));
+  portier_window_push_page (self, page, _("Find Problems"));
   portier_troubleshoot_page_check (PORTIER_TROUBLESHOOT_PAGE (page));
 }
 
@@ -303,6 +305,22 @@ troubleshoot_action (GtkWidget  *widget,
   push_choose_page (PORTIER_WINDOW (widget), PORTIER_CHOOSE_FOR_TROUBLESHOOTING);
 }
 
+/* "Test again" on "Ports I opened": the troubleshooter, for that opening. */
+static void
+opening_test_cb (PortierWindow        *self,
+                 const PortierOpening *opening)
+{
+  PortierCatalog *catalog = portier_window_get_catalog (self);
+  PortierApp *app = NULL;
+  g_autoptr(PortierPlan) plan = NULL;
+
+  if (opening->app_id != NULL && catalog != NULL)
+    app = portier_catalog_lookup (catalog, opening->app_id);
+  plan = app != NULL ? portier_plan_new_for_app (app)
+                     : portier_plan_new_for_port (&opening->spec, opening->label, NULL);
+  push_troubleshooter (self, plan, &opening->spec, NULL);
+}
+
 static void
 openings_action (GtkWidget  *widget,
                  const char *action_name,
@@ -322,6 +340,8 @@ openings_action (GtkWidget  *widget,
                                     portier_window_get_catalog (self),
                                     portier_window_get_opener (self));
   g_signal_connect_object (page, "toast", G_CALLBACK (portier_window_add_toast), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (page, "test", G_CALLBACK (opening_test_cb), self,
                            G_CONNECT_SWAPPED);
   /* TRANSLATORS: the title of the list of what Portier opened */
   portier_window_push_page (self, page, _("Ports I Opened"));

@@ -35,7 +35,6 @@ struct _PortierWindow
   AdwHeaderBar         *header_bar;
   AdwWindowTitle       *window_title;
   GtkButton            *back_button;
-  GtkButton            *help_button;
   GtkStack             *pages;
   PortierWelcomePage   *welcome_page;
 };
@@ -77,7 +76,8 @@ update_header (PortierWindow *self)
   gboolean back = portier_window_can_go_back (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.back", back);
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), self->history->len > 1);
+  /* While an operation runs, there is no way back: "Stop and undo" is the way out. */
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), back);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.explain",
                                  !PORTIER_IS_EXPLAINER_PAGE (page));
   adw_window_title_set_title (self->window_title, gtk_stack_page_get_title (stack_page));
@@ -422,7 +422,6 @@ portier_window_class_init (PortierWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortierWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, PortierWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, PortierWindow, back_button);
-  gtk_widget_class_bind_template_child (widget_class, PortierWindow, help_button);
   gtk_widget_class_bind_template_child (widget_class, PortierWindow, pages);
   gtk_widget_class_bind_template_child (widget_class, PortierWindow, welcome_page);
 

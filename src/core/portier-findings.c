@@ -23,36 +23,38 @@ typedef struct
   guint                 priority;   /* lower comes first among problems */
 } FindingInfo;
 
-/* Priority: what makes every other fix useless comes first (carrier-grade NAT, a second
- * router), then the layers from the app outwards, so that the first problem is always
- * the next thing to do. */
+/* Priority: the order in which to fix things, so that the first problem is always the
+ * next thing to do. What the person can fix on this computer comes first (start the app,
+ * the firewall, the VPN): nobody phones their provider while their server is not even
+ * running. Then what makes every fix on the router useless (carrier-grade NAT, a second
+ * router), then the router. */
 static const FindingInfo finding_table[] = {
-  { "cgnat", PORTIER_LAYER_NETWORK, PORTIER_FINDING_PROBLEM, PORTIER_FIX_NONE, 10 },
-  { "double-nat", PORTIER_LAYER_NETWORK, PORTIER_FINDING_PROBLEM, PORTIER_FIX_NONE, 20 },
-  { "no-listener", PORTIER_LAYER_APP, PORTIER_FINDING_PROBLEM, PORTIER_FIX_CHECK_AGAIN, 30 },
+  { "no-listener", PORTIER_LAYER_APP, PORTIER_FINDING_PROBLEM, PORTIER_FIX_CHECK_AGAIN, 10 },
   { "listener-loopback-only", PORTIER_LAYER_APP, PORTIER_FINDING_PROBLEM,
-    PORTIER_FIX_CHECK_AGAIN, 31 },
-  { "listening", PORTIER_LAYER_APP, PORTIER_FINDING_OK, PORTIER_FIX_NONE, 32 },
+    PORTIER_FIX_CHECK_AGAIN, 11 },
+  { "listening", PORTIER_LAYER_APP, PORTIER_FINDING_OK, PORTIER_FIX_NONE, 12 },
   { "host-firewall-blocks", PORTIER_LAYER_HOST_FIREWALL, PORTIER_FINDING_PROBLEM,
-    PORTIER_FIX_OPEN_FIREWALL, 40 },
+    PORTIER_FIX_OPEN_FIREWALL, 20 },
   { "host-firewall-unknown", PORTIER_LAYER_HOST_FIREWALL, PORTIER_FINDING_UNKNOWN,
-    PORTIER_FIX_NONE, 41 },
+    PORTIER_FIX_NONE, 21 },
   { "host-firewall-open", PORTIER_LAYER_HOST_FIREWALL, PORTIER_FINDING_OK, PORTIER_FIX_NONE,
-    42 },
-  { "vpn-active", PORTIER_LAYER_NETWORK, PORTIER_FINDING_PROBLEM, PORTIER_FIX_CHECK_AGAIN, 45 },
+    22 },
+  { "vpn-active", PORTIER_LAYER_NETWORK, PORTIER_FINDING_PROBLEM, PORTIER_FIX_CHECK_AGAIN, 25 },
+  { "cgnat", PORTIER_LAYER_NETWORK, PORTIER_FINDING_PROBLEM, PORTIER_FIX_NONE, 26 },
+  { "double-nat", PORTIER_LAYER_NETWORK, PORTIER_FINDING_PROBLEM, PORTIER_FIX_NONE, 27 },
   { "no-router-support", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM,
-    PORTIER_FIX_CHECK_AGAIN, 50 },
+    PORTIER_FIX_CHECK_AGAIN, 30 },
   { "router-refused", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM, PORTIER_FIX_CHECK_AGAIN,
-    51 },
+    31 },
   { "mapping-stale-address", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM,
-    PORTIER_FIX_CHECK_AGAIN, 52 },
+    PORTIER_FIX_CHECK_AGAIN, 32 },
   { "mapping-other-host", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM,
-    PORTIER_FIX_USE_OTHER_PORT, 53 },
+    PORTIER_FIX_USE_OTHER_PORT, 33 },
   { "mapping-other-program", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM,
-    PORTIER_FIX_USE_OTHER_PORT, 53 },
+    PORTIER_FIX_USE_OTHER_PORT, 33 },
   { "mapping-missing", PORTIER_LAYER_ROUTER, PORTIER_FINDING_PROBLEM, PORTIER_FIX_ADD_MAPPING,
-    54 },
-  { "mapping-present", PORTIER_LAYER_ROUTER, PORTIER_FINDING_OK, PORTIER_FIX_NONE, 55 },
+    34 },
+  { "mapping-present", PORTIER_LAYER_ROUTER, PORTIER_FINDING_OK, PORTIER_FIX_NONE, 35 },
   { "public-address-mismatch", PORTIER_LAYER_NETWORK, PORTIER_FINDING_WARNING,
     PORTIER_FIX_NONE, 60 },
   { "unreachable", PORTIER_LAYER_INTERNET, PORTIER_FINDING_PROBLEM, PORTIER_FIX_CHECK_AGAIN,
@@ -553,9 +555,10 @@ compare_findings (gconstpointer a,
  * - reachable or not reachable only when the test from the internet ran: reachable when
  *   it got through and the app itself accepts connections from other computers;
  * - otherwise unknown, with `probe-unavailable` first and what the layers found after it;
- * - problems first otherwise (what makes every other fix useless, then the layers from
- *   the app outwards); when the test got through, no problem of the way in is offered
- *   first, since the test proves the way in works.
+ * - problems first otherwise, in the order to fix them: what the person can fix on this
+ *   computer, then what makes every fix on the router useless (the provider, a second
+ *   router), then the router; when the test got through, no problem of the way in is
+ *   offered first, since the test proves the way in works.
  *
  * Returns: the verdict
  */

@@ -8,8 +8,8 @@
 # - open and close: Minecraft (Java) → open → the result page shows the router's WAN
 #   address and port, reachable from the internet; "Ports I opened" → Close, and the
 #   router, the ledger and the internet agree that nothing is left open
-# - carrier-grade NAT: the wizard ends in the troubleshooter, first problem `cgnat`,
-#   and nothing is left on the router
+# - carrier-grade NAT: the wizard ends in the troubleshooter, which lists `cgnat` after
+#   the app that is not running (start it first), and nothing is left on the router
 # - all or nothing: an app with two ports whose second is another device's on the router;
 #   the first is closed again, and only the other device's forward is left
 # - a router without UPnP (an AVM hardware address): the troubleshooter leads to the

@@ -7,7 +7,8 @@
  *                                     PUBLIC_ADDRESS:25565, reachable; then "Ports I
  *                                     opened" → Close removes it
  *   test-e2e cgnat                    the same, behind carrier-grade NAT: the wizard goes
- *                                     to the troubleshooter, whose first problem is cgnat
+ *                                     to the troubleshooter, which lists cgnat after the
+ *                                     app that is not running
  *   test-e2e all-or-nothing           Syncthing (22000/tcp, then 22000/udp) while another
  *                                     device holds 22000/udp on the router: the wizard goes
  *                                     to the troubleshooter, and the TCP port it had opened
@@ -27,6 +28,7 @@
 #include <adwaita.h>
 
 #include "portier-guide-page.h"
+#include "portier-opening-row.h"
 #include "portier-openings-page.h"
 #include "portier-progress-page.h"
 #include "portier-review-page.h"
@@ -172,7 +174,7 @@ test_open_and_close (void)
   g_assert_cmpuint (portier_openings_page_get_n_rows (PORTIER_OPENINGS_PAGE (page)), ==, 1);
   row = ui_test_find_row (page, "Minecraft: Java Edition");
   g_assert_nonnull (row);
-  ui_test_click (ui_test_find_type (row, GTK_TYPE_BUTTON));
+  ui_test_click (ui_test_child (row, PORTIER_TYPE_OPENING_ROW, "close_button"));
   wait_for (window, nothing_open, "the opening to be closed");
 
   ui_test_window_destroy (window);
@@ -184,6 +186,7 @@ test_cgnat (void)
   PortierWindow *window = open_minecraft ();
   const PortierDiagnosisReport *report;
   const PortierFinding *first;
+  const PortierFinding *cgnat = NULL;
   GtkWidget *page;
 
   g_assert_true (PORTIER_IS_TROUBLESHOOT_PAGE (portier_window_get_page (window)));
@@ -192,12 +195,22 @@ test_cgnat (void)
   report = portier_troubleshoot_page_get_report (PORTIER_TROUBLESHOOT_PAGE (page));
   first = portier_diagnosis_report_get_first_problem (report);
   g_assert_nonnull (first);
-  g_assert_cmpstr (first->code, ==, "cgnat");
+  /* No game server runs here: starting it comes first, on this computer, before the
+   * call to the provider (issue 17). */
+  g_assert_cmpstr (first->code, ==, "no-listener");
+  for (guint i = 0; i < report->findings->len && cgnat == NULL; i++)
+    if (g_str_equal (((PortierFinding *) g_ptr_array_index (report->findings, i))->code,
+                     "cgnat"))
+      cgnat = g_ptr_array_index (report->findings, i);
+  g_assert_nonnull (cgnat);
 
-  /* What the person reads is that finding, first. */
+  /* What the person reads is that finding, first; the provider's after it. */
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
                      ui_test_child (page, PORTIER_TYPE_TROUBLESHOOT_PAGE, "first_row"))), ==,
                    first->summary);
+  g_assert_nonnull (ui_test_find_row (ui_test_child (page, PORTIER_TYPE_TROUBLESHOOT_PAGE,
+                                                     "next_list"),
+                                      cgnat->summary));
   ui_test_save_png (GTK_WIDGET (window), "e2e-cgnat");
 
   ui_test_window_destroy (window);

@@ -14,19 +14,15 @@
 
 static const char * const pages[] = {
   "welcome", "choose", "details", "details-risk", "review", "progress", "result",
-  "troubleshoot", "guide-open", "guide", "openings", "explainer", NULL
+  "troubleshoot", "troubleshoot-not-running", "guide-open", "guide", "openings",
+  "explainer", NULL
 };
 
-typedef struct
-{
-  const char *name;
-  int         width;
-  int         height;
-} Size;
-
-static const Size sizes[] = {
+static const UiTestSize sizes[] = {
   { "wide", 800, 700 },
   { "narrow", NARROW, 720 },
+  /* Where the main action must show without scrolling (issue 17). */
+  { "phone", NARROW, 640 },
 };
 
 static void

@@ -186,6 +186,40 @@ ui_test_find_label (GtkWidget  *root,
   return NULL;
 }
 
+static void
+add_shown_labels (GtkWidget  *widget,
+                  const char *skip_class,
+                  GPtrArray  *labels)
+{
+  if (!ui_test_is_shown (widget) ||
+      (skip_class != NULL && gtk_widget_has_css_class (widget, skip_class)))
+    return;
+
+  if (GTK_IS_LABEL (widget))
+    g_ptr_array_add (labels, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    add_shown_labels (child, skip_class, labels);
+}
+
+/**
+ * ui_test_shown_labels:
+ * @skip_class: (nullable): leave out what is inside a widget of this style class
+ *
+ * Returns: (transfer container) (element-type GtkLabel): every label under @root that
+ *   is shown, in the order of the widget tree
+ */
+GPtrArray *
+ui_test_shown_labels (GtkWidget  *root,
+                      const char *skip_class)
+{
+  GPtrArray *labels = g_ptr_array_new ();
+
+  add_shown_labels (root, skip_class, labels);
+  return labels;
+}
+
 GtkWidget *
 ui_test_find_type (GtkWidget *root,
                    GType      type)
@@ -536,8 +570,9 @@ ui_test_show_review (PortierWindow *window,
 
 /**
  * ui_test_show_page:
- * @page: welcome, choose, details, review, progress, result, troubleshoot, guide (at
- *   the forward by hand), guide-open (its first step), openings or explainer
+ * @page: welcome, choose, details, details-risk, review, progress, result, troubleshoot,
+ *   troubleshoot-not-running, guide (at the forward by hand), guide-open (its first
+ *   step), openings or explainer
  *
  * Leads @window to @page, with sample data where the page shows the outcome of
  * something.
@@ -563,17 +598,19 @@ ui_test_show_page (PortierWindow *window,
         {
           PortierProgressPage *progress;
 
-          /* Shown as the opener shows it, without opening anything on this machine. */
+          /* Shown as the opener shows it, in the opener's words, without opening
+           * anything on this machine. */
           progress = PORTIER_PROGRESS_PAGE (portier_progress_page_new (
             portier_review_page_get_plan (PORTIER_REVIEW_PAGE (
               portier_window_get_page (window)))));
           portier_window_push_page (window, GTK_WIDGET (progress), "Opening");
           portier_progress_page_set_step (progress, PORTIER_STEP_FIREWALL,
                                           PORTIER_STEP_STATUS_DONE,
-                                          "Allowed through the firewall (nftables)");
+                                          "This computer’s firewall lets the port in.");
           portier_progress_page_set_step (progress, PORTIER_STEP_ROUTER,
                                           PORTIER_STEP_STATUS_RUNNING,
-                                          "Asking your router at 192.168.1.1…");
+                                          "Asking your router to send the port to this "
+                                          "computer…");
         }
     }
   else if (g_str_equal (page, "result"))
@@ -588,17 +625,25 @@ ui_test_show_page (PortierWindow *window,
       ui_test_open_result_free (result);
       portier_window_push_page (window, widget, "Done");
     }
-  else if (g_str_equal (page, "troubleshoot"))
+  else if (g_str_equal (page, "troubleshoot") ||
+           g_str_equal (page, "troubleshoot-not-running"))
     {
-      static const char * const codes[] = {
+      static const char * const cgnat[] = {
         "listening", "host-firewall-open", "mapping-present", "cgnat", "unreachable", NULL
       };
-      PortierDiagnosisReport *report = ui_test_report_new (codes);
-      GtkWidget *widget = portier_troubleshoot_page_new (&report->spec);
+      /* The app is not running, and the provider shares addresses: first things first. */
+      static const char * const not_running[] = {
+        "no-listener", "host-firewall-open", "mapping-present", "cgnat", "unreachable", NULL
+      };
+      PortierDiagnosisReport *report = ui_test_report_new (
+        g_str_equal (page, "troubleshoot") ? cgnat : not_running);
+      g_autoptr(PortierPlan) plan = portier_plan_new_for_app (
+        portier_catalog_lookup (portier_window_get_catalog (window), "minecraft-java"));
+      GtkWidget *widget = portier_troubleshoot_page_new_for_plan (plan, &report->spec, NULL);
 
       portier_troubleshoot_page_set_report (PORTIER_TROUBLESHOOT_PAGE (widget), report);
       portier_diagnosis_report_free (report);
-      portier_window_push_page (window, widget, "What Is in the Way");
+      portier_window_push_page (window, widget, "Find Problems");
     }
   else if (g_str_equal (page, "guide") || g_str_equal (page, "guide-open"))
     {

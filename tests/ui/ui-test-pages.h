@@ -14,6 +14,14 @@
 
 G_BEGIN_DECLS
 
+/* A window size the pages are looked at in. */
+typedef struct
+{
+  const char *name;
+  int         width;
+  int         height;
+} UiTestSize;
+
 void                    ui_test_init                  (int          *argc,
                                                        char       ***argv);
 PortierWindow          *ui_test_window_new            (int           width,
@@ -26,6 +34,8 @@ GtkWidget              *ui_test_find_row              (GtkWidget    *root,
                                                        const char   *title);
 GtkWidget              *ui_test_find_label            (GtkWidget    *root,
                                                        const char   *text);
+GPtrArray              *ui_test_shown_labels          (GtkWidget    *root,
+                                                       const char   *skip_class);
 GtkWidget              *ui_test_find_type            (GtkWidget    *root,
                                                        GType         type);
 gboolean                ui_test_is_shown              (GtkWidget    *widget);
