@@ -43,6 +43,7 @@
 #include "portier-backend.h"
 #include "portier-backend-firewalld.h"
 #include "portier-error.h"
+#include "portier-wake.h"
 #include "portier-helper.h"
 #include "portier-helper-args.h"
 #include "portier-helper1-generated.h"
@@ -56,9 +57,6 @@
 #define MAX_CACHED_ANSWERS 256
 #define MAX_KNOWN_SENDERS 1024
 
-#define LOGIND_BUS_NAME "org.freedesktop.login1"
-#define LOGIND_PATH "/org/freedesktop/login1"
-#define LOGIND_MANAGER_INTERFACE "org.freedesktop.login1.Manager"
 
 typedef enum
 {
@@ -750,21 +748,8 @@ arm_timer (PortierHelper *self,
 }
 
 static void
-prepare_for_sleep_cb (GDBusConnection *connection,
-                      const char      *sender_name,
-                      const char      *object_path,
-                      const char      *interface_name,
-                      const char      *signal_name,
-                      GVariant        *parameters,
-                      gpointer         user_data)
+woke_cb (gpointer user_data)
 {
-  gboolean going_to_sleep = TRUE;
-
-  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
-    return;
-  g_variant_get (parameters, "(b)", &going_to_sleep);
-  if (going_to_sleep)
-    return;
   g_message ("The computer woke up; looking at the end times again");
   check_end_times (PORTIER_HELPER (user_data));
 }
@@ -1726,7 +1711,7 @@ portier_helper_dispose (GObject *object)
   g_hash_table_remove_all (self->owner_watches);
   if (self->sleep_subscription != 0)
     {
-      g_dbus_connection_signal_unsubscribe (self->bus, self->sleep_subscription);
+      portier_wake_unwatch (self->bus, self->sleep_subscription);
       self->sleep_subscription = 0;
     }
   if (self->reloaded_subscription != 0)
@@ -1846,10 +1831,7 @@ portier_helper_new (GDBusConnection  *bus,
 
   /* After sleep, look at the end times at once. */
   self->sleep_subscription =
-    g_dbus_connection_signal_subscribe (bus, LOGIND_BUS_NAME, LOGIND_MANAGER_INTERFACE,
-                                        "PrepareForSleep", LOGIND_PATH, NULL,
-                                        G_DBUS_SIGNAL_FLAGS_NONE, prepare_for_sleep_cb,
-                                        self, NULL);
+    portier_wake_watch (bus, woke_cb, self);
   return self;
 }
 
