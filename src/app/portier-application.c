@@ -573,8 +573,9 @@ reconcile_cb (GObject      *source,
    * longer than it remembers) are put back before the service decides to end. */
   if (started_at_login (self))
     {
-      portier_opener_check_forwards_async (self->opener, NULL, checked_cb,
-                                           g_steal_pointer (&self));
+      PortierOpener *opener = self->opener;
+
+      portier_opener_check_forwards_async (opener, NULL, checked_cb, g_steal_pointer (&self));
       return;
     }
   started (self);
