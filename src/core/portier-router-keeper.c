@@ -70,6 +70,8 @@ held_free (Held *held)
   g_free (held);
 }
 
+/* Wall-clock seconds. The ticks (every half second) are not on its whole seconds: a
+ * time due is seen within half a second. */
 static gint64
 now_s (void)
 {
@@ -563,8 +565,7 @@ keep (PortierRouterKeeper *self,
   g_ptr_array_add (self->held, held);
 
   if (self->tick_id == 0)
-    self->tick_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 1, tick_cb,
-                                                self, NULL);
+    self->tick_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 500, tick_cb, self, NULL);
 }
 
 /**
