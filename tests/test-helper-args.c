@@ -9,6 +9,7 @@
 #include "portier-backend-firewalld.h"
 #include "portier-error.h"
 #include "portier-helper-args.h"
+#include "portier-helper-run.h"
 
 static GVariant *
 open_args (guint16     first,
@@ -203,6 +204,52 @@ test_default_route (void)
   g_assert_null (refused);               /* a name the helper would not hand on */
 }
 
+static gpointer
+interrupt_soon (gpointer data)
+{
+  g_usleep (100 * 1000);
+  g_cancellable_cancel (G_CANCELLABLE (data));
+  return NULL;
+}
+
+/* A read's program stops when a change interrupts it (from another thread), long before
+ * it would have ended; without the interrupt, programs run as before. */
+static void
+test_run_interrupt (void)
+{
+  const char *sleep_argv[] = { "sleep", "30", NULL };
+  const char *true_argv[] = { "true", NULL };
+  g_autoptr(GCancellable) interrupt = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  GThread *thread;
+  gint64 start;
+  int status = -1;
+
+  portier_helper_run_set_interrupt (interrupt);
+  g_assert_true (portier_helper_run (true_argv, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+
+  thread = g_thread_new ("interrupt", interrupt_soon, interrupt);
+  start = g_get_monotonic_time ();
+  g_assert_false (portier_helper_run (sleep_argv, NULL, NULL, NULL, &status, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+  g_thread_join (thread);
+  g_clear_error (&error);
+
+  /* Interrupted already: nothing more is started. */
+  g_assert_false (portier_helper_run (true_argv, NULL, NULL, NULL, &status, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  portier_helper_run_set_interrupt (NULL);
+  status = -1;
+  g_assert_true (portier_helper_run (true_argv, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -216,6 +263,7 @@ main (int    argc,
   g_test_add_func ("/helper-args/rule-ids", test_rule_ids);
   g_test_add_func ("/helper-args/format-ports", test_format_ports);
   g_test_add_func ("/helper-args/default-route", test_default_route);
+  g_test_add_func ("/helper-args/run-interrupt", test_run_interrupt);
 
   return g_test_run ();
 }

@@ -9,14 +9,24 @@
  * What the first frame does not need waits until it is on screen: cleaning up after an
  * earlier run, keeping router leases alive, and the window's keyboard shortcuts.
  *
+ * At login Portier starts as a service (without a window) only while something is open
+ * that needs it then: an opening for some hours (closed when its time is up, even if
+ * the computer was off meanwhile) or one "until I close it" with a router forward (put
+ * back when the router forgot it). Outside Flatpak this is an XDG autostart entry that
+ * Portier writes while there is such an opening and removes when there is none; inside
+ * Flatpak the Background portal keeps it. The service cleans up, looks at every forward
+ * on the router, and ends unless something still needs it running.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "portier-application"
 
 #include "config.h"
 
+#include <errno.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "portier-after-frame.h"
 #include "portier-application.h"
@@ -173,9 +183,74 @@ background_cb (GObject      *source,
 }
 
 /* At login, Portier starts as a service: it cleans up what ended while the person was
- * away (its startup reconciles the ledger) and, when something is still open for some
- * hours, keeps it in the background. */
+ * away (its startup reconciles the ledger), puts back the router forwards the router
+ * forgot, and, when something is still open for some hours, keeps it in the background. */
 static const char * const login_command[] = { "portier", "--gapplication-service", NULL };
+
+#define AUTOSTART_FILE APP_ID "-autostart.desktop"
+
+/* Whether something open needs Portier at the next login: an opening for some hours (to
+ * close it in time), or one "until I close it" with a forward Portier made (to put it
+ * back when the router forgot it). "While Portier runs" ends with Portier. */
+static gboolean
+needed_at_login (PortierApplication *self)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  GPtrArray *openings;
+
+  if (!portier_ledger_load (self->ledger, NULL))
+    return FALSE;
+  openings = portier_ledger_get_openings (self->ledger);
+  for (guint i = 0; i < openings->len; i++)
+    {
+      const PortierOpening *opening = g_ptr_array_index (openings, i);
+
+      if (opening->state != PORTIER_OPENING_STATE_OPEN)
+        continue;
+      if ((opening->duration == PORTIER_DURATION_UNTIL && opening->expires > now) ||
+          (opening->duration == PORTIER_DURATION_UNTIL_CLOSED &&
+           portier_opening_has_forwards (opening)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Outside Flatpak: the autostart entry exists exactly while something needs Portier at
+ * login. Portier does nothing at login otherwise. */
+static void
+update_autostart (PortierApplication *self)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "autostart", NULL);
+  g_autofree char *path = g_build_filename (dir, AUTOSTART_FILE, NULL);
+  g_autofree char *program = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (portier_sandbox_is_flatpak ())
+    return;
+
+  if (!needed_at_login (self))
+    {
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        g_warning ("Cannot remove %s: %s", path, g_strerror (errno));
+      return;
+    }
+
+  program = g_file_read_link ("/proc/self/exe", NULL);
+  text = g_strdup_printf ("[Desktop Entry]\n"
+                          "Type=Application\n"
+                          "Name=Portier\n"
+                          "Icon=%s\n"
+                          "Exec=%s --gapplication-service\n"
+                          "NoDisplay=true\n"
+                          "X-GNOME-Autostart-enabled=true\n",
+                          APP_ID, program != NULL ? program : login_command[0]);
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
+                                 &error))
+    g_warning ("Cannot write %s: %s", path,
+               error != NULL ? error->message : g_strerror (errno));
+}
 
 /* Whether one of @kept lasts past logging out: open for some hours. */
 static gboolean
@@ -237,29 +312,15 @@ window_close_request_cb (PortierApplication *self,
 
   if (kept->len > 0 && !self->quitting)
     enter_background (self, kept);
+  /* After: reading the ledger again frees what @kept points to. */
+  update_autostart (self);
 
   return FALSE;
 }
 
-static void
-reconcile_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(PortierApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) kept = NULL;
-
-  if (!portier_opener_reconcile_finish (PORTIER_OPENER (source), result, &error))
-    g_debug ("Cleaning up after an earlier run: %s", error->message);
-
-  /* Started at login (as a service, with no window): what is still open for some
-   * hours is kept in the background; with nothing to keep, the service ends. */
-  if ((g_application_get_flags (G_APPLICATION (self)) & G_APPLICATION_IS_SERVICE) != 0 &&
-      gtk_application_get_active_window (GTK_APPLICATION (self)) == NULL &&
-      (kept = portier_application_list_kept (self))->len > 0)
-    enter_background (self, kept);
-}
+static void reconcile_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data);
 
 /* Whatever an earlier run left behind (it crashed, or was stopped) is closed, and what
  * stays open has its router leases renewed while Portier runs. Once per run: after the
@@ -271,6 +332,7 @@ start_keeping (PortierApplication *self)
     return;
 
   self->started = TRUE;
+  g_application_hold (G_APPLICATION (self));  /* until started () */
   portier_opener_reconcile_async (self->opener, NULL, reconcile_cb, g_object_ref (self));
   portier_opener_hold (self->opener);
 }
@@ -504,6 +566,64 @@ static const GActionEntry app_actions[] = {
   { "close-and-quit", close_and_quit_action },
 };
 
+static gboolean
+started_at_login (PortierApplication *self)
+{
+  return (g_application_get_flags (G_APPLICATION (self)) & G_APPLICATION_IS_SERVICE) != 0 &&
+         gtk_application_get_active_window (GTK_APPLICATION (self)) == NULL;
+}
+
+/* The end of the work at start. Takes the hold of startup. */
+static void
+started (PortierApplication *self)
+{
+  g_autoptr(GPtrArray) kept = NULL;
+
+  update_autostart (self);
+
+  /* Started at login (as a service, with no window): what is still open for some
+   * hours is kept in the background; with nothing to keep, the service ends. */
+  if (started_at_login (self) && (kept = portier_application_list_kept (self))->len > 0)
+    enter_background (self, kept);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+checked_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(PortierApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!portier_opener_check_forwards_finish (PORTIER_OPENER (source), result, &error))
+    g_debug ("Looking at the router's forwards: %s", error->message);
+  started (self);
+}
+
+static void
+reconcile_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(PortierApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!portier_opener_reconcile_finish (PORTIER_OPENER (source), result, &error))
+    g_debug ("Cleaning up after an earlier run: %s", error->message);
+
+  /* At login, forwards the router forgot (it was restarted, or the computer was off
+   * longer than it remembers) are put back before the service decides to end. */
+  if (started_at_login (self))
+    {
+      PortierOpener *opener = self->opener;
+
+      portier_opener_check_forwards_async (opener, NULL, checked_cb, g_steal_pointer (&self));
+      return;
+    }
+  started (self);
+}
+
 static void
 portier_application_startup (GApplication *app)
 {
@@ -541,6 +661,7 @@ portier_application_shutdown (GApplication *app)
 
   G_APPLICATION_CLASS (portier_application_parent_class)->shutdown (app);
 
+  update_autostart (self);
   g_clear_object (&self->opener);
   g_clear_object (&self->ledger);
   g_clear_object (&self->catalog);

@@ -75,6 +75,7 @@ struct _PortierOpener
   PortierRouterKeeper *keeper;       /* while holding */
   GCancellable        *cancellable;  /* for holding; cancelled in dispose */
   gboolean             holding;
+  GPtrArray           *checks;       /* GTask: check_forwards waiting for the keeper */
 };
 
 G_DEFINE_FINAL_TYPE (PortierOpener, portier_opener, G_TYPE_OBJECT)
@@ -1162,6 +1163,21 @@ recorded_forwards (const PortierOpening  *opening,
     }
 }
 
+/* Being closed: no longer kept alive (nor added back). */
+static void
+forget_forwards (PortierOpener *self,
+                 GPtrArray     *mappings,
+                 GPtrArray     *pinholes)
+{
+  if (self->keeper == NULL)
+    return;
+  for (guint i = 0; i < mappings->len; i++)
+    portier_router_keeper_forget (self->keeper, g_ptr_array_index (mappings, i));
+  for (guint i = 0; i < pinholes->len; i++)
+    portier_router_keeper_forget_pinhole (
+      self->keeper, ((PortierPinhole *) g_ptr_array_index (pinholes, i))->unique_id);
+}
+
 static void
 close_forwards_cb (GObject      *source,
                    GAsyncResult *result,
@@ -1233,6 +1249,7 @@ close_next (GTask *task)
           return;
         }
       recorded_forwards (data->opening, &mappings, &pinholes);
+      forget_forwards (self, mappings, pinholes);
       portier_router_unforward_async (data->router, mappings, pinholes, NULL,
                                       close_forwards_cb, task);
       return;
@@ -1430,18 +1447,59 @@ hold_opening (PortierOpener        *self,
   g_autoptr(GPtrArray) mappings = NULL;
   g_autoptr(GPtrArray) pinholes = NULL;
 
+  /* What reconcile is about to close is not kept alive. */
+  if (portier_opening_is_stale (opening, g_get_real_time () / G_USEC_PER_SEC, "/proc"))
+    return;
+
   recorded_forwards (opening, &mappings, &pinholes);
+  /* A forward without a lease ("until I close it") is looked up, and added back when
+   * the router forgot it. */
   for (guint i = 0; i < mappings->len; i++)
     {
       const PortierMapping *mapping = g_ptr_array_index (mappings, i);
-      if (mapping->lease > 0)
-        portier_router_keeper_hold (self->keeper, mapping, mapping->lease);
+      portier_router_keeper_hold (self->keeper, mapping, mapping->lease);
     }
   for (guint i = 0; i < pinholes->len; i++)
     {
       const PortierPinhole *pinhole = g_ptr_array_index (pinholes, i);
       if (pinhole->lease > 0)
         portier_router_keeper_hold_pinhole (self->keeper, pinhole, pinhole->lease);
+    }
+}
+
+static void
+keeper_checked_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (portier_router_keeper_check_finish (PORTIER_ROUTER_KEEPER (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Holding found the router (or not, @error): the checks waiting for it go ahead. */
+static void
+finish_checks (PortierOpener *self,
+               const GError  *error)
+{
+  g_autoptr(GPtrArray) checks = g_steal_pointer (&self->checks);
+
+  for (guint i = 0; checks != NULL && i < checks->len; i++)
+    {
+      GTask *task = g_ptr_array_index (checks, i);
+
+      if (self->keeper != NULL)
+        portier_router_keeper_check_async (self->keeper, g_task_get_cancellable (task),
+                                           keeper_checked_cb, g_object_ref (task));
+      else if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_FAILED,
+                                 "not keeping forwards alive");
     }
 }
 
@@ -1459,6 +1517,7 @@ hold_router_cb (GObject      *source,
     {
       if (error != NULL)
         g_debug ("nothing to keep alive: %s", error->message);
+      finish_checks (self, error);
       return;
     }
 
@@ -1474,6 +1533,7 @@ hold_router_cb (GObject      *source,
       if (opening->state == PORTIER_OPENING_STATE_OPEN)
         hold_opening (self, opening);
     }
+  finish_checks (self, NULL);
 }
 
 /**
@@ -1491,6 +1551,54 @@ portier_opener_hold (PortierOpener *self)
 
   self->holding = TRUE;
   get_router_async (self, self->cancellable, hold_router_cb, g_object_ref (self));
+}
+
+/**
+ * portier_opener_check_forwards_async:
+ *
+ * While holding: looks up every forward of the open openings on the router now, adds
+ * back what the router forgot (a restart, or a long time switched off) and renews what
+ * is due. Another program's forwards are never touched. Finishes when each was looked
+ * at once; with an error when there is no router to look at.
+ */
+void
+portier_opener_check_forwards_async (PortierOpener       *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (PORTIER_IS_OPENER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, portier_opener_check_forwards_async);
+
+  if (!self->holding)
+    {
+      g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_FAILED,
+                               "not keeping forwards alive");
+      return;
+    }
+  if (self->keeper != NULL)
+    {
+      portier_router_keeper_check_async (self->keeper, cancellable, keeper_checked_cb,
+                                         g_steal_pointer (&task));
+      return;
+    }
+  /* Holding is still looking for the router. */
+  if (self->checks == NULL)
+    self->checks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->checks, g_steal_pointer (&task));
+}
+
+gboolean
+portier_opener_check_forwards_finish (PortierOpener  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**

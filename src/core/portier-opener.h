@@ -100,6 +100,13 @@ gboolean            portier_opener_reconcile_finish (PortierOpener       *self,
  * opening until the opener is disposed or released. */
 void                portier_opener_hold           (PortierOpener         *self);
 void                portier_opener_release        (PortierOpener         *self);
+void                portier_opener_check_forwards_async  (PortierOpener       *self,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean            portier_opener_check_forwards_finish (PortierOpener       *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
 GObject            *portier_opener_get_keeper     (PortierOpener         *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierOpenOptions, portier_open_options_free)

@@ -5,6 +5,14 @@
  * it (a restart forgets every mapping), it is added again. A port another device took
  * meanwhile is never taken back; the forward is then reported lost. IPv6 pinholes are
  * renewed the same way, and opened again (with a new id) when the router forgot them.
+ * A forward without a lease ("until I close it") is only looked up, and added again
+ * when the router forgot it.
+ *
+ * Times are wall-clock times (the monotonic clock stops while the computer sleeps, the
+ * router's clock does not): a renewal due during sleep is made at the next tick after
+ * waking. When logind says the computer woke up (PrepareForSleep(false) on the system
+ * bus), every forward is looked up at once, since the router may have been restarted
+ * or the lease run out meanwhile.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +22,7 @@
 
 #include "portier-error.h"
 #include "portier-router-keeper.h"
+#include "portier-wake.h"
 
 typedef struct
 {
@@ -21,7 +30,7 @@ typedef struct
   PortierPinhole *pinhole;    /* either a pinhole… */
   PortierMapping *mapping;    /* …or a mapping */
   guint           lease;      /* asked for; 0: permanent */
-  gint64          renew_at;   /* monotonic, seconds */
+  gint64          renew_at;   /* wall clock, seconds; G_MAXINT64 without a lease */
   gint64          check_at;
 } Held;
 
@@ -35,6 +44,9 @@ struct _PortierRouterKeeper
   guint          tick_id;
   guint          next_serial;
   gboolean       busy;
+  GPtrArray     *checks;      /* GTask: portier_router_keeper_check_async() waiting */
+  GDBusConnection *system_bus;
+  guint          sleep_subscription;
 };
 
 G_DEFINE_FINAL_TYPE (PortierRouterKeeper, portier_router_keeper, G_TYPE_OBJECT)
@@ -58,10 +70,12 @@ held_free (Held *held)
   g_free (held);
 }
 
+/* Wall-clock seconds. The ticks (every half second) are not on its whole seconds: a
+ * time due is seen within half a second. */
 static gint64
 now_s (void)
 {
-  return g_get_monotonic_time () / G_USEC_PER_SEC;
+  return g_get_real_time () / G_USEC_PER_SEC;
 }
 
 static void
@@ -74,6 +88,17 @@ schedule (Held *held)
   held->check_at = now + MIN (half, PORTIER_ROUTER_KEEPER_CHECK_INTERVAL);
 }
 
+/* Every forward was looked at (or tried) since the checks were asked for. */
+static void
+finish_checks (PortierRouterKeeper *self)
+{
+  g_autoptr(GPtrArray) checks = g_steal_pointer (&self->checks);
+
+  self->checks = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; checks != NULL && i < checks->len; i++)
+    g_task_return_boolean (g_ptr_array_index (checks, i), TRUE);
+}
+
 static void
 portier_router_keeper_dispose (GObject *object)
 {
@@ -81,6 +106,11 @@ portier_router_keeper_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->system_bus != NULL)
+    portier_wake_unwatch (self->system_bus, self->sleep_subscription);
+  self->sleep_subscription = 0;
+  g_clear_object (&self->system_bus);
+  finish_checks (self);
 
   G_OBJECT_CLASS (portier_router_keeper_parent_class)->dispose (object);
 }
@@ -93,6 +123,7 @@ portier_router_keeper_finalize (GObject *object)
   g_clear_object (&self->router);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->held, g_ptr_array_unref);
+  g_clear_pointer (&self->checks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (portier_router_keeper_parent_class)->finalize (object);
 }
@@ -144,6 +175,7 @@ static void
 portier_router_keeper_init (PortierRouterKeeper *self)
 {
   self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_free);
+  self->checks = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();
 }
 
@@ -179,6 +211,24 @@ still_held (PortierRouterKeeper *self,
   return FALSE;
 }
 
+/* Whether the answer to @step still matters: not cancelled, and its forward still held.
+ * A forward closed meanwhile (portier_router_keeper_forget()) frees the keeper for the
+ * next one. */
+static gboolean
+step_matters (PortierRouterKeeper *self,
+              Step                *step,
+              const GError        *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  if (!still_held (self, step))
+    {
+      self->busy = FALSE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 add_cb (GObject      *source,
         GAsyncResult *result,
@@ -190,9 +240,15 @@ add_cb (GObject      *source,
   g_autoptr(PortierMapping) mapping = NULL;
 
   mapping = portier_router_add_mapping_finish (PORTIER_ROUTER (source), result, NULL, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      !still_held (self, step))
-    return;
+  if (!step_matters (self, step, error))
+    {
+      /* Closed while it was being renewed or added again: what this put back on the
+       * router goes again. */
+      if (mapping != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        portier_router_remove_mapping_async (PORTIER_ROUTER (source), mapping, NULL, NULL,
+                                             NULL);
+      return;
+    }
   self->busy = FALSE;
 
   if (mapping == NULL)
@@ -264,8 +320,7 @@ find_cb (GObject      *source,
   const PortierMapping *mine;
 
   entry = portier_router_find_mapping_finish (PORTIER_ROUTER (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      !still_held (self, step))
+  if (!step_matters (self, step, error))
     return;
 
   mine = step->held->mapping;
@@ -312,8 +367,13 @@ add_pinhole_cb (GObject      *source,
   g_autoptr(PortierPinhole) old = NULL;
 
   pinhole = portier_router_add_pinhole_finish (PORTIER_ROUTER (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !still_held (self, step))
-    return;
+  if (!step_matters (self, step, error))
+    {
+      if (pinhole != NULL)
+        portier_router_remove_pinhole_async (PORTIER_ROUTER (source), pinhole->unique_id,
+                                             NULL, NULL, NULL);
+      return;
+    }
   self->busy = FALSE;
 
   if (pinhole == NULL)
@@ -342,7 +402,7 @@ update_pinhole_cb (GObject      *source,
   gboolean updated;
 
   updated = portier_router_update_pinhole_finish (PORTIER_ROUTER (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !still_held (self, step))
+  if (!step_matters (self, step, error))
     return;
 
   if (updated)
@@ -384,6 +444,10 @@ work (PortierRouterKeeper *self)
       Held *held = g_ptr_array_index (self->held, i);
       Step *step;
 
+      /* The clock was set back: renew now rather than a lease too late. */
+      if (held->lease > 0 && held->renew_at - now > (gint64) held->lease)
+        held->renew_at = now;
+
       if (now < held->check_at && now < held->renew_at)
         continue;
 
@@ -412,6 +476,10 @@ work (PortierRouterKeeper *self)
         }
       return;
     }
+
+  /* Nothing is due: whatever was asked to be checked now was. */
+  if (self->checks->len > 0)
+    finish_checks (self);
 }
 
 static gboolean
@@ -419,6 +487,45 @@ tick_cb (gpointer user_data)
 {
   work (PORTIER_ROUTER_KEEPER (user_data));
   return G_SOURCE_CONTINUE;
+}
+
+/* Makes every forward due for a look now. */
+static void
+check_all_now (PortierRouterKeeper *self)
+{
+  for (guint i = 0; i < self->held->len; i++)
+    ((Held *) g_ptr_array_index (self->held, i))->check_at = 0;
+  work (self);
+}
+
+static void
+woke_cb (gpointer user_data)
+{
+  g_debug ("The computer woke up: looking at every forward on the router");
+  check_all_now (PORTIER_ROUTER_KEEPER (user_data));
+}
+
+static void
+system_bus_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(PortierRouterKeeper) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_finish (result, &error);
+
+  if (bus == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No system bus, so no word of sleep: %s", error->message);
+      return;
+    }
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  self->system_bus = g_steal_pointer (&bus);
+  self->sleep_subscription =
+    portier_wake_watch (self->system_bus, woke_cb, self);
 }
 
 PortierRouterKeeper *
@@ -430,6 +537,9 @@ portier_router_keeper_new (PortierRouter *router)
 
   self = g_object_new (PORTIER_TYPE_ROUTER_KEEPER, NULL);
   self->router = g_object_ref (router);
+
+  /* After sleep, every forward is looked at once. */
+  g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, system_bus_cb, g_object_ref (self));
   return self;
 }
 
@@ -455,8 +565,7 @@ keep (PortierRouterKeeper *self,
   g_ptr_array_add (self->held, held);
 
   if (self->tick_id == 0)
-    self->tick_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 1, tick_cb,
-                                                self, NULL);
+    self->tick_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 500, tick_cb, self, NULL);
 }
 
 /**
@@ -546,4 +655,80 @@ portier_router_keeper_release_all (PortierRouterKeeper *self)
   g_ptr_array_set_size (self->held, 0);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   self->busy = FALSE;
+  finish_checks (self);
+}
+
+/**
+ * portier_router_keeper_forget:
+ * @mapping: a forward being closed
+ *
+ * Stops keeping @mapping (the same external port and protocol) alive: it is being
+ * closed. Should a renewal of it be under way, what that puts back is removed again.
+ */
+void
+portier_router_keeper_forget (PortierRouterKeeper  *self,
+                              const PortierMapping *mapping)
+{
+  g_return_if_fail (PORTIER_IS_ROUTER_KEEPER (self));
+
+  for (guint i = self->held->len; i > 0; i--)
+    {
+      const Held *held = g_ptr_array_index (self->held, i - 1);
+
+      if (held->mapping != NULL && held->mapping->external_port == mapping->external_port &&
+          held->mapping->protocol == mapping->protocol)
+        g_ptr_array_remove_index (self->held, i - 1);
+    }
+}
+
+/**
+ * portier_router_keeper_forget_pinhole:
+ * @unique_id: the router's id of a pinhole being closed
+ *
+ * Stops keeping the pinhole open.
+ */
+void
+portier_router_keeper_forget_pinhole (PortierRouterKeeper *self,
+                                      const char          *unique_id)
+{
+  g_return_if_fail (PORTIER_IS_ROUTER_KEEPER (self));
+
+  for (guint i = self->held->len; i > 0; i--)
+    {
+      const Held *held = g_ptr_array_index (self->held, i - 1);
+
+      if (held->pinhole != NULL && g_strcmp0 (held->pinhole->unique_id, unique_id) == 0)
+        g_ptr_array_remove_index (self->held, i - 1);
+    }
+}
+
+/**
+ * portier_router_keeper_check_async:
+ *
+ * Looks up every held forward on the router now (and adds again what it forgot, renews
+ * what is due). Finishes when each was looked at, or tried, once.
+ */
+void
+portier_router_keeper_check_async (PortierRouterKeeper *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (PORTIER_IS_ROUTER_KEEPER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, portier_router_keeper_check_async);
+  g_ptr_array_add (self->checks, g_steal_pointer (&task));
+  check_all_now (self);
+}
+
+gboolean
+portier_router_keeper_check_finish (PortierRouterKeeper  *self,
+                                    GAsyncResult         *result,
+                                    GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -27,5 +27,16 @@ void                 portier_router_keeper_hold_pinhole (PortierRouterKeeper  *s
                                                          guint                 lease);
 GPtrArray           *portier_router_keeper_get_mappings (PortierRouterKeeper  *self);
 void                 portier_router_keeper_release_all  (PortierRouterKeeper  *self);
+void                 portier_router_keeper_forget       (PortierRouterKeeper  *self,
+                                                         const PortierMapping *mapping);
+void                 portier_router_keeper_forget_pinhole (PortierRouterKeeper *self,
+                                                         const char           *unique_id);
+void                 portier_router_keeper_check_async  (PortierRouterKeeper  *self,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+gboolean             portier_router_keeper_check_finish (PortierRouterKeeper  *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
 
 G_END_DECLS

@@ -58,6 +58,30 @@ communicate_cb (GObject      *source,
   state->done = TRUE;
 }
 
+/* The calling thread's interrupt (owned by whoever set it). */
+static GPrivate interrupt_key;
+
+/**
+ * portier_helper_run_set_interrupt:
+ * @interrupt: (nullable): cancelled when the programs this thread runs should stop
+ *
+ * From now on, a program run on this thread stops when @interrupt is cancelled (from
+ * any thread), and portier_helper_run() fails with %G_IO_ERROR_CANCELLED. A read of
+ * the firewall is interrupted this way when a change has to go first.
+ */
+void
+portier_helper_run_set_interrupt (GCancellable *interrupt)
+{
+  g_private_set (&interrupt_key, interrupt);
+}
+
+static void
+interrupted_cb (GCancellable *interrupt,
+                gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
 static gboolean
 timeout_cb (gpointer user_data)
 {
@@ -98,6 +122,11 @@ portier_helper_run (const char * const  *argv,
   };
   RunState state = { 0, };
   guint argc = g_strv_length ((char **) argv);
+  GCancellable *interrupt = g_private_get (&interrupt_key);
+  gulong interrupt_id = 0;
+
+  if (g_cancellable_set_error_if_cancelled (interrupt, error))
+    return FALSE;
 
   program = portier_helper_find_program (argv[0]);
   if (program == NULL)
@@ -127,9 +156,13 @@ portier_helper_run (const char * const  *argv,
   timeout = g_timeout_source_new_seconds (RUN_TIMEOUT_SECONDS);
   g_source_set_callback (timeout, timeout_cb, cancellable, NULL);
   g_source_attach (timeout, context);
+  if (interrupt != NULL)
+    interrupt_id = g_cancellable_connect (interrupt, G_CALLBACK (interrupted_cb),
+                                          cancellable, NULL);
   g_subprocess_communicate_utf8_async (subprocess, input, cancellable, communicate_cb, &state);
   while (!state.done)
     g_main_context_iteration (context, TRUE);
+  g_cancellable_disconnect (interrupt, interrupt_id);
   g_source_destroy (timeout);
   g_main_context_pop_thread_default (context);
 
@@ -139,6 +172,13 @@ portier_helper_run (const char * const  *argv,
       g_subprocess_wait (subprocess, NULL, NULL);
       g_free (state.out);
       g_free (state.err);
+      if (g_error_matches (state.error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          g_cancellable_is_cancelled (interrupt))
+        {
+          g_debug ("%s stopped: a change goes first", argv[0]);
+          g_propagate_error (error, state.error);
+          return FALSE;
+        }
       if (g_error_matches (state.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_clear_error (&state.error);

@@ -15,5 +15,6 @@ gboolean   portier_helper_run          (const char * const  *argv,
                                         char               **out_stderr,
                                         int                 *out_exit_status,
                                         GError             **error);
+void       portier_helper_run_set_interrupt (GCancellable    *interrupt);
 
 G_END_DECLS

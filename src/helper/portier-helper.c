@@ -43,6 +43,8 @@
 #include "portier-backend.h"
 #include "portier-backend-firewalld.h"
 #include "portier-error.h"
+#include "portier-wake.h"
+#include "portier-helper-run.h"
 #include "portier-helper.h"
 #include "portier-helper-args.h"
 #include "portier-helper1-generated.h"
@@ -56,9 +58,6 @@
 #define MAX_CACHED_ANSWERS 256
 #define MAX_KNOWN_SENDERS 1024
 
-#define LOGIND_BUS_NAME "org.freedesktop.login1"
-#define LOGIND_PATH "/org/freedesktop/login1"
-#define LOGIND_MANAGER_INTERFACE "org.freedesktop.login1.Manager"
 
 typedef enum
 {
@@ -158,11 +157,14 @@ job_free (Job *job)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
 
 /* One job at a time changes or reads the firewall, and a job that changes it (open,
- * close, expiry, reconcile) goes before a read that waits. */
+ * close, expiry, reconcile) goes before a read that waits. A read under way is
+ * interrupted when a change comes (its program stopped); it runs again afterwards. So
+ * however many reads others keep asking for, a change waits for none of them. */
 static GMutex firewall_mutex;
 static GCond firewall_cond;
 static gboolean firewall_busy;
 static guint firewall_urgent_waiting;
+static GCancellable *firewall_read;   /* the read holding the firewall, if one does */
 
 static gboolean
 job_is_read (const Job *job)
@@ -170,17 +172,25 @@ job_is_read (const Job *job)
   return job->kind == JOB_INFO || job->kind == JOB_QUERY;
 }
 
+/* @read: for a read, cancelled when a change comes meanwhile; %NULL for a change */
 static void
-firewall_acquire (gboolean urgent)
+firewall_acquire (GCancellable *read)
 {
+  gboolean urgent = read == NULL;
+
   g_mutex_lock (&firewall_mutex);
   if (urgent)
-    firewall_urgent_waiting++;
+    {
+      firewall_urgent_waiting++;
+      if (firewall_read != NULL)
+        g_cancellable_cancel (firewall_read);
+    }
   while (firewall_busy || (!urgent && firewall_urgent_waiting > 0))
     g_cond_wait (&firewall_cond, &firewall_mutex);
   if (urgent)
     firewall_urgent_waiting--;
   firewall_busy = TRUE;
+  firewall_read = read;
   g_mutex_unlock (&firewall_mutex);
 }
 
@@ -189,6 +199,7 @@ firewall_release (void)
 {
   g_mutex_lock (&firewall_mutex);
   firewall_busy = FALSE;
+  firewall_read = NULL;
   g_cond_broadcast (&firewall_cond);
   g_mutex_unlock (&firewall_mutex);
 }
@@ -452,6 +463,63 @@ job_reapply (Job     *job,
   return TRUE;
 }
 
+/* A read of the firewall; interrupted by a change, it reads again after it. */
+static gboolean
+job_read (Job     *job,
+          GError **error)
+{
+  for (;;)
+    {
+      g_autoptr(GCancellable) interrupt = g_cancellable_new ();
+      g_autoptr(GError) local_error = NULL;
+      gboolean ok;
+
+      firewall_acquire (interrupt);
+      portier_helper_run_set_interrupt (interrupt);
+      ok = job->kind == JOB_INFO ? job_info (job, &local_error)
+                                 : job_query (job, &local_error);
+      portier_helper_run_set_interrupt (NULL);
+      firewall_release ();
+
+      if (!g_cancellable_is_cancelled (interrupt))
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          return ok;
+        }
+      g_clear_pointer (&job->result_zone, g_free);
+      g_clear_pointer (&job->backend_name, g_free);
+    }
+}
+
+static gboolean
+job_change (Job     *job,
+            GError **error)
+{
+  gboolean ok = FALSE;
+
+  firewall_acquire (NULL);
+  switch (job->kind)
+    {
+    case JOB_OPEN:
+      ok = job_open (job, error);
+      break;
+    case JOB_CLOSE:
+      ok = job_close (job, error);
+      break;
+    case JOB_RECONCILE:
+      ok = job_reconcile (job, error);
+      break;
+    case JOB_REAPPLY:
+      ok = job_reapply (job, error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  firewall_release ();
+  return ok;
+}
+
 static void
 job_thread (GTask        *task,
             gpointer      source_object,
@@ -460,33 +528,7 @@ job_thread (GTask        *task,
 {
   Job *job = task_data;
   g_autoptr(GError) error = NULL;
-  gboolean ok = FALSE;
-
-  firewall_acquire (!job_is_read (job));
-  switch (job->kind)
-    {
-    case JOB_INFO:
-      ok = job_info (job, &error);
-      break;
-    case JOB_QUERY:
-      ok = job_query (job, &error);
-      break;
-    case JOB_OPEN:
-      ok = job_open (job, &error);
-      break;
-    case JOB_CLOSE:
-      ok = job_close (job, &error);
-      break;
-    case JOB_RECONCILE:
-      ok = job_reconcile (job, &error);
-      break;
-    case JOB_REAPPLY:
-      ok = job_reapply (job, &error);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-  firewall_release ();
+  gboolean ok = job_is_read (job) ? job_read (job, &error) : job_change (job, &error);
 
   if (!ok)
     {
@@ -750,21 +792,8 @@ arm_timer (PortierHelper *self,
 }
 
 static void
-prepare_for_sleep_cb (GDBusConnection *connection,
-                      const char      *sender_name,
-                      const char      *object_path,
-                      const char      *interface_name,
-                      const char      *signal_name,
-                      GVariant        *parameters,
-                      gpointer         user_data)
+woke_cb (gpointer user_data)
 {
-  gboolean going_to_sleep = TRUE;
-
-  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
-    return;
-  g_variant_get (parameters, "(b)", &going_to_sleep);
-  if (going_to_sleep)
-    return;
   g_message ("The computer woke up; looking at the end times again");
   check_end_times (PORTIER_HELPER (user_data));
 }
@@ -1726,7 +1755,7 @@ portier_helper_dispose (GObject *object)
   g_hash_table_remove_all (self->owner_watches);
   if (self->sleep_subscription != 0)
     {
-      g_dbus_connection_signal_unsubscribe (self->bus, self->sleep_subscription);
+      portier_wake_unwatch (self->bus, self->sleep_subscription);
       self->sleep_subscription = 0;
     }
   if (self->reloaded_subscription != 0)
@@ -1846,10 +1875,7 @@ portier_helper_new (GDBusConnection  *bus,
 
   /* After sleep, look at the end times at once. */
   self->sleep_subscription =
-    g_dbus_connection_signal_subscribe (bus, LOGIND_BUS_NAME, LOGIND_MANAGER_INTERFACE,
-                                        "PrepareForSleep", LOGIND_PATH, NULL,
-                                        G_DBUS_SIGNAL_FLAGS_NONE, prepare_for_sleep_cb,
-                                        self, NULL);
+    portier_wake_watch (bus, woke_cb, self);
   return self;
 }
 

@@ -559,6 +559,97 @@ def a_router_restart_is_noticed_and_the_forward_added_again():
         assert ours(net, 4000, "tcp") == []
 
 
+class FakeLogind:
+    """logind on a private system bus (python-dbusmock's logind template): the real one
+    needs systemd as PID 1, which these tests do not have. The bus listens on a path, so
+    the testbed's network namespaces reach it."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="portier-logind-")
+        self.address = f"unix:path={self.dir}/bus"
+        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork",
+                                     "--address", self.address],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.address)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(f"{self.dir}/bus"):
+            assert time.monotonic() < deadline, "no private bus"
+            time.sleep(0.05)
+        self.mock = subprocess.Popen([PYTHON, "-m", "dbusmock", "--system", "--template",
+                                      "logind"], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, env=env)
+        while subprocess.run(["gdbus", "introspect", "--system", "--dest",
+                              "org.freedesktop.login1", "--object-path",
+                              "/org/freedesktop/login1"], env=env, capture_output=True,
+                             check=False).returncode != 0:
+            assert time.monotonic() < deadline, "the fake logind did not start"
+            time.sleep(0.1)
+
+    def woke_up(self):
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.address)
+        subprocess.run(["gdbus", "call", "--system", "--dest", "org.freedesktop.login1",
+                        "--object-path", "/org/freedesktop/login1", "--method",
+                        "org.freedesktop.DBus.Mock.EmitSignal",
+                        "org.freedesktop.login1.Manager", "PrepareForSleep", "b",
+                        "[<false>]"], env=env, check=True, capture_output=True, timeout=10)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for proc in (self.mock, self.bus):
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return False
+
+
+@test
+def after_sleep_every_forward_is_looked_at_at_once():
+    # A lease of ten minutes: without word of waking, the next look at the router would be
+    # up to 30 s away. Waking from sleep (the router may have restarted meanwhile) makes
+    # it at once.
+    with Network() as net, Portier(net) as portier, FakeLogind() as logind:
+        portier.env["DBUS_SYSTEM_BUS_ADDRESS"] = logind.address
+        proc = hold(portier, "4000", "--lease", "600")
+        try:
+            wait_for_line(proc, "keeps the forward alive", 10)
+            time.sleep(1)
+            net.router("restart")
+            assert ours(net, 4000, "tcp") == []
+            woke = time.monotonic()
+            logind.woke_up()
+            wait_for_line(proc, "Portier added it again", 5)
+            print(f"# added again {time.monotonic() - woke:.1f} s after waking", flush=True)
+            seen = ours(net, 4000, "tcp")
+            assert len(seen) == 1 and 0 < seen[0]["lease"] <= 600, seen
+            assert net.reaches(4000)
+        finally:
+            stop(proc)
+        assert ours(net, 4000, "tcp") == []
+
+
+@test
+def a_forward_until_closed_is_added_again_when_the_router_forgot_it():
+    with Network() as net, Portier(net) as portier:
+        portier.open("5100", "--permanent")
+        proc = hold(portier, "5200", "--lease", "600")
+        try:
+            wait_for_line(proc, "keeps the forward alive", 10)
+            net.router("restart")
+            # Looked at every 30 s at most; 5100 has no lease to renew, yet comes back.
+            deadline = time.monotonic() + 40
+            while not ours(net, 5100, "tcp") and time.monotonic() < deadline:
+                time.sleep(1)
+            seen = ours(net, 5100, "tcp")
+            assert len(seen) == 1 and seen[0]["internal_client"] == net["LAN_IP"], seen
+            assert net.reaches(5100)
+        finally:
+            stop(proc)
+        portier.json("close", "5100")
+        assert ours(net, 5100, "tcp") == []
+
+
 @test
 def without_a_lease_limit_the_forward_is_permanent():
     with Network() as net, Portier(net) as portier:

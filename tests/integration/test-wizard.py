@@ -3,7 +3,7 @@
 # tests/ui/test-e2e on the "lan" computer, with its own X server there, a real router
 # (miniupnpd) and the probe server in the internet.
 #
-#   test-wizard.py TEST_E2E PROBE_SERVER [TEST…]
+#   test-wizard.py TEST_E2E PROBE_SERVER PORTIER PORTIERCTL [TEST…]
 #
 # - open and close: Minecraft (Java) → open → the result page shows the router's WAN
 #   address and port, reachable from the internet; "Ports I opened" → Close, and the
@@ -16,9 +16,14 @@
 #   guide, which names the FRITZ!Box and gives this computer's address, the port and the
 #   protocol; the forward is made by hand in the router (nft DNAT and accept), and
 #   "Check again" leads to the result page, reachable
+# - at login (the real app started as a service, as its autostart entry does): a forward
+#   "until I close it" that the router forgot (miniupnpd restarted) is put back, one whose
+#   time ended while the computer was off is removed, and another program's forward
+#   (recorded as kept by it) is never added, renewed or removed; then the service ends
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import json
 import os
 import shutil
 import subprocess
@@ -32,6 +37,8 @@ from testbed import Network, PYTHON, main, test  # noqa: E402
 
 TEST_E2E = os.path.abspath(sys.argv.pop(1))
 PROBE_SERVER = os.path.abspath(sys.argv.pop(1))
+PORTIER = os.path.abspath(sys.argv.pop(1))
+PORTIERCTL = os.path.abspath(sys.argv.pop(1))
 PROBE_PORT = 8180
 BUILD = os.path.dirname(os.path.dirname(os.path.dirname(TEST_E2E)))
 
@@ -82,22 +89,27 @@ class Home(Network):
             time.sleep(0.05)
         raise RuntimeError("the probe server did not start")
 
-    def wizard_env(self):
+    def app_env(self):
         return {
             "DISPLAY": self.display,
             "PORTIER_PROBE_SERVER": f"http://{self['PROBE_IP']}:{PROBE_PORT}",
             "PORTIER_STATE_DIR": self.state,
             "XDG_CACHE_HOME": os.path.join(self.state, "cache"),
+            "XDG_CONFIG_HOME": os.path.join(self.state, "config"),
             "PORTIER_NETWORK_SOURCE": "kernel",
             "GSETTINGS_BACKEND": "memory",
             "GSETTINGS_SCHEMA_DIR": os.path.join(BUILD, "data"),
             "GTK_A11Y": "none",
             "NO_AT_BRIDGE": "1",
             "ADW_DISABLE_PORTAL": "1",
-            # test-e2e makes every warning fatal itself, save the opener's expected one.
-            "G_DEBUG": "gc-friendly",
-            "PORTIER_SCREENSHOT_DIR": os.path.join(BUILD, "screenshots"),
         }
+
+    def wizard_env(self):
+        return dict(self.app_env(),
+                    # test-e2e makes every warning fatal itself, save the opener's
+                    # expected one.
+                    G_DEBUG="gc-friendly",
+                    PORTIER_SCREENSHOT_DIR=os.path.join(BUILD, "screenshots"))
 
     def wizard(self, *args):
         proc = self.run("lan", TEST_E2E, *args, check=False, timeout=180,
@@ -112,11 +124,27 @@ class Home(Network):
         assert proc.stdout.readline().strip() == b"ready"
         self.procs.append(proc)
 
+    def portierctl(self, *args):
+        proc = self.run("lan", PORTIERCTL, *args, "--json", check=False, timeout=60,
+                        env=self.app_env())
+        assert proc.returncode == 0, (args, proc.stdout, proc.stderr[-2000:])
+        return json.loads(proc.stdout)
+
+    def login(self):
+        """Portier as its autostart entry starts it: a service, no window; it ends by
+        itself when nothing needs it running."""
+        env = dict(self.app_env(), G_MESSAGES_DEBUG="portier-router")
+        start = time.monotonic()
+        proc = self.run("lan", "dbus-run-session", "--", PORTIER, "--gapplication-service",
+                        check=False, timeout=120, env=env)
+        assert proc.returncode == 0, (proc.returncode, proc.stderr[-3000:])
+        print(f"# the login run took {time.monotonic() - start:.1f} s", flush=True)
+        return proc
+
     def ledger_entries(self):
         path = os.path.join(self.state, "openings.json")
         if not os.path.exists(path):
             return []
-        import json
         with open(path) as f:
             return json.load(f)["openings"]
 
@@ -199,6 +227,70 @@ def guide_through_a_forward_by_hand():
         assert proc.returncode == 0, f"test-e2e guide exited {proc.returncode}"
         # Portier made nothing on the router or in its ledger: the forward is the person's.
         assert net.ledger_entries() == [], net.ledger_entries()
+
+
+def mapping(net, port):
+    return [(m["internal_client"], m["description"]) for m in net.router_mappings()
+            if m["external_port"] == port and m["protocol"] == "tcp"]
+
+
+@test
+def at_login_forgotten_forwards_come_back_and_ended_ones_go():
+    with Home("--wan", "public") as net:
+        # Another program on this computer forwards 5300 itself; Portier records it as
+        # kept by that program.
+        net.upnpc("-e", "Some App", "-a", net["LAN_IP"], "5300", "5300", "TCP")
+        other = net.portierctl("open", "5300", "--permanent", "--no-firewall", "--no-verify")
+        assert other["router"]["status"] == "already-forwarded", other
+        kept = net.portierctl("open", "5100", "--permanent", "--no-firewall", "--no-verify")
+        assert kept["router"]["status"] == "mapped" and kept["router"]["permanent"], kept
+
+        # The router restarts and forgets every forward, the other program's too.
+        net.router("restart")
+        assert mapping(net, 5100) == [] and mapping(net, 5300) == [], net.router_mappings()
+
+        # Open for an hour, and the computer was off past its end: the ledger says it
+        # ended; the router still has it.
+        ended = net.portierctl("open", "5200", "--lease", "3600", "--no-firewall",
+                               "--no-verify")
+        assert ended["router"]["status"] == "mapped", ended
+        path = os.path.join(net.state, "openings.json")
+        with open(path) as f:
+            doc = json.load(f)
+        for entry in doc["openings"]:
+            if entry["id"] == ended["id"]:
+                entry["expires"] = int(time.time()) - 60
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        assert len(mapping(net, 5200)) == 1
+
+        proc = net.login()
+        # Back, pointing at this computer, as Portier's.
+        back = mapping(net, 5100)
+        assert len(back) == 1 and back[0][0] == net["LAN_IP"], (back, proc.stderr[-3000:])
+        assert back[0][1].startswith("Portier"), back
+        assert net.reaches(5100)
+        # Ended: gone from the router and the ledger.
+        assert mapping(net, 5200) == [], net.router_mappings()
+        ids = [o["id"] for o in net.ledger_entries()]
+        assert sorted(ids) == sorted([kept["id"], other["id"]]), ids
+        # Not Portier's: not put back (nor touched otherwise).
+        assert mapping(net, 5300) == [], net.router_mappings()
+
+        # Something needs Portier at the next login still (5100): the entry stays.
+        folder = os.path.join(net.state, "config", "autostart")
+        entries = os.listdir(folder)
+        assert len(entries) == 1 and entries[0].endswith("-autostart.desktop"), entries
+        autostart = os.path.join(folder, entries[0])
+        with open(autostart) as f:
+            assert f"Exec={PORTIER} --gapplication-service\n" in f.read()
+
+        # Once nothing of Portier's is left open, Portier does nothing at login.
+        net.portierctl("close", kept["id"])
+        net.portierctl("close", other["id"])
+        net.login()
+        assert not os.path.exists(autostart)
+        assert portier_mappings(net) == [], net.router_mappings()
 
 
 if __name__ == "__main__":

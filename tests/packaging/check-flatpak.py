@@ -28,6 +28,8 @@ PERMISSIONS = {
     '--system-talk-name=org.freedesktop.NetworkManager',
     '--system-talk-name=org.fedoraproject.FirewallD1',
     '--system-talk-name=io.github.portier_app.Portier.Helper1',
+    # Only for PrepareForSleep: after waking, the router's forwards are looked at again.
+    '--system-talk-name=org.freedesktop.login1',
 }
 
 # What the Flatpak bundles because the GNOME 47 runtime does not have it.

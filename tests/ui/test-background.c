@@ -363,6 +363,77 @@ test_portal (Fixture       *fixture,
   finish_app (app);
 }
 
+static char *
+autostart_path (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "autostart",
+                           APP_ID "-autostart.desktop", NULL);
+}
+
+/* Outside Flatpak, Portier starts at login only while something needs it then: an
+ * opening for some hours, or one "until I close it" with a router forward (which the
+ * router may forget). Nothing open: no autostart entry, and one left is taken away. */
+static void
+test_autostart (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *path = autostart_path ();
+  g_autofree char *text = NULL;
+  g_autoptr(PortierLedger) ledger = portier_ledger_new (ui_test_state_dir ());
+  g_autoptr(PortierOpening) opening = NULL;
+  g_autoptr(GError) error = NULL;
+  PortierPortSpec spec = { 7777, 7777, PORTIER_PROTOCOL_UDP };
+  PortierApplication *app;
+
+  /* Open until closed, on this computer only: nothing to do at login. */
+  opening = portier_opening_new (&spec, PORTIER_DURATION_UNTIL_CLOSED);
+  opening->state = PORTIER_OPENING_STATE_OPEN;
+  g_assert_true (portier_ledger_put (ledger, opening, &error));
+  g_assert_no_error (error);
+  app = start_app ();
+  close_window (app);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  finish_app (app);
+
+  /* With a router forward: started at login, as a service, to put it back. */
+  portier_opening_add_mapping (opening, "upnp", "udp", 7777, 7777, "192.0.2.10", 0, 0);
+  g_assert_true (portier_ledger_put (ledger, opening, &error));
+  g_assert_no_error (error);
+  app = start_app ();
+  close_window (app);
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "[Desktop Entry]\n"));
+  g_assert_nonnull (strstr (text, " --gapplication-service\n"));
+  g_assert_nonnull (strstr (text, "\nNoDisplay=true\n"));
+  finish_app (app);
+
+  /* A forward another program keeps is not Portier's to put back. */
+  g_ptr_array_set_size (opening->mappings, 0);
+  portier_opening_add_mapping (opening, "upnp", "udp", 7777, 7777, "192.0.2.10", 0,
+                               0)->kept_by = g_strdup ("Steam");
+  g_assert_true (portier_ledger_put (ledger, opening, &error));
+  g_assert_no_error (error);
+  app = start_app ();
+  close_window (app);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  finish_app (app);
+
+  /* Open for some hours: started at login to close it in time. Once it is gone, so is
+   * the entry. */
+  g_assert_true (portier_ledger_remove (ledger, opening->id, &error));
+  write_opening (PORTIER_DURATION_UNTIL);
+  app = start_app ();
+  close_window (app);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  finish_app (app);
+  ui_test_state_dir_clear ();
+  app = start_app ();
+  close_window (app);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  finish_app (app);
+}
+
 static AdwMessageDialog *
 find_dialog (void)
 {
@@ -434,6 +505,12 @@ main (int    argc,
   int status;
 
   g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
+  g_autofree char *config = g_dir_make_tmp ("portier-config-XXXXXX", NULL);
+  g_autofree char *autostart = NULL;
+
+  /* The autostart entry goes into a folder of the test's own (read before anything asks
+   * for the user's folders). */
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
 
   /* A session bus of our own, before any thread runs (it sets the environment, and
    * unsets DISPLAY, which the X server of the test run needs back). */
@@ -460,6 +537,7 @@ main (int    argc,
   ADD ("portal-allowed", test_portal, GINT_TO_POINTER (TRUE));
   ADD ("portal-refused", test_portal, GINT_TO_POINTER (FALSE));
   ADD ("quit-asks", test_quit_asks, NULL);
+  ADD ("autostart", test_autostart, NULL);
 
   status = g_test_run ();
 
@@ -468,6 +546,9 @@ main (int    argc,
    * bus connection lives until the process ends. */
   g_test_dbus_stop (test_bus);
   g_remove (info);
+  autostart = g_build_filename (config, "autostart", NULL);
+  g_rmdir (autostart);
+  g_rmdir (config);
   g_rmdir (sandbox_root);
   g_free (sandbox_root);
   return status;
