@@ -10,6 +10,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -253,12 +254,13 @@ def probe_server_inside_the_home():
     # the finding says why instead of “did not answer”.
     with Home(probe=False) as net:
         net.app()
-        proc = net.popen("lan2", PROBE_SERVER, "--listen", f"{net['LAN2_IP']}:{PROBE_PORT}",
+        proc = net.popen("lan2", home.PROBE_SERVER, "--listen",
+                         f"{net['LAN2_IP']}:{home.PROBE_PORT}",
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         net.procs.append(proc)
         assert "listening on" in proc.stdout.readline()
         report = net.portierctl_json("diagnose", "25565/tcp", "--probe-server",
-                                     f"http://{net['LAN2_IP']}:{PROBE_PORT}/")
+                                     f"http://{net['LAN2_IP']}:{home.PROBE_PORT}/")
         assert report["verdict"] == "unknown", report
         finding = report["findings"][0]
         assert finding["code"] == "probe-unavailable", report["findings"]
