@@ -15,6 +15,7 @@
 #include "portier-error.h"
 #include "portier-result-page.h"
 #include "portier-review-page.h"
+#include "portier-share.h"
 
 struct _PortierResultPage
 {
@@ -36,6 +37,7 @@ struct _PortierResultPage
   GtkButton           *done_button;
 
   char                *share;      /* the first address to give */
+  GCancellable        *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (PortierResultPage, portier_result_page, GTK_TYPE_WIDGET)
@@ -357,31 +359,50 @@ copy_action (GtkWidget  *widget,
     }
 }
 
+static void
+shared_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(PortierResultPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *overlay;
+
+  if (portier_share_email_finish (result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_debug ("Sharing by email: %s", error->message);
+  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay),
+                                 adw_toast_new (_("Portier could not open an email program. "
+                                                  "Copy the address instead.")));
+}
+
 /* Shares the address the way most people share things: by email, in their own mail
- * program. */
+ * program (portier-share.c). */
 static void
 share_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
   PortierResultPage *self = PORTIER_RESULT_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
   g_autofree char *subject = NULL;
   g_autofree char *body = NULL;
-  g_autofree char *subject_escaped = NULL;
-  g_autofree char *body_escaped = NULL;
-  g_autofree char *uri = NULL;
 
   if (self->share == NULL)
     return;
 
   /* TRANSLATORS: the subject of the email that shares the address; %s is the app */
   subject = g_strdup_printf (_("Join me in %s"), portier_plan_get_title (self->plan));
-  /* TRANSLATORS: the email that shares the address; %s is the address */
-  body = g_strdup_printf (_("Connect to this address: %s"), self->share);
-  subject_escaped = g_uri_escape_string (subject, NULL, FALSE);
-  body_escaped = g_uri_escape_string (body, NULL, FALSE);
-  uri = g_strdup_printf ("mailto:?subject=%s&body=%s", subject_escaped, body_escaped);
-  gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (widget)), uri, GDK_CURRENT_TIME);
+  /* TRANSLATORS: the email that shares the address; %s is the address, on a line of its
+   * own so that it can be copied without the full stop */
+  body = g_strdup_printf (_("Join me! Connect to this address in the app:\n\n%s\n"),
+                          self->share);
+  portier_share_email_async (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, subject, body,
+                             self->cancellable, shared_cb, g_object_ref (self));
 }
 
 /**
@@ -494,6 +515,8 @@ portier_result_page_dispose (GObject *object)
   PortierResultPage *self = PORTIER_RESULT_PAGE (object);
   GtkWidget *child;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), PORTIER_TYPE_RESULT_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
@@ -546,4 +569,5 @@ static void
 portier_result_page_init (PortierResultPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }

@@ -48,8 +48,6 @@ typedef struct
 {
   GDBusConnection *desktop;
   GDBusNodeInfo   *info;
-  guint            registrations[2];
-  guint            names[2];
 
   /* What the desktop was asked */
   GPtrArray       *summaries;
@@ -109,13 +107,9 @@ portal_call (GDBusConnection       *connection,
 {
   Fixture *fixture = user_data;
   g_autoptr(GVariant) options = NULL;
-  g_autofree char *escaped = g_strdelimit (g_strdup (sender + 1), ".", '_');
-  g_autofree char *handle = NULL;
   GVariantBuilder results;
-  const char *token = "t";
 
   g_variant_get (parameters, "(&s@a{sv})", NULL, &options);
-  g_variant_lookup (options, "handle_token", "&s", &token);
   g_clear_pointer (&fixture->background_reason, g_free);
   g_variant_lookup (options, "reason", "s", &fixture->background_reason);
   fixture->background_autostart = FALSE;
@@ -123,20 +117,12 @@ portal_call (GDBusConnection       *connection,
   g_clear_pointer (&fixture->background_commandline, g_strfreev);
   g_variant_lookup (options, "commandline", "^as", &fixture->background_commandline);
 
-  /* As xdg-desktop-portal does: the request's path first, the answer after. */
-  handle = g_strdup_printf ("/org/freedesktop/portal/desktop/request/%s/%s", escaped, token);
-  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(o)", handle));
-
   g_variant_builder_init (&results, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&results, "{sv}", "background",
                          g_variant_new_boolean (fixture->allow_background));
   g_variant_builder_add (&results, "{sv}", "autostart", g_variant_new_boolean (FALSE));
-  g_dbus_connection_emit_signal (connection, sender, handle,
-                                 "org.freedesktop.portal.Request", "Response",
-                                 g_variant_new ("(u@a{sv})",
-                                                fixture->allow_background ? 0 : 1,
-                                                g_variant_builder_end (&results)),
-                                 NULL);
+  ui_test_portal_answer (invocation, options, fixture->allow_background ? 0 : 1,
+                         g_variant_builder_end (&results));
 }
 
 static const GDBusInterfaceVTable notifications_vtable = { notifications_call, NULL, NULL };
@@ -169,31 +155,15 @@ fixture_set_up (Fixture       *fixture,
   fixture->bodies = g_ptr_array_new_with_free_func (g_free);
   fixture->allow_background = TRUE;
 
-  fixture->desktop = g_dbus_connection_new_for_address_sync (
-    g_test_dbus_get_bus_address (test_bus),
-    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-    NULL, NULL, &error);
-  g_assert_no_error (error);
-
   fixture->info = g_dbus_node_info_new_for_xml (desktop_xml, &error);
   g_assert_no_error (error);
-  fixture->registrations[0] = g_dbus_connection_register_object (
-    fixture->desktop, "/org/freedesktop/Notifications", fixture->info->interfaces[0],
-    &notifications_vtable, fixture, NULL, &error);
-  g_assert_no_error (error);
-  fixture->registrations[1] = g_dbus_connection_register_object (
-    fixture->desktop, "/org/freedesktop/portal/desktop", fixture->info->interfaces[1],
-    &portal_vtable, fixture, NULL, &error);
-  g_assert_no_error (error);
-  fixture->names[0] = g_bus_own_name_on_connection (fixture->desktop,
-                                                    "org.freedesktop.Notifications",
-                                                    G_BUS_NAME_OWNER_FLAGS_NONE,
-                                                    NULL, NULL, NULL, NULL);
-  fixture->names[1] = g_bus_own_name_on_connection (fixture->desktop,
-                                                    "org.freedesktop.portal.Desktop",
-                                                    G_BUS_NAME_OWNER_FLAGS_NONE,
-                                                    NULL, NULL, NULL, NULL);
+  fixture->desktop = ui_test_desktop_connect (test_bus);
+  ui_test_desktop_serve (fixture->desktop, "org.freedesktop.Notifications",
+                         "/org/freedesktop/Notifications", fixture->info->interfaces[0],
+                         &notifications_vtable, fixture);
+  ui_test_desktop_serve (fixture->desktop, "org.freedesktop.portal.Desktop",
+                         "/org/freedesktop/portal/desktop", fixture->info->interfaces[1],
+                         &portal_vtable, fixture);
   ui_test_wait_idle ();
 }
 
@@ -201,14 +171,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  for (guint i = 0; i < 2; i++)
-    {
-      g_bus_unown_name (fixture->names[i]);
-      g_dbus_connection_unregister_object (fixture->desktop, fixture->registrations[i]);
-    }
+  g_clear_pointer (&fixture->desktop, ui_test_desktop_close);
   g_dbus_node_info_unref (fixture->info);
-  g_dbus_connection_close_sync (fixture->desktop, NULL, NULL);
-  g_clear_object (&fixture->desktop);
   g_ptr_array_unref (fixture->summaries);
   g_ptr_array_unref (fixture->bodies);
   g_free (fixture->background_reason);
