@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <libintl.h>
 #include <string.h>
 
 #include "portier-findings.h"
@@ -303,6 +304,77 @@ test_this_computer_first (void)
   g_assert_cmpstr (portier_findings_first_problem (findings)->code, ==, "no-listener");
 }
 
+/* Whether @text is a sentence: its first letter (after opening marks such as "¡" or
+ * "«") a capital, a full stop at its end. */
+static gboolean
+is_sentence (const char *text)
+{
+  const char *p = text;
+
+  while (*p != '\0' && !g_unichar_isalnum (g_utf8_get_char (p)))
+    p = g_utf8_next_char (p);
+  return *p != '\0' && g_unichar_isupper (g_utf8_get_char (p)) &&
+         g_str_has_suffix (text, ".");
+}
+
+/* Every summary of every finding is a sentence that starts with a capital letter and
+ * ends with a full stop, in every language Portier speaks, whatever the facts: a
+ * process name as the system calls it ("java"), a name another program gave its
+ * forward, a VPN's name, or none of them (issue 17: "port 25565 (TCP) cannot be
+ * reached…"). */
+static void
+test_summaries_are_sentences (void)
+{
+  static const char * const languages[] = { "en", "de", "fr", "es" };
+  static const char * const ports[] = { "25565/tcp", "27015-27016/udp" };
+  const char * const *codes = portier_finding_codes ();
+  const char *localedir = g_getenv ("PORTIER_TEST_LOCALEDIR");
+  g_autofree char *english_cgnat = NULL;
+
+  g_assert_nonnull (localedir);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      g_setenv ("LANGUAGE", languages[l], TRUE);
+      /* Makes gettext read LANGUAGE again. */
+      setlocale (LC_ALL, "C.UTF-8");
+
+      for (guint p = 0; p < G_N_ELEMENTS (ports); p++)
+        for (guint variant = 0; variant < 3; variant++)
+          {
+            g_autoptr(PortierPortSpec) spec = portier_port_spec_parse (ports[p], NULL);
+            PortierFindingFacts f = { 0 };
+
+            f.spec = spec;
+            if (variant > 0)
+              {
+                f = facts (spec);
+                f.forwarded_by = variant == 1 ? "steam" : "";
+                f.vpn_name = "wg0";
+                f.old_address = "192.168.1.9";
+              }
+            for (guint i = 0; codes[i] != NULL; i++)
+              {
+                g_autoptr(PortierFinding) finding = portier_finding_new (codes[i], &f);
+
+                if (!is_sentence (finding->summary))
+                  g_error ("%s, %s: not a sentence: “%s”", languages[l], codes[i],
+                           finding->summary);
+                if (g_str_equal (codes[i], "cgnat") && english_cgnat == NULL)
+                  english_cgnat = g_strdup (finding->summary);
+                /* The language is really the one asked for. */
+                else if (g_str_equal (codes[i], "cgnat") && l > 0)
+                  g_assert_cmpstr (finding->summary, !=, english_cgnat);
+              }
+          }
+    }
+
+  g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, "C.UTF-8");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -319,6 +391,7 @@ main (int    argc,
   g_test_add_func ("/findings/forward-of-another-program", test_forward_of_another_program);
   g_test_add_func ("/findings/this-computer-first", test_this_computer_first);
   g_test_add_func ("/findings/report", test_report);
+  g_test_add_func ("/findings/summaries-are-sentences", test_summaries_are_sentences);
 
   return g_test_run ();
 }

@@ -161,8 +161,11 @@ describe (const char                *code,
   if (g_str_equal (code, "listening"))
     {
       *summary = f->program != NULL
-        /* TRANSLATORS: first %s is a program name, second "port 25565 (TCP)" */
-        ? g_strdup_printf (_("%s is waiting for connections on %s."), f->program, port)
+        /* TRANSLATORS: first %s is a program's name as the system calls it, such as
+         * "java", second "port 25565 (TCP)"; the sentence starts with a capital letter
+         * whatever the name */
+        ? g_strdup_printf (_("The program “%s” is waiting for connections on %s."),
+                           f->program, port)
         : g_strdup_printf (_("A program is waiting for connections on %s."), port);
       *detail = g_strdup (_("Other computers can connect to it once the way is open."));
     }
@@ -177,8 +180,9 @@ describe (const char                *code,
   else if (g_str_equal (code, "listener-loopback-only"))
     {
       *summary = f->program != NULL
-        ? g_strdup_printf (_("%s only accepts connections from this computer itself."),
-                           f->program)
+        /* TRANSLATORS: %s is a program's name as the system calls it, such as "java" */
+        ? g_strdup_printf (_("The program “%s” only accepts connections from this computer "
+                             "itself."), f->program)
         : g_strdup (_("The app only accepts connections from this computer itself."));
       *detail = g_strdup (_("It listens on the address 127.0.0.1 (or ::1), which no other "
                             "computer can ever reach."));
@@ -372,7 +376,9 @@ describe (const char                *code,
     }
   else if (g_str_equal (code, "unreachable"))
     {
-      *summary = g_strdup_printf (_("%s cannot be reached from the internet."), port);
+      /* TRANSLATORS: %s is "port 25565 (TCP)" */
+      *summary = g_strdup_printf (_("The test from the internet did not get through to %s."),
+                                  port);
       *detail = g_strdup (_("Portier’s test server tried to connect from outside your home "
                             "and got no answer."));
       *fix = g_strdup (_("Fix the problems above, then check again."));
