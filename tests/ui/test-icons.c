@@ -54,6 +54,9 @@ test_icons_resource (void)
   theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
   assert_icon_from_resource (theme, APP_ID);
   assert_icon_from_resource (theme, symbolic);
+  /* The explainer's own pictures: a home router, and a port as a numbered door. */
+  assert_icon_from_resource (theme, "portier-router-symbolic");
+  assert_icon_from_resource (theme, "portier-port-symbolic");
 }
 
 /* @icon_name comes with the app or with GTK itself, not from an installed theme. */
