@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <adwaita.h>
+#include <glib/gi18n.h>
 
 #include "portier-choose-page.h"
 #include "portier-details-page.h"
@@ -66,8 +67,9 @@ static GtkWidget *
 main_action (GtkWidget      *page,
              const PageCase *test_case)
 {
+  /* In the language the test runs in (LANGUAGE, see tests/ui/meson.build). */
   if (test_case->row != NULL)
-    return ui_test_find_row (page, test_case->row);
+    return ui_test_find_row (page, _(test_case->row));
   if (test_case->child != NULL)
     return GTK_WIDGET (gtk_widget_get_template_child (page, test_case->type (),
                                                       test_case->child));

@@ -603,7 +603,7 @@ ui_test_show_page (PortierWindow *window,
           progress = PORTIER_PROGRESS_PAGE (portier_progress_page_new (
             portier_review_page_get_plan (PORTIER_REVIEW_PAGE (
               portier_window_get_page (window)))));
-          portier_window_push_page (window, GTK_WIDGET (progress), "Opening");
+          portier_window_push_page (window, GTK_WIDGET (progress), _("Opening"));
           portier_progress_page_set_step (progress, PORTIER_STEP_FIREWALL,
                                           PORTIER_STEP_STATUS_DONE,
                                           "This computer’s firewall lets the port in.");
@@ -623,7 +623,7 @@ ui_test_show_page (PortierWindow *window,
 
       portier_result_page_add_result (PORTIER_RESULT_PAGE (widget), result);
       ui_test_open_result_free (result);
-      portier_window_push_page (window, widget, "Done");
+      portier_window_push_page (window, widget, _("Done"));
     }
   else if (g_str_equal (page, "troubleshoot") ||
            g_str_equal (page, "troubleshoot-not-running"))
@@ -643,7 +643,7 @@ ui_test_show_page (PortierWindow *window,
 
       portier_troubleshoot_page_set_report (PORTIER_TROUBLESHOOT_PAGE (widget), report);
       portier_diagnosis_report_free (report);
-      portier_window_push_page (window, widget, "Find Problems");
+      portier_window_push_page (window, widget, _("Find Problems"));
     }
   else if (g_str_equal (page, "guide") || g_str_equal (page, "guide-open"))
     {
@@ -657,7 +657,7 @@ ui_test_show_page (PortierWindow *window,
                portier_guide_get_step (guide, step)->kind != PORTIER_GUIDE_STEP_FORWARD)
           step++;
       portier_guide_page_set_step (PORTIER_GUIDE_PAGE (widget), step);
-      portier_window_push_page (window, widget, "Guide");
+      portier_window_push_page (window, widget, _("Guide"));
     }
   else if (g_str_equal (page, "openings"))
     gtk_widget_activate_action (GTK_WIDGET (window), "wizard.openings", NULL);
