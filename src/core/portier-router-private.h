@@ -22,6 +22,8 @@ void      portier_router_worker_run        (GTask            *task,
 void      portier_router_worker_run_ipv6   (GTask            *task,
                                             PortierRouterJob  job);
 gboolean  portier_router_worker_is_current (void);
+/* Milliseconds on the monotonic clock, for the deadlines of the blocking calls. */
+gint64    portier_router_now_ms            (void);
 
 /* ---- this computer's side of the network (blocking; worker thread) ------------------- */
 typedef struct
