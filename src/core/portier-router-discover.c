@@ -24,7 +24,9 @@
 #include <sys/socket.h>
 
 #include "portier-error.h"
-#include "portier-router-private.h"
+#include "portier-router-discover-private.h"
+#include "portier-router-local-net-private.h"
+#include "portier-router-worker-private.h"
 
 #define CACHE_MAX_NETWORKS 32
 /* The hop probe goes toward a documentation address (TEST-NET-1) with a TTL of 2: it

@@ -23,7 +23,7 @@
 #include <sys/socket.h>
 
 #include "portier-error.h"
-#include "portier-router-private.h"
+#include "portier-router-local-net-private.h"
 
 /* ---------------------------------------------------------------------------- local net */
 

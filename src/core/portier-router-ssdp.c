@@ -23,7 +23,9 @@
 #include <sys/socket.h>
 
 #include "portier-error.h"
-#include "portier-router-private.h"
+#include "portier-router-local-net-private.h"
+#include "portier-router-ssdp-private.h"
+#include "portier-router-worker-private.h"
 
 #define SSDP_PORT 1900
 #define SSDP_GROUP4 "239.255.255.250"

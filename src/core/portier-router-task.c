@@ -10,7 +10,8 @@
 
 #include "config.h"
 
-#include "portier-router-private.h"
+#include "portier-router-discover-private.h"
+#include "portier-router-task-private.h"
 
 /**
  * portier_router_add_data_new:

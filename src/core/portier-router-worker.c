@@ -18,7 +18,7 @@
 
 #include "config.h"
 
-#include "portier-router-private.h"
+#include "portier-router-worker-private.h"
 
 typedef struct
 {
