@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """The router's files call downward only (issue 15).
 
-    test-layers.py NM LIBRARY
+    test-layers.py NM LIBRARY SOURCE_DIR
 
 Reads the file-level call graph of src/core/portier-router*.c from the objects in
 LIBRARY (the core's static library): a file calls another when one of its undefined
 symbols is defined there. Each file has its layer below; a file may call only files of
 a lower layer. Fails when a file calls one of its own layer or above, when two files
 call each other (also in the ways round the map), or when a router file is missing
-from the map (a new file needs its place). TAP output.
+from the map (a new file needs its place). The router's headers in SOURCE_DIR (the
+core's sources) are held to the same order: a file or header includes no header of a
+layer above its own. TAP output.
 """
 import os
 import re
@@ -42,6 +44,31 @@ LAYERS = [
 ]
 
 ROUTER_FILE = re.compile(r'^portier-router[a-z0-9-]*\.c$')
+ROUTER_SOURCE = re.compile(r'^portier-router[a-z0-9-]*\.[ch]$')
+INCLUDE = re.compile(r'^#include "(portier-router[a-z0-9-]*\.h)"', re.MULTILINE)
+# Headers that are not a file's own: the public one (the values and the facade, which
+# every layer names), and the one of the two implementations.
+HEADER_FILE = {
+    'portier-router.h': None,
+    'portier-router-private.h': 'portier-router-upnp.c',
+}
+
+
+def header_file(header):
+    """The file whose layer a header belongs to (None: every layer may include it)."""
+    if header in HEADER_FILE:
+        return HEADER_FILE[header]
+    return re.sub(r'(-private)?\.h$', '.c', header)
+
+
+def read_includes(source_dir):
+    """{file or header: [router headers it includes]}"""
+    includes = {}
+    for name in sorted(os.listdir(source_dir)):
+        if ROUTER_SOURCE.match(name):
+            with open(os.path.join(source_dir, name), encoding='utf-8') as f:
+                includes[name] = INCLUDE.findall(f.read())
+    return includes
 
 
 def read_graph(nm, library):
@@ -114,7 +141,7 @@ def circles(graph):
 
 
 def main(argv):
-    nm, library = argv[1], argv[2]
+    nm, library, source_dir = argv[1], argv[2], argv[3]
     files, graph = read_graph(nm, library)
     layer_of = {name: i for i, layer in enumerate(LAYERS) for name in layer}
     checks = []
@@ -146,6 +173,23 @@ def main(argv):
                   if layer_of.get(other, len(LAYERS)) >= layer_of[name]]
         below = ', '.join(sorted(graph[name])) or 'nothing'
         checks.append((not upward, f'{name} calls only lower layers ({below})', upward))
+
+    includes = read_includes(source_dir)
+    if not includes:
+        checks.append((False, f'{source_dir} holds the router\'s sources', []))
+    for name, headers in sorted(includes.items()):
+        own = header_file(name) if name.endswith('.h') else name
+        if own is None:
+            continue
+        if own not in layer_of:
+            checks.append((False, f'{name} has a place in the layer map', []))
+            continue
+        upward = [f'includes {header} (layer {layer_of.get(header_file(header), "?")}, its '
+                  f'own is {layer_of[own]})'
+                  for header in headers
+                  if header_file(header) is not None and
+                  layer_of.get(header_file(header), len(LAYERS)) > layer_of[own]]
+        checks.append((not upward, f'{name} includes no header of a higher layer', upward))
 
     print(f'1..{len(checks)}')
     failed = 0
