@@ -18,7 +18,7 @@
 
 #include "config.h"
 
-#include "portier-router-private.h"
+#include "portier-router-worker-private.h"
 
 typedef struct
 {
@@ -112,4 +112,12 @@ gboolean
 portier_router_worker_is_current (void)
 {
   return g_atomic_pointer_get (&worker_thread) == g_thread_self ();
+}
+
+/* The clock of the deadlines of the blocking calls (SSDP, descriptions, hop probe), in
+ * milliseconds. */
+gint64
+portier_router_now_ms (void)
+{
+  return g_get_monotonic_time () / 1000;
 }
