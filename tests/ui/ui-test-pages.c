@@ -318,7 +318,7 @@ ui_test_open_result_new (PortierVerifyStatus verify_status)
   result->firewall_backend = g_strdup ("firewalld");
   result->firewall_zone = g_strdup ("home");
   result->router_status = PORTIER_ROUTER_STATUS_MAPPED;
-  result->router_method = g_strdup ("upnp");
+  portier_open_result_set_router (result, PORTIER_ROUTER_METHOD_UPNP, PORTIER_WAN_PUBLIC);
   result->external_address = g_strdup ("203.0.113.7");
   result->external_port = 25565;
   result->lease = 3600;
