@@ -1623,3 +1623,15 @@ portier_opener_get_keeper (PortierOpener *self)
   g_return_val_if_fail (PORTIER_IS_OPENER (self), NULL);
   return self->keeper != NULL ? G_OBJECT (self->keeper) : NULL;
 }
+
+/**
+ * portier_opener_get_ledger:
+ *
+ * Returns: (transfer none): where the opener records its openings
+ */
+PortierLedger *
+portier_opener_get_ledger (PortierOpener *self)
+{
+  g_return_val_if_fail (PORTIER_IS_OPENER (self), NULL);
+  return self->ledger;
+}

@@ -668,3 +668,22 @@ ui_test_show_page (PortierWindow *window,
 
   ui_test_wait_idle ();
 }
+
+/**
+ * ui_test_find_dialog:
+ *
+ * Returns: (transfer none) (nullable): the message dialog shown now
+ */
+AdwMessageDialog *
+ui_test_find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (toplevel))
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+  return NULL;
+}
