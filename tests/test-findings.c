@@ -279,9 +279,9 @@ test_report (void)
                    "no-router-support");
   g_assert_cmpuint (copy->findings->len, ==, 3);
   /* No test from the internet ran: the problems are known, the verdict is not. */
-  g_assert_cmpstr (portier_verdict_to_string (copy->verdict), ==, "unknown");
-  g_assert_cmpstr (portier_layer_to_string (PORTIER_LAYER_HOST_FIREWALL), ==, "host-firewall");
-  g_assert_cmpstr (portier_finding_status_to_string (PORTIER_FINDING_WARNING), ==, "warning");
+  g_assert_cmpint (copy->verdict, ==, PORTIER_VERDICT_UNKNOWN);
+  /* Their JSON words ("unknown", "host-firewall", "warning") are portierctl's:
+   * test-portierctl-json.c. */
 }
 
 /* What the person can fix on this computer comes before what needs the internet provider

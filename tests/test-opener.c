@@ -1,5 +1,6 @@
 /* test-opener.c: the open transaction — every step, the undoing at each step, stopping,
- * and several ports through PortierOpenRun — without root
+ * several ports through PortierOpenRun, and closing several through PortierCloseRun —
+ * without root
  *
  * The router, the firewall and the test from the internet are fakes in memory
  * (fake-peers.h) handed to the opener the way it takes its router; the integration suite
@@ -14,6 +15,7 @@
 
 #include "fake-peers.h"
 #include "portier-error.h"
+#include "portier-close-run.h"
 #include "portier-open-run.h"
 
 #define PORT 25565
@@ -475,6 +477,128 @@ test_run_fails_late (Fixture       *fixture,
   g_assert_true (closed (fixture));
 }
 
+/* ---- closing several: each one whole ---- */
+
+/* Opens @list and returns the ids, in order. */
+static GStrv
+open_ports (Fixture       *fixture,
+            const guint16 *list,
+            guint          n)
+{
+  g_autoptr(GPtrArray) options = ports (list, n);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_autoptr(GError) error = NULL;
+
+  results = execute (fixture, options, &error);
+  g_assert_no_error (error);
+  g_assert_null (portier_open_run_get_failed (results));
+  for (guint i = 0; i < results->len; i++)
+    g_strv_builder_add (ids, ((PortierOpenResult *) results->pdata[i])->id);
+  return g_strv_builder_end (ids);
+}
+
+static GPtrArray *
+close_run (Fixture            *fixture,
+           const char * const *ids,
+           GCancellable       *cancellable,
+           GCallback           started_cb)
+{
+  g_autoptr(PortierCloseRun) run = portier_close_run_new (fixture->opener, ids, FALSE);
+  g_autoptr(GAsyncResult) async_result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *results;
+
+  if (started_cb != NULL)
+    g_signal_connect (run, "opening-started", started_cb, cancellable);
+  portier_close_run_execute_async (run, cancellable, store_cb, &async_result);
+  results = portier_close_run_execute_finish (run, wait_for (&async_result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  g_clear_object (&async_result);
+  g_assert_finalize_object (g_steal_pointer (&run));
+  return results;
+}
+
+/* Three openings closed: no forward, no rule, no entry left; one result each. */
+static void
+test_close_run (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static const guint16 list[] = { 25565, 25566, 25567 };
+  g_auto(GStrv) ids = open_ports (fixture, list, G_N_ELEMENTS (list));
+  g_autoptr(GPtrArray) results = NULL;
+
+  g_assert_false (closed (fixture));
+  results = close_run (fixture, (const char * const *) ids, NULL, NULL);
+  g_assert_cmpuint (results->len, ==, 3);
+  for (guint i = 0; i < results->len; i++)
+    {
+      const PortierCloseResult *result = results->pdata[i];
+
+      g_assert_cmpstr (result->id, ==, ids[i]);
+      g_assert_no_error (result->error);
+    }
+  g_assert_cmpuint (portier_close_run_count_failed (results), ==, 0);
+  g_assert_true (closed (fixture));
+}
+
+/* One opening Portier does not have: its result says so, and the others are closed. */
+static void
+test_close_run_one_fails (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  static const guint16 list[] = { 25565, 25566 };
+  g_auto(GStrv) opened = open_ports (fixture, list, G_N_ELEMENTS (list));
+  const char * const ids[] = { opened[0], "not-an-opening", opened[1], NULL };
+  g_autoptr(GPtrArray) results = NULL;
+
+  results = close_run (fixture, ids, NULL, NULL);
+  g_assert_cmpuint (results->len, ==, 3);
+  g_assert_no_error (((PortierCloseResult *) results->pdata[0])->error);
+  g_assert_error (((PortierCloseResult *) results->pdata[1])->error, PORTIER_ERROR,
+                  PORTIER_ERROR_NOT_FOUND);
+  g_assert_no_error (((PortierCloseResult *) results->pdata[2])->error);
+  g_assert_cmpuint (portier_close_run_count_failed (results), ==, 1);
+  g_assert_true (closed (fixture));
+}
+
+static void
+cancel_when_started_cb (PortierCloseRun *run,
+                        guint            index,
+                        const char      *id,
+                        GCancellable    *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+/* Stopped while the first opening closes: that one is closed whole, the two others are
+ * left whole (their forward, their rule, their entry), and the results say which. */
+static void
+test_close_run_cancel (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  static const guint16 list[] = { 25565, 25566, 25567 };
+  g_auto(GStrv) ids = open_ports (fixture, list, G_N_ELEMENTS (list));
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) results = NULL;
+
+  results = close_run (fixture, (const char * const *) ids, cancellable,
+                       G_CALLBACK (cancel_when_started_cb));
+  g_assert_cmpuint (results->len, ==, 3);
+  g_assert_no_error (((PortierCloseResult *) results->pdata[0])->error);
+  g_assert_error (((PortierCloseResult *) results->pdata[1])->error, G_IO_ERROR,
+                  G_IO_ERROR_CANCELLED);
+  g_assert_error (((PortierCloseResult *) results->pdata[2])->error, G_IO_ERROR,
+                  G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (portier_close_run_count_failed (results), ==, 2);
+  g_assert_false (fake_router_has (fixture->router, 25565));
+  g_assert_true (fake_router_has (fixture->router, 25566));
+  g_assert_true (fake_router_has (fixture->router, 25567));
+  g_assert_cmpuint (fake_firewall_way_count (fixture->way), ==, 2);
+  g_assert_cmpuint (ledger_count (fixture), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -496,6 +620,9 @@ main (int    argc,
   ADD ("close", test_close);
   ADD ("run/all", test_run_all);
   ADD ("run/fails-late", test_run_fails_late);
+  ADD ("close-run/all", test_close_run);
+  ADD ("close-run/one-fails", test_close_run_one_fails);
+  ADD ("close-run/cancel", test_close_run_cancel);
 #undef ADD
 
   return g_test_run ();

@@ -32,6 +32,7 @@
 #include "portier-application.h"
 #include "portier-background.h"
 #include "portier-catalog.h"
+#include "portier-close-run.h"
 #include "portier-error.h"
 #include "portier-openings-page.h"
 #include "portier-sandbox.h"
@@ -381,66 +382,47 @@ portier_application_activate (GApplication *app)
 
 /* Quitting */
 
-typedef struct
-{
-  PortierApplication *app;
-  GStrv               ids;
-  guint               index;
-} QuitRun;
-
-static void close_next_and_quit (QuitRun *run);
-
 static void
 closed_for_quit_cb (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  QuitRun *run = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierApplication) self = user_data;
+  g_autoptr(GPtrArray) results = NULL;
 
   /* What cannot be closed now stays in the ledger, with this process as its owner:
    * the next start finds it stale and closes it. */
-  if (!portier_opener_close_finish (PORTIER_OPENER (source), result, &error))
-    g_warning ("Cannot close %s: %s", run->ids[run->index], error->message);
-
-  run->index++;
-  close_next_and_quit (run);
-}
-
-static void
-close_next_and_quit (QuitRun *run)
-{
-  if (run->ids[run->index] == NULL)
+  results = portier_close_run_execute_finish (PORTIER_CLOSE_RUN (source), result, NULL);
+  for (guint i = 0; results != NULL && i < results->len; i++)
     {
-      leave_background (run->app);
-      g_application_quit (G_APPLICATION (run->app));
-      g_application_release (G_APPLICATION (run->app));
-      g_object_unref (run->app);
-      g_strfreev (run->ids);
-      g_free (run);
-      return;
+      const PortierCloseResult *closed = g_ptr_array_index (results, i);
+
+      if (closed->error != NULL)
+        g_warning ("Cannot close %s: %s", closed->id, closed->error->message);
     }
 
-  portier_opener_close_async (run->app->opener, run->ids[run->index], TRUE, NULL,
-                              closed_for_quit_cb, run);
+  leave_background (self);
+  g_application_quit (G_APPLICATION (self));
+  g_application_release (G_APPLICATION (self));
 }
 
 static void
 close_and_quit (PortierApplication *self,
                 GPtrArray          *kept)
 {
-  QuitRun *run = g_new0 (QuitRun, 1);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
+  g_autoptr(PortierCloseRun) run = NULL;
 
   for (guint i = 0; i < kept->len; i++)
     g_strv_builder_add (builder, ((PortierOpening *) g_ptr_array_index (kept, i))->id);
+  ids = g_strv_builder_end (builder);
 
   self->quitting = TRUE;
-  run->app = g_object_ref (self);
-  run->ids = g_strv_builder_end (builder);
+  run = portier_close_run_new (self->opener, (const char * const *) ids, TRUE);
   /* Running until everything is closed, window or not. */
   g_application_hold (G_APPLICATION (self));
-  close_next_and_quit (run);
+  portier_close_run_execute_async (run, NULL, closed_for_quit_cb, g_object_ref (self));
 }
 
 /* After the dialog is done with its parent window. */

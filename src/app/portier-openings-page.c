@@ -3,8 +3,8 @@
  * that program, and closing leaves it to it)
  *
  * Closing is asked for with PortierOpeningsPage::close and ::close-all, whose default
- * handlers close with the page's opener, one opening after the other; it goes on when the
- * page is left, so that nothing stays half-closed. What the person should know about it
+ * handlers close with the page's opener in a PortierCloseRun, one opening after the other;
+ * it goes on when the page is left, so that nothing stays half-closed. What the person should know about it
  * comes out as PortierOpeningsPage::toast.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "portier-close-run.h"
 #include "portier-error.h"
 #include "portier-opening-row.h"
 #include "portier-openings-page.h"
@@ -354,74 +355,40 @@ close_all_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Closing: one opening after the other */
-
-typedef struct
-{
-  PortierOpeningsPage *page;
-  GStrv                ids;
-  guint                index;
-  guint                failures;
-} CloseRun;
-
-static void
-close_run_free (CloseRun *run)
-{
-  g_clear_object (&run->page);
-  g_strfreev (run->ids);
-  g_free (run);
-}
-
-static void close_next (CloseRun *run);
+/* Closing: a PortierCloseRun, one opening after the other, each one whole */
 
 static void
 closed_cb (GObject      *source,
            GAsyncResult *res,
            gpointer      user_data)
 {
-  CloseRun *run = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(PortierOpeningsPage) self = user_data;
+  g_autoptr(GPtrArray) results = NULL;
 
-  if (!portier_opener_close_finish (PORTIER_OPENER (source), res, &error))
+  results = portier_close_run_execute_finish (PORTIER_CLOSE_RUN (source), res, NULL);
+  for (guint i = 0; results != NULL && i < results->len; i++)
     {
-      g_debug ("closing %s: %s", run->ids[run->index], error->message);
-      g_signal_emit (run->page, signals[SIGNAL_TOAST], 0, portier_error_user_message (error));
-      run->failures++;
-    }
+      const PortierCloseResult *result = g_ptr_array_index (results, i);
 
-  run->index++;
-  close_next (run);
+      if (result->error != NULL)
+        g_signal_emit (self, signals[SIGNAL_TOAST], 0,
+                       portier_error_user_message (result->error));
+    }
+  if (results != NULL && portier_close_run_count_failed (results) == 0)
+    g_signal_emit (self, signals[SIGNAL_TOAST], 0,
+                   g_dngettext (GETTEXT_PACKAGE, "Closed. Nothing is left open.",
+                                "All closed. Nothing is left open.", results->len));
+  portier_openings_page_reload (self);
 }
 
-static void
-close_next (CloseRun *run)
-{
-  if (run->ids[run->index] == NULL)
-    {
-      if (run->failures == 0)
-        g_signal_emit (run->page, signals[SIGNAL_TOAST], 0,
-                       g_dngettext (GETTEXT_PACKAGE, "Closed. Nothing is left open.",
-                                    "All closed. Nothing is left open.", run->index));
-      portier_openings_page_reload (run->page);
-      close_run_free (run);
-      return;
-    }
-
-  /* Closing goes on when the page is left: nothing must stay half-closed. */
-  portier_opener_close_async (run->page->opener, run->ids[run->index], TRUE, NULL,
-                              closed_cb, run);
-}
-
-/* Takes @ids. */
+/* Closing goes on when the page is left: nothing must stay half-closed. */
 static void
 close_ids (PortierOpeningsPage *self,
-           GStrv                ids)
+           const char * const  *ids)
 {
-  CloseRun *run = g_new0 (CloseRun, 1);
+  g_autoptr(PortierCloseRun) run = portier_close_run_new (self->opener, ids, TRUE);
 
-  run->page = g_object_ref (self);
-  run->ids = ids;
-  close_next (run);
+  portier_close_run_execute_async (run, NULL, closed_cb, g_object_ref (self));
 }
 
 static void
@@ -432,13 +399,14 @@ portier_openings_page_real_close (PortierOpeningsPage *self,
 
   if (self->opener == NULL)
     return;
-  close_ids (self, g_strdupv ((GStrv) ids));
+  close_ids (self, ids);
 }
 
 static void
 portier_openings_page_real_close_all (PortierOpeningsPage *self)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
   GPtrArray *openings;
 
   if (self->opener == NULL)
@@ -449,7 +417,8 @@ portier_openings_page_real_close_all (PortierOpeningsPage *self)
       for (guint i = 0; i < openings->len; i++)
         g_strv_builder_add (builder, ((PortierOpening *) g_ptr_array_index (openings, i))->id);
     }
-  close_ids (self, g_strv_builder_end (builder));
+  ids = g_strv_builder_end (builder);
+  close_ids (self, (const char * const *) ids);
 }
 
 /**

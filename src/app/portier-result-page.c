@@ -84,11 +84,12 @@ status_row (const char *title,
 }
 
 static const char *
-method_name (const char *method)
+method_name (const PortierOpenResult *result)
 {
-  if (g_strcmp0 (method, "natpmp") == 0)
-    return "NAT-PMP";
-  return "UPnP";
+  PortierRouterMethod method = PORTIER_ROUTER_METHOD_UPNP;
+
+  portier_open_result_get_router (result, &method, NULL);
+  return method == PORTIER_ROUTER_METHOD_NATPMP ? "NAT-PMP" : "UPnP";
 }
 
 static void
@@ -155,7 +156,7 @@ add_step_rows (PortierResultPage       *self,
       result->router_status == PORTIER_ROUTER_STATUS_ALREADY_MAPPED)
     {
       router_title = g_strdup (_("Your router passes it on to this computer"));
-      router_tech = method_name (result->router_method);
+      router_tech = method_name (result);
       if (result->external_address != NULL)
         router_detail = result->external_address;
     }

@@ -6,6 +6,10 @@
  * outside (portier_troubleshoot_page_set_report()). A fix that opens something is asked
  * for with PortierTroubleshootPage::fix; the window leads to the opening.
  *
+ * "Close What Portier Opened…" closes, after asking, what Portier's ledger holds for the
+ * page's ports (a PortierCloseRun with the page's opener), and says what came of it.
+ * Without an opener it leads to "Ports I opened" instead.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "portier-troubleshoot-page"
@@ -14,6 +18,7 @@
 
 #include <glib/gi18n.h>
 
+#include "portier-close-run.h"
 #include "portier-enums.h"
 #include "portier-error.h"
 #include "portier-troubleshoot-page.h"
@@ -24,6 +29,7 @@ struct _PortierTroubleshootPage
 
   PortierPortSpec         spec;
   PortierPlan            *plan;
+  PortierOpener          *opener;
   PortierDiagnosisReport *report;
   GCancellable           *cancellable;
   PortierFixAction        fix_action;
@@ -33,6 +39,7 @@ struct _PortierTroubleshootPage
   GtkImage               *verdict_icon;
   GtkLabel               *verdict_label;
   GtkLabel               *intro_label;
+  GtkLabel               *closed_label;
   AdwPreferencesGroup    *first_group;
   AdwActionRow           *first_row;
   GtkImage               *first_icon;
@@ -55,6 +62,7 @@ enum {
   PROP_SPEC,
   PROP_PLAN,
   PROP_INTRO,
+  PROP_OPENER,
   N_PROPS
 };
 
@@ -558,6 +566,163 @@ diagnosis_cb (GObject      *source,
     portier_troubleshoot_page_set_report (self, report);
 }
 
+/* ---- closing what Portier opened ---- */
+
+/* What the page is about: the app's name, or the port. */
+static char *
+describe_subject (PortierTroubleshootPage *self)
+{
+  return self->plan != NULL ? g_strdup (portier_plan_get_title (self->plan))
+                            : portier_port_spec_describe (&self->spec);
+}
+
+static gboolean
+is_for_this_check (PortierTroubleshootPage *self,
+                   const PortierOpening    *opening)
+{
+  GArray *ports = self->plan != NULL ? portier_plan_get_ports (self->plan) : NULL;
+
+  if (portier_port_spec_overlaps (&opening->spec, &self->spec))
+    return TRUE;
+  for (guint i = 0; ports != NULL && i < ports->len; i++)
+    if (portier_port_spec_overlaps (&opening->spec,
+                                    &g_array_index (ports, PortierAppPort, i).spec))
+      return TRUE;
+  return FALSE;
+}
+
+/* The openings Portier's ledger holds for the page's ports. */
+static GStrv
+opened_ids (PortierTroubleshootPage *self)
+{
+  PortierLedger *ledger = portier_opener_get_ledger (self->opener);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!portier_ledger_load (ledger, &error))
+    g_warning ("Cannot read %s: %s", portier_ledger_get_path (ledger), error->message);
+  else
+    {
+      GPtrArray *openings = portier_ledger_get_openings (ledger);
+
+      for (guint i = 0; i < openings->len; i++)
+        {
+          const PortierOpening *opening = g_ptr_array_index (openings, i);
+
+          if (is_for_this_check (self, opening))
+            g_strv_builder_add (builder, opening->id);
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+show_closed (PortierTroubleshootPage *self,
+             const char              *text)
+{
+  gtk_label_set_text (self->closed_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->closed_label), TRUE);
+}
+
+static void
+closed_opened_cb (GObject      *source,
+                  GAsyncResult *res,
+                  gpointer      user_data)
+{
+  g_autoptr(PortierTroubleshootPage) self = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subject = describe_subject (self);
+  g_autofree char *text = NULL;
+  const GError *failure = NULL;
+
+  results = portier_close_run_execute_finish (PORTIER_CLOSE_RUN (source), res, &error);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "troubleshoot.close-opened", TRUE);
+  if (results == NULL)
+    failure = error;
+  for (guint i = 0; results != NULL && i < results->len && failure == NULL; i++)
+    failure = ((PortierCloseResult *) g_ptr_array_index (results, i))->error;
+
+  if (failure == NULL)
+    /* TRANSLATORS: %s is the app, such as "Minecraft: Java Edition", or "port 25565 (TCP)" */
+    text = g_strdup_printf (_("Closed. Portier no longer keeps anything open for %s."),
+                            subject);
+  else
+    /* TRANSLATORS: %s is the app, such as "Minecraft: Java Edition", or "port 25565
+     * (TCP)"; the second %s is a sentence saying why */
+    text = g_strdup_printf (_("Portier could not close everything for %s. %s What is "
+                              "still open is listed in “Ports I Opened”."),
+                            subject, portier_error_user_message (failure));
+  show_closed (self, text);
+}
+
+static void
+close_opened_response_cb (AdwMessageDialog        *dialog,
+                          const char              *response,
+                          PortierTroubleshootPage *self)
+{
+  g_auto(GStrv) ids = NULL;
+  g_autoptr(PortierCloseRun) run = NULL;
+
+  if (g_strcmp0 (response, "close") != 0)
+    return;
+
+  ids = opened_ids (self);
+  run = portier_close_run_new (self->opener, (const char * const *) ids, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "troubleshoot.close-opened", FALSE);
+  show_closed (self, _("Closing what Portier opened…"));
+  /* Not stopped when the page is left: what has begun is closed to the end. */
+  portier_close_run_execute_async (run, NULL, closed_opened_cb, g_object_ref (self));
+}
+
+static void
+close_opened_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  PortierTroubleshootPage *self = PORTIER_TROUBLESHOOT_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *subject = NULL;
+  g_autofree char *body = NULL;
+  g_auto(GStrv) ids = NULL;
+  AdwMessageDialog *dialog;
+
+  if (self->opener == NULL)
+    {
+      gtk_widget_activate_action (widget, "wizard.openings", NULL);
+      return;
+    }
+
+  subject = describe_subject (self);
+  ids = opened_ids (self);
+  if (ids[0] == NULL)
+    {
+      g_autofree char *text = NULL;
+
+      /* TRANSLATORS: %s is the app, such as "Minecraft: Java Edition", or "port 25565 (TCP)" */
+      text = g_strdup_printf (_("Portier has nothing open for %s."), subject);
+      show_closed (self, text);
+      return;
+    }
+
+  /* TRANSLATORS: %s is the app, such as "Minecraft: Java Edition", or "port 25565 (TCP)" */
+  body = g_strdup_printf (_("Your friends will no longer reach %s through what Portier "
+                            "opened. You can open it again at any time."), subject);
+  dialog = ADW_MESSAGE_DIALOG (
+    adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                            _("Close What Portier Opened?"), body));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "close", _("_Close"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "close", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (close_opened_response_cb), self,
+                           0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /**
  * portier_troubleshoot_page_check:
  *
@@ -643,6 +808,9 @@ portier_troubleshoot_page_get_property (GObject    *object,
       g_value_set_string (value, gtk_widget_get_visible (GTK_WIDGET (self->intro_label))
                                    ? gtk_label_get_text (self->intro_label) : NULL);
       break;
+    case PROP_OPENER:
+      g_value_set_object (value, self->opener);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -670,6 +838,9 @@ portier_troubleshoot_page_set_property (GObject      *object,
     case PROP_INTRO:
       portier_troubleshoot_page_set_intro (self, g_value_get_string (value));
       break;
+    case PROP_OPENER:
+      self->opener = g_value_dup_object (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -696,6 +867,7 @@ portier_troubleshoot_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->report, portier_diagnosis_report_free);
   g_clear_object (&self->plan);
+  g_clear_object (&self->opener);
 
   G_OBJECT_CLASS (portier_troubleshoot_page_parent_class)->dispose (object);
 }
@@ -732,6 +904,10 @@ portier_troubleshoot_page_class_init (PortierTroubleshootPageClass *klass)
   properties[PROP_INTRO] =
     g_param_spec_string ("intro", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* What closes what Portier opened; without one, the page leads to "Ports I opened". */
+  properties[PROP_OPENER] =
+    g_param_spec_object ("opener", NULL, NULL, PORTIER_TYPE_OPENER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -750,6 +926,7 @@ portier_troubleshoot_page_class_init (PortierTroubleshootPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, verdict_icon);
   gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, verdict_label);
   gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, intro_label);
+  gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, closed_label);
   gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, first_group);
   gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, first_row);
   gtk_widget_class_bind_template_child (widget_class, PortierTroubleshootPage, first_icon);
@@ -762,6 +939,8 @@ portier_troubleshoot_page_class_init (PortierTroubleshootPageClass *klass)
   gtk_widget_class_install_action (widget_class, "troubleshoot.fix", NULL, fix_action_cb);
   gtk_widget_class_install_action (widget_class, "troubleshoot.check-again", NULL,
                                    check_again_cb);
+  gtk_widget_class_install_action (widget_class, "troubleshoot.close-opened", NULL,
+                                   close_opened_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

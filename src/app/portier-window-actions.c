@@ -239,7 +239,9 @@ push_troubleshooter (PortierWindow         *self,
                      const PortierPortSpec *spec,
                      const char            *intro)
 {
-  GtkWidget *page = portier_troubleshoot_page_new_for_plan (plan, spec, intro);
+  GtkWidget *page = g_object_new (PORTIER_TYPE_TROUBLESHOOT_PAGE, "spec", spec, "plan", plan,
+                                  "intro", intro, "opener", portier_window_get_opener (self),
+                                  NULL);
 
   g_signal_connect_object (page, "fix", G_CALLBACK (fix_cb), self, G_CONNECT_SWAPPED);
   /* TRANSLATORS: the title of the troubleshooter */

@@ -10,6 +10,7 @@
 
 #include "portier-guide-check.h"
 #include "portier-json.h"
+#include "portierctl-json.h"
 #include "portierctl-private.h"
 
 static const char *
@@ -177,7 +178,7 @@ check_step (PortierGuide *guide,
       if (report != NULL)
         {
           json_builder_set_member_name (builder, "verdict");
-          json_builder_add_string_value (builder, portier_verdict_to_string (report->verdict));
+          json_builder_add_string_value (builder, portierctl_json_verdict (report->verdict));
         }
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
@@ -244,7 +245,7 @@ portierctl_guide (int    argc,
       json_builder_set_member_name (builder, "port");
       portierctl_add_port_spec (builder, &report->spec);
       json_builder_set_member_name (builder, "verdict");
-      json_builder_add_string_value (builder, portier_verdict_to_string (report->verdict));
+      json_builder_add_string_value (builder, portierctl_json_verdict (report->verdict));
       json_builder_set_member_name (builder, "guide");
       if (report->guide != NULL)
         portierctl_add_guide_json (builder, report->guide);

@@ -74,6 +74,33 @@ static const PortierctlWord finding_status_words[] = {
   { 0, NULL }
 };
 
+static const PortierctlWord method_words[] = {
+  { PORTIER_ROUTER_METHOD_UPNP, "upnp" },
+  { PORTIER_ROUTER_METHOD_NATPMP, "natpmp" },
+  { 0, NULL }
+};
+
+static const PortierctlWord wan_words[] = {
+  { PORTIER_WAN_PUBLIC, "public" },
+  { PORTIER_WAN_DOUBLE_NAT, "double-nat" },
+  { PORTIER_WAN_CGNAT, "cgnat" },
+  { PORTIER_WAN_NO_PUBLIC_ADDRESS, "no-public-address" },
+  { PORTIER_WAN_DISCONNECTED, "disconnected" },
+  { PORTIER_WAN_UNKNOWN, "unknown" },
+  { 0, NULL }
+};
+
+static const PortierctlWord ipv6_status_words[] = {
+  { PORTIER_IPV6_SKIPPED, "skipped" },
+  /* A step that did not run has no "ipv6" member at all. */
+  { PORTIER_IPV6_NONE, "skipped" },
+  { PORTIER_IPV6_NO_ADDRESS, "no-address" },
+  { PORTIER_IPV6_NOT_NEEDED, "not-needed" },
+  { PORTIER_IPV6_OPENED, "opened" },
+  { PORTIER_IPV6_FAILED, "failed" },
+  { 0, NULL }
+};
+
 static const PortierctlWord owner_words[] = {
   { PORTIER_MAPPING_OWNER_PORTIER, "portier" },
   { PORTIER_MAPPING_OWNER_THIS_COMPUTER, "this-computer" },
@@ -135,6 +162,12 @@ portierctl_json_table (PortierctlWords words)
       return layer_words;
     case PORTIERCTL_WORDS_FINDING_STATUS:
       return finding_status_words;
+    case PORTIERCTL_WORDS_METHOD:
+      return method_words;
+    case PORTIERCTL_WORDS_WAN:
+      return wan_words;
+    case PORTIERCTL_WORDS_IPV6_STATUS:
+      return ipv6_status_words;
     case PORTIERCTL_WORDS_OWNER:
     default:
       return owner_words;
@@ -181,6 +214,24 @@ const char *
 portierctl_json_owner (PortierMappingOwner owner)
 {
   return portierctl_json_word (owner_words, owner);
+}
+
+const char *
+portierctl_json_method (PortierRouterMethod method)
+{
+  return portierctl_json_word (method_words, method);
+}
+
+const char *
+portierctl_json_wan (PortierWanClass wan_class)
+{
+  return portierctl_json_word (wan_words, wan_class);
+}
+
+const char *
+portierctl_json_ipv6_status (PortierIpv6Status status)
+{
+  return portierctl_json_word (ipv6_status_words, status);
 }
 
 /* ---- shapes ---- */
@@ -250,7 +301,7 @@ portierctl_router_add_info_json (JsonBuilder             *builder,
     }
 
   json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, portier_router_method_to_string (info->method));
+  json_builder_add_string_value (builder, portierctl_json_method (info->method));
   portier_json_add_string (builder, "url", info->url);
   portier_json_add_string (builder, "name", info->name);
   json_builder_set_member_name (builder, "igd_version");
@@ -260,7 +311,7 @@ portierctl_router_add_info_json (JsonBuilder             *builder,
                            info->external_address != NULL && *info->external_address != '\0'
                            ? info->external_address : NULL);
   json_builder_set_member_name (builder, "wan");
-  json_builder_add_string_value (builder, portier_wan_class_to_string (info->wan_class));
+  json_builder_add_string_value (builder, portierctl_json_wan (info->wan_class));
   json_builder_set_member_name (builder, "wan_description");
   json_builder_add_string_value (builder, portier_wan_class_describe (info->wan_class));
   portier_json_add_string (builder, "upstream_hop", info->upstream_hop);
@@ -324,6 +375,10 @@ portierctl_add_open_result (JsonBuilder             *builder,
                             const PortierOpenResult *result)
 {
   g_autofree char *share = portier_open_result_dup_share (result);
+  PortierRouterMethod method = PORTIER_ROUTER_METHOD_UPNP;
+  PortierWanClass wan_class = PORTIER_WAN_UNKNOWN;
+  gboolean has_router = portier_open_result_get_router (result, &method, &wan_class);
+  PortierIpv6Status ipv6_status = portier_open_result_get_ipv6_status (result);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -351,8 +406,8 @@ portierctl_add_open_result (JsonBuilder             *builder,
   json_builder_set_member_name (builder, "router");
   json_builder_begin_object (builder);
   add_optional (builder, "status", portierctl_json_router_status (result->router_status));
-  add_optional (builder, "method", result->router_method);
-  add_optional (builder, "wan", result->wan);
+  add_optional (builder, "method", has_router ? portierctl_json_method (method) : NULL);
+  add_optional (builder, "wan", has_router ? portierctl_json_wan (wan_class) : NULL);
   add_optional (builder, "external_address", result->external_address);
   add_optional (builder, "forwarded_by", result->forwarded_by);
   if (result->external_port != 0)
@@ -360,7 +415,7 @@ portierctl_add_open_result (JsonBuilder             *builder,
       json_builder_set_member_name (builder, "external_port");
       json_builder_add_int_value (builder, result->external_port);
     }
-  if (result->router_method != NULL)
+  if (has_router)
     {
       json_builder_set_member_name (builder, "lease");
       json_builder_add_int_value (builder, result->lease);
@@ -383,11 +438,11 @@ portierctl_add_open_result (JsonBuilder             *builder,
         }
       json_builder_end_array (builder);
     }
-  if (result->ipv6_status != NULL)
+  if (ipv6_status != PORTIER_IPV6_NONE)
     {
       json_builder_set_member_name (builder, "ipv6");
       json_builder_begin_object (builder);
-      add_optional (builder, "status", result->ipv6_status);
+      add_optional (builder, "status", portierctl_json_ipv6_status (ipv6_status));
       add_optional (builder, "address", result->ipv6_address);
       json_builder_set_member_name (builder, "pinholes");
       json_builder_begin_array (builder);

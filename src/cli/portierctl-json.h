@@ -30,6 +30,9 @@ typedef enum
   PORTIERCTL_WORDS_LAYER,
   PORTIERCTL_WORDS_FINDING_STATUS,
   PORTIERCTL_WORDS_OWNER,
+  PORTIERCTL_WORDS_METHOD,
+  PORTIERCTL_WORDS_WAN,
+  PORTIERCTL_WORDS_IPV6_STATUS,
 } PortierctlWords;
 
 const PortierctlWord *portierctl_json_table           (PortierctlWords        words);
@@ -46,5 +49,8 @@ const char           *portierctl_json_verdict         (PortierVerdict         ve
 const char           *portierctl_json_layer           (PortierLayer           layer);
 const char           *portierctl_json_finding_status  (PortierFindingStatus   status);
 const char           *portierctl_json_owner           (PortierMappingOwner    owner);
+const char           *portierctl_json_method          (PortierRouterMethod    method);
+const char           *portierctl_json_wan             (PortierWanClass        wan_class);
+const char           *portierctl_json_ipv6_status     (PortierIpv6Status      status);
 
 G_END_DECLS

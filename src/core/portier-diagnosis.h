@@ -81,9 +81,6 @@ PortierDiagnosisReport *portier_diagnosis_report_copy     (const PortierDiagnosi
 void                    portier_diagnosis_report_free     (PortierDiagnosisReport       *self);
 const PortierFinding   *portier_diagnosis_report_get_first_problem
                                                           (const PortierDiagnosisReport *self);
-const char             *portier_layer_to_string           (PortierLayer                  layer);
-const char             *portier_finding_status_to_string  (PortierFindingStatus          status);
-const char             *portier_verdict_to_string         (PortierVerdict                verdict);
 
 /* Runs every check concurrently, in bounded total time even when every peer is silent. */
 void                    portier_diagnosis_run_async       (const PortierPortSpec        *spec,

@@ -47,16 +47,13 @@ portier_open_result_copy (const PortierOpenResult *self)
   copy->firewall_rules = g_strdupv (self->firewall_rules);
   copy->firewall_error = copy_error (self->firewall_error);
   copy->forwarded_by = g_strdup (self->forwarded_by);
-  copy->router_method = g_strdup (self->router_method);
   copy->external_address = g_strdup (self->external_address);
   copy->router_error = copy_error (self->router_error);
   copy->verify_error = copy_error (self->verify_error);
   copy->error = copy_error (self->error);
-  copy->wan = g_strdup (self->wan);
   copy->held_by = g_strdup (self->held_by);
   copy->held_by_program = g_strdup (self->held_by_program);
   copy->wan_description = g_strdup (self->wan_description);
-  copy->ipv6_status = g_strdup (self->ipv6_status);
   copy->ipv6_address = g_strdup (self->ipv6_address);
   copy->mappings = NULL;
   copy->pinholes = NULL;
@@ -87,20 +84,68 @@ portier_open_result_free (PortierOpenResult *self)
   g_strfreev (self->firewall_rules);
   g_clear_error (&self->firewall_error);
   g_free (self->forwarded_by);
-  g_free (self->router_method);
   g_free (self->external_address);
   g_clear_error (&self->router_error);
   g_clear_error (&self->verify_error);
   g_clear_error (&self->error);
-  g_free (self->wan);
   g_free (self->held_by);
   g_free (self->held_by_program);
   g_free (self->wan_description);
-  g_free (self->ipv6_status);
   g_free (self->ipv6_address);
   g_clear_pointer (&self->mappings, g_ptr_array_unref);
   g_clear_pointer (&self->pinholes, g_ptr_array_unref);
   g_free (self);
+}
+
+/**
+ * portier_open_result_set_router:
+ *
+ * The router that answered: how Portier asks it, and how it reaches the internet.
+ */
+void
+portier_open_result_set_router (PortierOpenResult   *self,
+                                PortierRouterMethod  method,
+                                PortierWanClass      wan_class)
+{
+  self->has_router = TRUE;
+  self->router_method = method;
+  self->wan_class = wan_class;
+  g_clear_pointer (&self->wan_description, g_free);
+  if (wan_class != PORTIER_WAN_PUBLIC)
+    self->wan_description = g_strdup (portier_wan_class_describe (wan_class));
+}
+
+/**
+ * portier_open_result_get_router:
+ * @method: (out) (optional): how Portier asked the router
+ * @wan_class: (out) (optional): how the router reaches the internet
+ *
+ * Returns: whether a router answered (when not, @method and @wan_class are not set)
+ */
+gboolean
+portier_open_result_get_router (const PortierOpenResult *self,
+                                PortierRouterMethod     *method,
+                                PortierWanClass         *wan_class)
+{
+  if (!self->has_router)
+    return FALSE;
+  if (method != NULL)
+    *method = self->router_method;
+  if (wan_class != NULL)
+    *wan_class = self->wan_class;
+  return TRUE;
+}
+
+/**
+ * portier_open_result_get_ipv6_status:
+ *
+ * Returns: what became of IPv6 (%PORTIER_IPV6_NONE when the router step did not get
+ *   that far)
+ */
+PortierIpv6Status
+portier_open_result_get_ipv6_status (const PortierOpenResult *self)
+{
+  return self->ipv6_status;
 }
 
 /**

@@ -9,7 +9,7 @@
 #include "portier-firewall.h"
 #include "portier-port-spec.h"
 #include "portier-probe-report.h"
-#include "portier-router.h"
+#include "portier-router-forward.h"
 
 G_BEGIN_DECLS
 
@@ -61,7 +61,9 @@ typedef struct
   PortierRouterStatus    router_status;
   char                  *forwarded_by;      /* already-forwarded: the description of the
                                              * other program's forward (maybe "") */
-  char                  *router_method;     /* upnp natpmp */
+  gboolean               has_router;        /* a router answered: router_method and
+                                             * wan_class are its */
+  PortierRouterMethod    router_method;
   char                  *external_address;
   guint16                external_port;
   guint                  lease;
@@ -74,7 +76,7 @@ typedef struct
   char                  *held_by;           /* the device that holds the port on the router */
   char                  *held_by_program;   /* or another program on this computer (its
                                              * forward's description, "" for none) */
-  char                  *wan;               /* the router's WAN class: public cgnat … */
+  PortierWanClass        wan_class;         /* how the router reaches the internet */
   char                  *wan_description;   /* a sentence about it, when it is not public */
   gboolean               permanent;         /* the router only took a forward that never
                                              * expires */
@@ -83,7 +85,7 @@ typedef struct
                                              * (reused ones another program made are kept
                                              * as they are) */
   GPtrArray             *pinholes;          /* of PortierPinhole: IPv6 ways in */
-  char                  *ipv6_status;       /* skipped no-address not-needed opened failed */
+  PortierIpv6Status      ipv6_status;
   char                  *ipv6_address;
   gboolean               ipv6_only;         /* the router forwards no IPv4 (carrier-grade
                                              * NAT, double NAT, a refusal), so the way in
@@ -100,6 +102,14 @@ PortierOpenResult *portier_open_result_copy        (const PortierOpenResult *sel
 void               portier_open_result_free        (PortierOpenResult       *self);
 PortierOutcome     portier_open_result_get_outcome (const PortierOpenResult *self);
 char              *portier_open_result_dup_share   (const PortierOpenResult *self);
+void               portier_open_result_set_router  (PortierOpenResult       *self,
+                                                    PortierRouterMethod      method,
+                                                    PortierWanClass          wan_class);
+gboolean           portier_open_result_get_router  (const PortierOpenResult *self,
+                                                    PortierRouterMethod     *method,
+                                                    PortierWanClass         *wan_class);
+PortierIpv6Status  portier_open_result_get_ipv6_status
+                                                   (const PortierOpenResult *self);
 char              *portier_format_address_port     (const char              *address,
                                                     guint16                  port);
 char              *portier_open_result_error_text  (const PortierOpenResult *self,

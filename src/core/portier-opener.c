@@ -695,13 +695,7 @@ forwarded_cb (GObject      *source,
   guint kept = 0;
 
   forward = portier_router_forward_finish (data->router, result, &refusal, &error);
-  g_clear_pointer (&data->result->wan, g_free);
-  g_clear_pointer (&data->result->wan_description, g_free);
-  g_clear_pointer (&data->result->router_method, g_free);
-  data->result->wan = g_strdup (portier_wan_class_to_string (info->wan_class));
-  if (info->wan_class != PORTIER_WAN_PUBLIC)
-    data->result->wan_description = g_strdup (portier_wan_class_describe (info->wan_class));
-  data->result->router_method = g_strdup (portier_router_method_to_string (info->method));
+  portier_open_result_set_router (data->result, info->method, info->wan_class);
   if (forward == NULL && data->ipv4_error == NULL && ipv6_way_out (data, error))
     {
       /* No IPv4 forward, but this computer has its own IPv6 address and the router opens
@@ -777,7 +771,7 @@ forwarded_cb (GObject      *source,
       g_ptr_array_add (data->created_holes, portier_pinhole_copy (pinhole));
       g_ptr_array_add (data->result->pinholes, portier_pinhole_copy (pinhole));
     }
-  data->result->ipv6_status = g_strdup (portier_ipv6_status_to_string (forward->ipv6));
+  data->result->ipv6_status = forward->ipv6;
   data->result->ipv6_address = g_strdup (info->ipv6_address);
   if (data->ipv4_error != NULL)
     {
@@ -1628,4 +1622,16 @@ portier_opener_get_keeper (PortierOpener *self)
 {
   g_return_val_if_fail (PORTIER_IS_OPENER (self), NULL);
   return self->keeper != NULL ? G_OBJECT (self->keeper) : NULL;
+}
+
+/**
+ * portier_opener_get_ledger:
+ *
+ * Returns: (transfer none): where the opener records its openings
+ */
+PortierLedger *
+portier_opener_get_ledger (PortierOpener *self)
+{
+  g_return_val_if_fail (PORTIER_IS_OPENER (self), NULL);
+  return self->ledger;
 }

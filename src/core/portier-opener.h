@@ -108,6 +108,7 @@ gboolean            portier_opener_check_forwards_finish (PortierOpener       *s
                                                           GAsyncResult        *result,
                                                           GError             **error);
 GObject            *portier_opener_get_keeper     (PortierOpener         *self);
+PortierLedger      *portier_opener_get_ledger     (PortierOpener         *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortierOpenOptions, portier_open_options_free)
 

@@ -29,25 +29,6 @@ portier_forward_result_free (PortierForwardResult *self)
   g_free (self);
 }
 
-const char *
-portier_ipv6_status_to_string (PortierIpv6Status status)
-{
-  switch (status)
-    {
-    case PORTIER_IPV6_NO_ADDRESS:
-      return "no-address";
-    case PORTIER_IPV6_NOT_NEEDED:
-      return "not-needed";
-    case PORTIER_IPV6_OPENED:
-      return "opened";
-    case PORTIER_IPV6_FAILED:
-      return "failed";
-    case PORTIER_IPV6_SKIPPED:
-    default:
-      return "skipped";
-    }
-}
-
 typedef struct
 {
   guint16         port;

@@ -8,8 +8,18 @@
 
 G_BEGIN_DECLS
 
+/**
+ * PortierIpv6Status:
+ * @PORTIER_IPV6_NONE: the step did not run (no router, or an earlier step failed)
+ * @PORTIER_IPV6_SKIPPED: not asked for
+ * @PORTIER_IPV6_NO_ADDRESS: this computer has no global IPv6 address
+ * @PORTIER_IPV6_NOT_NEEDED: the router has no IPv6 firewall control: nothing to open
+ * @PORTIER_IPV6_OPENED: pinholes opened
+ * @PORTIER_IPV6_FAILED: the router refused the pinholes
+ */
 typedef enum
 {
+  PORTIER_IPV6_NONE,
   PORTIER_IPV6_SKIPPED,      /* not asked for */
   PORTIER_IPV6_NO_ADDRESS,   /* this computer has no global IPv6 address */
   PORTIER_IPV6_NOT_NEEDED,   /* the router has no IPv6 firewall control: nothing to open */
@@ -36,7 +46,6 @@ typedef struct
 } PortierForwardResult;
 
 void                  portier_forward_result_free     (PortierForwardResult *self);
-const char           *portier_ipv6_status_to_string   (PortierIpv6Status     status);
 
 void                  portier_router_forward_async    (PortierRouter               *router,
                                                        const PortierForwardRequest *request,

@@ -398,20 +398,6 @@ test_autostart (Fixture       *fixture,
   finish_app (app);
 }
 
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (toplevel))
-        return ADW_MESSAGE_DIALOG (toplevel);
-    }
-  return NULL;
-}
-
 /* Quitting with something kept open asks first; "Close and Quit" closes it. */
 static void
 test_quit_asks (Fixture       *fixture,
@@ -427,7 +413,7 @@ test_quit_asks (Fixture       *fixture,
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
   ui_test_wait_idle ();
-  dialog = find_dialog ();
+  dialog = ui_test_find_dialog ();
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Close What You Opened?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "My test server"));
@@ -443,7 +429,7 @@ test_quit_asks (Fixture       *fixture,
   /* Close and quit: the opening is closed, the window goes. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
   ui_test_wait_idle ();
-  dialog = find_dialog ();
+  dialog = ui_test_find_dialog ();
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "close");
   ledger = portier_ledger_new (ui_test_state_dir ());

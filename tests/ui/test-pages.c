@@ -1127,6 +1127,68 @@ test_openings (Fixture       *fixture,
   g_assert_cmpstr (closed, ==, minecraft->id);
 }
 
+/* "Close What Portier Opened…" on the troubleshooter closes what Portier opened for the
+ * app, after asking; Cancel closes nothing (issue 17). Closing itself talks to the router
+ * and the firewall helper: the close run's unit tests (test-opener) and test-e2e do that. */
+static void
+test_troubleshoot_close (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  static const char * const codes[] = {
+    "listening", "host-firewall-open", "mapping-present", "cgnat", "unreachable", NULL
+  };
+  g_autoptr(PortierDiagnosisReport) report = ui_test_report_new (codes);
+  g_autoptr(PortierPlan) plan = portier_plan_new_for_app (
+    portier_catalog_lookup (portier_window_get_catalog (fixture->window), "minecraft-java"));
+  g_autoptr(PortierLedger) ledger = portier_ledger_new (ui_test_state_dir ());
+  GtkWidget *page;
+  GtkWidget *closed_label;
+  AdwMessageDialog *dialog;
+  GPtrArray *openings;
+
+  /* Nothing opened yet: it says so, and asks nothing. */
+  page = g_object_new (PORTIER_TYPE_TROUBLESHOOT_PAGE, "spec", &report->spec, "plan", plan,
+                       "opener", portier_window_get_opener (fixture->window), NULL);
+  portier_troubleshoot_page_set_report (PORTIER_TROUBLESHOOT_PAGE (page), report);
+  portier_window_push_page (fixture->window, page, "Find Problems");
+  ui_test_wait_idle ();
+  closed_label = page_child (fixture, PORTIER_TYPE_TROUBLESHOOT_PAGE, "closed_label");
+  g_assert_false (ui_test_is_shown (closed_label));
+  ui_test_click (page_child (fixture, PORTIER_TYPE_TROUBLESHOOT_PAGE, "close_opened_button"));
+  ui_test_wait_idle ();
+  g_assert_null (ui_test_find_dialog ());
+  g_assert_true (ui_test_is_shown (closed_label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (closed_label)), ==,
+                   "Portier has nothing open for Minecraft: Java Edition.");
+
+  /* Minecraft's port is open: it asks first. */
+  ui_test_fill_ledger ();
+  ui_test_click (page_child (fixture, PORTIER_TYPE_TROUBLESHOOT_PAGE, "close_opened_button"));
+  ui_test_wait_idle ();
+  dialog = ui_test_find_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Close What Portier Opened?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Minecraft: Java Edition"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
+  ui_test_save_png (GTK_WIDGET (dialog), "troubleshoot-close-dialog");
+
+  /* Cancel: nothing is closed, nothing is being closed. */
+  adw_message_dialog_response (dialog, "cancel");
+  ui_test_wait_idle ();
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (portier_ledger_load (ledger, NULL));
+  openings = portier_ledger_get_openings (ledger);
+  g_assert_cmpuint (openings->len, ==, 2);
+  for (guint i = 0; i < openings->len; i++)
+    g_assert_cmpint (((PortierOpening *) g_ptr_array_index (openings, i))->state, ==,
+                     PORTIER_OPENING_STATE_OPEN);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (closed_label)), ==,
+                   "Portier has nothing open for Minecraft: Java Edition.");
+  g_assert_true (gtk_widget_is_sensitive (page_child (fixture, PORTIER_TYPE_TROUBLESHOOT_PAGE,
+                                                      "close_opened_button")));
+}
+
 /* Whether the window's main menu offers @action. */
 static gboolean
 menu_offers (PortierWindow *window,
@@ -1253,6 +1315,7 @@ main (int    argc,
   ADD ("troubleshoot/order", test_troubleshoot_order);
   ADD ("troubleshoot/fix", test_troubleshoot_fix);
   ADD ("troubleshoot/guide", test_troubleshoot_guide);
+  ADD ("troubleshoot/close", test_troubleshoot_close);
   ADD ("guide", test_guide);
   ADD ("openings", test_openings);
   ADD ("explainer", test_explainer);

@@ -318,7 +318,7 @@ ui_test_open_result_new (PortierVerifyStatus verify_status)
   result->firewall_backend = g_strdup ("firewalld");
   result->firewall_zone = g_strdup ("home");
   result->router_status = PORTIER_ROUTER_STATUS_MAPPED;
-  result->router_method = g_strdup ("upnp");
+  portier_open_result_set_router (result, PORTIER_ROUTER_METHOD_UPNP, PORTIER_WAN_PUBLIC);
   result->external_address = g_strdup ("203.0.113.7");
   result->external_port = 25565;
   result->lease = 3600;
@@ -667,4 +667,23 @@ ui_test_show_page (PortierWindow *window,
     g_assert_not_reached ();
 
   ui_test_wait_idle ();
+}
+
+/**
+ * ui_test_find_dialog:
+ *
+ * Returns: (transfer none) (nullable): the message dialog shown now
+ */
+AdwMessageDialog *
+ui_test_find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (toplevel))
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+  return NULL;
 }

@@ -49,6 +49,7 @@ PortierOpenResult      *ui_test_open_result_new       (PortierVerifyStatus verif
 void                    ui_test_open_result_free      (PortierOpenResult *result);
 PortierDiagnosisReport *ui_test_report_new            (const char * const *codes);
 PortierGuide           *ui_test_guide_new             (void);
+AdwMessageDialog       *ui_test_find_dialog           (void);
 GString                *ui_test_check_names           (GtkWidget    *root);
 void                    ui_test_show_page             (PortierWindow *window,
                                                        const char   *page);
