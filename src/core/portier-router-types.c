@@ -131,26 +131,6 @@ portier_mapping_get_owner (const PortierMapping *self,
 }
 
 /**
- * portier_mapping_owner_to_string:
- *
- * Returns: the word portierctl's JSON uses: `portier`, `this-computer` or `other-device`
- */
-const char *
-portier_mapping_owner_to_string (PortierMappingOwner owner)
-{
-  switch (owner)
-    {
-    case PORTIER_MAPPING_OWNER_PORTIER:
-      return "portier";
-    case PORTIER_MAPPING_OWNER_THIS_COMPUTER:
-      return "this-computer";
-    case PORTIER_MAPPING_OWNER_OTHER_DEVICE:
-    default:
-      return "other-device";
-    }
-}
-
-/**
  * portier_mapping_is_ours:
  * @lan_address: this computer's address toward the router
  *

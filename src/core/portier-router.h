@@ -176,7 +176,6 @@ gboolean            portier_mapping_is_ours          (const PortierMapping    *s
                                                       const char              *lan_address);
 PortierMappingOwner portier_mapping_get_owner        (const PortierMapping    *self,
                                                       const char              *lan_address);
-const char         *portier_mapping_owner_to_string  (PortierMappingOwner      owner);
 
 GType               portier_pinhole_get_type         (void) G_GNUC_CONST;
 PortierPinhole     *portier_pinhole_copy             (const PortierPinhole    *self);
