@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -559,6 +560,58 @@ about_action (GSimpleAction *action,
                          NULL);
 }
 
+/* For the integration tests only (tests/integration/test-app-crash.py), never in a
+ * person's session: with PORTIER_TEST_ACTIONS=1 in the environment, the app has the
+ * action app.test-open-while-running("PORT/PROTOCOL"), which opens that port "while
+ * Portier runs" (firewall and router, no test from the internet) as the wizard's Open
+ * button does, without the pages, so that a test can open something over the session
+ * bus (org.gtk.Actions) and then kill the app. It prints "opened ID" or "failed: …". */
+
+static void
+test_opened_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PortierApplication) self = user_data;
+  g_autoptr(PortierOpenResult) opened = NULL;
+  g_autoptr(GError) error = NULL;
+
+  opened = portier_opener_open_finish (PORTIER_OPENER (source), result, &error);
+  if (opened != NULL && opened->error == NULL)
+    g_print ("opened %s\n", opened->id);
+  else
+    g_print ("failed: %s\n", opened != NULL ? opened->error->message : error->message);
+  fflush (stdout);
+}
+
+static void
+test_open_while_running_action (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  PortierApplication *self = user_data;
+  g_autoptr(PortierPortSpec) spec = NULL;
+  g_autoptr(PortierOpenOptions) options = NULL;
+  g_autoptr(GError) error = NULL;
+
+  spec = portier_port_spec_parse (g_variant_get_string (parameter, NULL), &error);
+  if (spec == NULL)
+    {
+      g_print ("failed: %s\n", error->message);
+      fflush (stdout);
+      return;
+    }
+  options = portier_open_options_new (spec);
+  options->duration = PORTIER_DURATION_WHILE_RUNNING;
+  options->verify = FALSE;
+  portier_opener_open_async (self->opener, options, NULL, test_opened_cb,
+                             g_object_ref (self));
+}
+
+static const GActionEntry test_actions[] = {
+  { "test-open-while-running", test_open_while_running_action, "s" },
+};
+
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "quit", quit_action },
@@ -639,6 +692,9 @@ portier_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
+  if (g_strcmp0 (g_getenv ("PORTIER_TEST_ACTIONS"), "1") == 0)
+    g_action_map_add_action_entries (G_ACTION_MAP (app), test_actions,
+                                     G_N_ELEMENTS (test_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
                                          shortcuts_accels);
