@@ -161,28 +161,6 @@ describe_kept (PortierApplication *self,
 
 /* The background */
 
-static void
-background_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(PortierApplication) self = user_data;
-  g_autoptr(GNotification) notification = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (portier_background_request_finish (result, &error))
-    return;
-
-  g_debug ("Background portal: %s", error->message);
-  notification = g_notification_new (_("Portier may be stopped"));
-  g_notification_set_body (notification,
-                           _("Your computer did not allow Portier to run in the background. "
-                             "Open Portier again and keep its window open while your "
-                             "friends play."));
-  g_notification_set_default_action (notification, "app.show");
-  g_application_send_notification (G_APPLICATION (self), NOTIFICATION_ID, notification);
-}
-
 /* At login, Portier starts as a service: it cleans up what ended while the person was
  * away (its startup reconciles the ledger), puts back the router forwards the router
  * forgot, and, when something is still open for some hours, keeps it in the background. */
@@ -216,6 +194,95 @@ needed_at_login (PortierApplication *self)
   return FALSE;
 }
 
+/* Inside Flatpak the Background portal keeps the start at login. It is asked only when
+ * that changes: a file beside the ledger says that Portier asked for it, so that a person
+ * who never needed it is never asked about running in the background. */
+static char *
+login_start_marker (PortierApplication *self)
+{
+  g_autofree char *dir = g_path_get_dirname (portier_ledger_get_path (self->ledger));
+
+  return g_build_filename (dir, "login-start", NULL);
+}
+
+typedef struct
+{
+  PortierApplication *app;
+  gboolean            at_login;
+  gboolean            notify_refusal;
+} PortalRequest;
+
+static void
+portal_answered_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  PortalRequest *request = user_data;
+  PortierApplication *self = request->app;
+  g_autofree char *marker = login_start_marker (self);
+  g_autoptr(GNotification) notification = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (portier_background_request_finish (result, &error))
+    {
+      if (request->at_login)
+        g_file_set_contents (marker, "", 0, NULL);
+      else
+        g_unlink (marker);
+    }
+  else
+    {
+      g_debug ("Background portal: %s", error->message);
+      if (request->notify_refusal)
+        {
+          notification = g_notification_new (_("Portier may be stopped"));
+          g_notification_set_body (notification,
+                                   _("Your computer did not allow Portier to run in the "
+                                     "background. Open Portier again and keep its window "
+                                     "open while your friends play."));
+          g_notification_set_default_action (notification, "app.show");
+          g_application_send_notification (G_APPLICATION (self), NOTIFICATION_ID,
+                                           notification);
+        }
+    }
+  g_application_release (G_APPLICATION (self));
+  g_object_unref (self);
+  g_free (request);
+}
+
+/* Asks the Background portal for leave to run on, with the start at login exactly when
+ * something needs Portier then. Portier runs until it answers. */
+static void
+ask_portal (PortierApplication *self,
+            gboolean            at_login,
+            gboolean            notify_refusal)
+{
+  PortalRequest *request = g_new0 (PortalRequest, 1);
+
+  request->app = g_object_ref (self);
+  request->at_login = at_login;
+  request->notify_refusal = notify_refusal;
+  g_application_hold (G_APPLICATION (self));
+  portier_background_request_async (
+    g_application_get_dbus_connection (G_APPLICATION (self)),
+    _("Portier keeps the ports you opened open, and closes them in time."),
+    request->at_login ? login_command : NULL, NULL, portal_answered_cb, request);
+}
+
+/* Inside Flatpak: asks for the start at login when something needs it and it was not
+ * asked for, and takes it back when nothing needs it any more. */
+static void
+update_login_start (PortierApplication *self)
+{
+  g_autofree char *marker = login_start_marker (self);
+  gboolean asked = g_file_test (marker, G_FILE_TEST_EXISTS);
+  gboolean needed = needed_at_login (self);
+
+  if (g_application_get_dbus_connection (G_APPLICATION (self)) == NULL || needed == asked)
+    return;
+  ask_portal (self, needed, FALSE);
+}
+
 /* Outside Flatpak: the autostart entry exists exactly while something needs Portier at
  * login. Portier does nothing at login otherwise. */
 static void
@@ -228,7 +295,10 @@ update_autostart (PortierApplication *self)
   g_autoptr(GError) error = NULL;
 
   if (portier_sandbox_is_flatpak ())
-    return;
+    {
+      update_login_start (self);
+      return;
+    }
 
   if (!needed_at_login (self))
     {
@@ -251,16 +321,6 @@ update_autostart (PortierApplication *self)
                                  &error))
     g_warning ("Cannot write %s: %s", path,
                error != NULL ? error->message : g_strerror (errno));
-}
-
-/* Whether one of @kept lasts past logging out: open for some hours. */
-static gboolean
-outlives_session (GPtrArray *kept)
-{
-  for (guint i = 0; i < kept->len; i++)
-    if (((PortierOpening *) g_ptr_array_index (kept, i))->duration == PORTIER_DURATION_UNTIL)
-      return TRUE;
-  return FALSE;
 }
 
 static void
@@ -286,12 +346,10 @@ enter_background (PortierApplication *self,
   g_notification_add_button (notification, _("Close and Quit"), "app.close-and-quit");
   g_application_send_notification (G_APPLICATION (self), NOTIFICATION_ID, notification);
 
+  /* After: reading the ledger again (to know what is needed at login) frees what @kept
+   * points to. */
   if (portier_sandbox_is_flatpak ())
-    portier_background_request_async (
-      g_application_get_dbus_connection (G_APPLICATION (self)),
-      _("Portier keeps the ports you opened open, and closes them in time."),
-      outlives_session (kept) ? login_command : NULL, NULL, background_cb,
-      g_object_ref (self));
+    ask_portal (self, needed_at_login (self), TRUE);
 }
 
 static void
@@ -717,7 +775,10 @@ portier_application_shutdown (GApplication *app)
 
   G_APPLICATION_CLASS (portier_application_parent_class)->shutdown (app);
 
-  update_autostart (self);
+  /* Inside Flatpak the portal cannot be asked any more now: the next start (at login,
+   * at the latest) asks. */
+  if (!portier_sandbox_is_flatpak ())
+    update_autostart (self);
   g_clear_object (&self->opener);
   g_clear_object (&self->ledger);
   g_clear_object (&self->catalog);
