@@ -441,6 +441,20 @@ wait_for_portal (Fixture *fixture)
     ui_test_wait_idle ();
 }
 
+/* Portier starts and its window closes, and the portal is not asked. */
+static void
+run_without_asking_portal (Fixture *fixture)
+{
+  PortierApplication *app;
+
+  g_clear_pointer (&fixture->background_reason, g_free);
+  app = start_app ();
+  close_window (app);
+  ui_test_wait_idle ();
+  g_assert_null (fixture->background_reason);
+  finish_app (app);
+}
+
 /* Inside Flatpak the Background portal keeps the start at login: an opening "until I
  * close it" with a router forward asks for it (the router may forget the forward, and
  * Portier puts it back at login), though nothing keeps Portier running now; once
@@ -473,12 +487,7 @@ test_portal_login_start (Fixture       *fixture,
   g_assert_cmpstrv (fixture->background_commandline, login);
   /* Asked for and given: not asked again while it is needed. */
   finish_app (app);
-  g_clear_pointer (&fixture->background_reason, g_free);
-  app = start_app ();
-  close_window (app);
-  ui_test_wait_idle ();
-  g_assert_null (fixture->background_reason);
-  finish_app (app);
+  run_without_asking_portal (fixture);
 
   /* Closed: the start at login is taken back, once. */
   g_assert_true (portier_ledger_remove (ledger, opening->id, &error));
@@ -490,12 +499,7 @@ test_portal_login_start (Fixture       *fixture,
   g_assert_false (fixture->background_autostart);
   g_assert_null (fixture->background_commandline);
   finish_app (app);
-  g_clear_pointer (&fixture->background_reason, g_free);
-  app = start_app ();
-  close_window (app);
-  ui_test_wait_idle ();
-  g_assert_null (fixture->background_reason);
-  finish_app (app);
+  run_without_asking_portal (fixture);
 
   g_unsetenv (PORTIER_SANDBOX_ROOT_ENV);
 }
