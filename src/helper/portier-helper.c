@@ -36,7 +36,6 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/timerfd.h>
 #include <glib-unix.h>
 
 #include "portier-authority.h"
@@ -771,12 +770,8 @@ timer_cb (int          fd,
           GIOCondition condition,
           gpointer     user_data)
 {
-  guint64 expirations;
-
-  /* ECANCELED: the clock was set; look again all the same. */
-  if (read (fd, &expirations, sizeof expirations) < 0 && errno != EAGAIN &&
-      errno != ECANCELED)
-    g_warning ("Cannot read the timer: %s", g_strerror (errno));
+  /* Its time came, or the clock was set: look again all the same. */
+  portier_wall_timer_read (fd);
   check_end_times (user_data);
   return G_SOURCE_CONTINUE;
 }
@@ -786,14 +781,7 @@ static void
 arm_timer (PortierHelper *self,
            gint64         when)
 {
-  struct itimerspec spec = { { 0, 0 }, { 0, 0 } };
-
-  if (self->timer_fd < 0)
-    return;
-  spec.it_value.tv_sec = (time_t) when;
-  if (timerfd_settime (self->timer_fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &spec,
-                       NULL) != 0)
-    g_warning ("Cannot set the timer: %s", g_strerror (errno));
+  portier_wall_timer_arm (self->timer_fd, when);
 }
 
 static void
@@ -1832,7 +1820,7 @@ portier_helper_init (PortierHelper *self)
   g_queue_init (&self->reads);
 
   /* End times are wall-clock times: CLOCK_REALTIME goes on while the computer sleeps. */
-  self->timer_fd = timerfd_create (CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+  self->timer_fd = portier_wall_timer_new ();
   if (self->timer_fd < 0)
     g_critical ("Cannot make a timer: %s", g_strerror (errno));
   else
