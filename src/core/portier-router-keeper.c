@@ -355,7 +355,10 @@ find_cb (GObject      *source,
       g_debug ("Could not check %u/%s: %s", mine->external_port,
                portier_protocol_to_string (mine->protocol), error->message);
       self->busy = FALSE;
-      step->held->check_at = now_s () + MIN (5, PORTIER_ROUTER_KEEPER_CHECK_INTERVAL);
+      /* Looked at again soon; a renewal that was due waits for that too, rather than
+       * asking a router that does not answer again at once. */
+      step->held->check_at = now_s () + retry_seconds (step->held);
+      step->held->renew_at = MAX (step->held->renew_at, step->held->check_at);
       return;
     }
 
