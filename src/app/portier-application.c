@@ -50,6 +50,7 @@ struct _PortierApplication
   gboolean        in_background;
   gboolean        quitting;
   gboolean        started;
+  guint           portal_requests;  /* asked of the Background portal, not answered yet */
 };
 
 G_DEFINE_FINAL_TYPE (PortierApplication, portier_application, ADW_TYPE_APPLICATION)
@@ -245,6 +246,7 @@ portal_answered_cb (GObject      *source,
                                            notification);
         }
     }
+  self->portal_requests--;
   g_application_release (G_APPLICATION (self));
   g_object_unref (self);
   g_free (request);
@@ -262,6 +264,7 @@ ask_portal (PortierApplication *self,
   request->app = g_object_ref (self);
   request->at_login = at_login;
   request->notify_refusal = notify_refusal;
+  self->portal_requests++;
   g_application_hold (G_APPLICATION (self));
   portier_background_request_async (
     g_application_get_dbus_connection (G_APPLICATION (self)),
@@ -278,7 +281,9 @@ update_login_start (PortierApplication *self)
   gboolean asked = g_file_test (marker, G_FILE_TEST_EXISTS);
   gboolean needed = needed_at_login (self);
 
-  if (g_application_get_dbus_connection (G_APPLICATION (self)) == NULL || needed == asked)
+  /* A request under way (leave to run in the background) asks what is needed already. */
+  if (g_application_get_dbus_connection (G_APPLICATION (self)) == NULL || needed == asked ||
+      self->portal_requests > 0)
     return;
   ask_portal (self, needed, FALSE);
 }
