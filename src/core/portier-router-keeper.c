@@ -553,6 +553,9 @@ arm (PortierRouterKeeper *self)
 
       due = MIN (due, MIN (held->check_at, held->renew_at));
     }
+  /* Checks asked for end when work() finds nothing due: it runs at once. */
+  if (!self->busy && self->checks->len > 0)
+    due = 1;
   /* 0 would disarm the timer; any time past fires it at once. */
   if (due != G_MAXINT64)
     due = MAX (due, 1);
