@@ -635,7 +635,6 @@ test_opened_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(PortierApplication) self = user_data;
   g_autoptr(PortierOpenResult) opened = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -645,6 +644,7 @@ test_opened_cb (GObject      *source,
   else
     g_print ("failed: %s\n", opened != NULL ? opened->error->message : error->message);
   fflush (stdout);
+  g_object_unref (user_data);  /* the application, held while it opened */
 }
 
 static void
