@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -50,6 +51,7 @@ struct _PortierApplication
   gboolean        in_background;
   gboolean        quitting;
   gboolean        started;
+  guint           portal_requests;  /* asked of the Background portal, not answered yet */
 };
 
 G_DEFINE_FINAL_TYPE (PortierApplication, portier_application, ADW_TYPE_APPLICATION)
@@ -161,28 +163,6 @@ describe_kept (PortierApplication *self,
 
 /* The background */
 
-static void
-background_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(PortierApplication) self = user_data;
-  g_autoptr(GNotification) notification = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (portier_background_request_finish (result, &error))
-    return;
-
-  g_debug ("Background portal: %s", error->message);
-  notification = g_notification_new (_("Portier may be stopped"));
-  g_notification_set_body (notification,
-                           _("Your computer did not allow Portier to run in the background. "
-                             "Open Portier again and keep its window open while your "
-                             "friends play."));
-  g_notification_set_default_action (notification, "app.show");
-  g_application_send_notification (G_APPLICATION (self), NOTIFICATION_ID, notification);
-}
-
 /* At login, Portier starts as a service: it cleans up what ended while the person was
  * away (its startup reconciles the ledger), puts back the router forwards the router
  * forgot, and, when something is still open for some hours, keeps it in the background. */
@@ -216,6 +196,99 @@ needed_at_login (PortierApplication *self)
   return FALSE;
 }
 
+/* Inside Flatpak the Background portal keeps the start at login. It is asked only when
+ * that changes: a file beside the ledger says that Portier asked for it, so that a person
+ * who never needed it is never asked about running in the background. */
+static char *
+login_start_marker (PortierApplication *self)
+{
+  g_autofree char *dir = g_path_get_dirname (portier_ledger_get_path (self->ledger));
+
+  return g_build_filename (dir, "login-start", NULL);
+}
+
+typedef struct
+{
+  PortierApplication *app;
+  gboolean            at_login;
+  gboolean            notify_refusal;
+} PortalRequest;
+
+static void
+portal_answered_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  PortalRequest *request = user_data;
+  PortierApplication *self = request->app;
+  g_autofree char *marker = login_start_marker (self);
+  g_autoptr(GNotification) notification = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (portier_background_request_finish (result, &error))
+    {
+      if (request->at_login)
+        g_file_set_contents (marker, "", 0, NULL);
+      else
+        g_unlink (marker);
+    }
+  else
+    {
+      g_debug ("Background portal: %s", error->message);
+      if (request->notify_refusal)
+        {
+          notification = g_notification_new (_("Portier may be stopped"));
+          g_notification_set_body (notification,
+                                   _("Your computer did not allow Portier to run in the "
+                                     "background. Open Portier again and keep its window "
+                                     "open while your friends play."));
+          g_notification_set_default_action (notification, "app.show");
+          g_application_send_notification (G_APPLICATION (self), NOTIFICATION_ID,
+                                           notification);
+        }
+    }
+  self->portal_requests--;
+  g_application_release (G_APPLICATION (self));
+  g_object_unref (self);
+  g_free (request);
+}
+
+/* Asks the Background portal for leave to run on, with the start at login exactly when
+ * something needs Portier then. Portier runs until it answers. */
+static void
+ask_portal (PortierApplication *self,
+            gboolean            at_login,
+            gboolean            notify_refusal)
+{
+  PortalRequest *request = g_new0 (PortalRequest, 1);
+
+  request->app = g_object_ref (self);
+  request->at_login = at_login;
+  request->notify_refusal = notify_refusal;
+  self->portal_requests++;
+  g_application_hold (G_APPLICATION (self));
+  portier_background_request_async (
+    g_application_get_dbus_connection (G_APPLICATION (self)),
+    _("Portier keeps the ports you opened open, and closes them in time."),
+    request->at_login ? login_command : NULL, NULL, portal_answered_cb, request);
+}
+
+/* Inside Flatpak: asks for the start at login when something needs it and it was not
+ * asked for, and takes it back when nothing needs it any more. */
+static void
+update_login_start (PortierApplication *self)
+{
+  g_autofree char *marker = login_start_marker (self);
+  gboolean asked = g_file_test (marker, G_FILE_TEST_EXISTS);
+  gboolean needed = needed_at_login (self);
+
+  /* A request under way (leave to run in the background) asks what is needed already. */
+  if (g_application_get_dbus_connection (G_APPLICATION (self)) == NULL || needed == asked ||
+      self->portal_requests > 0)
+    return;
+  ask_portal (self, needed, FALSE);
+}
+
 /* Outside Flatpak: the autostart entry exists exactly while something needs Portier at
  * login. Portier does nothing at login otherwise. */
 static void
@@ -228,7 +301,10 @@ update_autostart (PortierApplication *self)
   g_autoptr(GError) error = NULL;
 
   if (portier_sandbox_is_flatpak ())
-    return;
+    {
+      update_login_start (self);
+      return;
+    }
 
   if (!needed_at_login (self))
     {
@@ -251,16 +327,6 @@ update_autostart (PortierApplication *self)
                                  &error))
     g_warning ("Cannot write %s: %s", path,
                error != NULL ? error->message : g_strerror (errno));
-}
-
-/* Whether one of @kept lasts past logging out: open for some hours. */
-static gboolean
-outlives_session (GPtrArray *kept)
-{
-  for (guint i = 0; i < kept->len; i++)
-    if (((PortierOpening *) g_ptr_array_index (kept, i))->duration == PORTIER_DURATION_UNTIL)
-      return TRUE;
-  return FALSE;
 }
 
 static void
@@ -286,12 +352,10 @@ enter_background (PortierApplication *self,
   g_notification_add_button (notification, _("Close and Quit"), "app.close-and-quit");
   g_application_send_notification (G_APPLICATION (self), NOTIFICATION_ID, notification);
 
+  /* After: reading the ledger again (to know what is needed at login) frees what @kept
+   * points to. */
   if (portier_sandbox_is_flatpak ())
-    portier_background_request_async (
-      g_application_get_dbus_connection (G_APPLICATION (self)),
-      _("Portier keeps the ports you opened open, and closes them in time."),
-      outlives_session (kept) ? login_command : NULL, NULL, background_cb,
-      g_object_ref (self));
+    ask_portal (self, needed_at_login (self), TRUE);
 }
 
 static void
@@ -541,6 +605,58 @@ about_action (GSimpleAction *action,
                          NULL);
 }
 
+/* For the integration tests only (tests/integration/test-app-crash.py), never in a
+ * person's session: with PORTIER_TEST_ACTIONS=1 in the environment, the app has the
+ * action app.test-open-while-running("PORT/PROTOCOL"), which opens that port "while
+ * Portier runs" (firewall and router, no test from the internet) as the wizard's Open
+ * button does, without the pages, so that a test can open something over the session
+ * bus (org.gtk.Actions) and then kill the app. It prints "opened ID" or "failed: …". */
+
+static void
+test_opened_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PortierOpenResult) opened = NULL;
+  g_autoptr(GError) error = NULL;
+
+  opened = portier_opener_open_finish (PORTIER_OPENER (source), result, &error);
+  if (opened != NULL && opened->error == NULL)
+    g_print ("opened %s\n", opened->id);
+  else
+    g_print ("failed: %s\n", opened != NULL ? opened->error->message : error->message);
+  fflush (stdout);
+  g_object_unref (user_data);  /* the application, held while it opened */
+}
+
+static void
+test_open_while_running_action (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  PortierApplication *self = user_data;
+  g_autoptr(PortierPortSpec) spec = NULL;
+  g_autoptr(PortierOpenOptions) options = NULL;
+  g_autoptr(GError) error = NULL;
+
+  spec = portier_port_spec_parse (g_variant_get_string (parameter, NULL), &error);
+  if (spec == NULL)
+    {
+      g_print ("failed: %s\n", error->message);
+      fflush (stdout);
+      return;
+    }
+  options = portier_open_options_new (spec);
+  options->duration = PORTIER_DURATION_WHILE_RUNNING;
+  options->verify = FALSE;
+  portier_opener_open_async (self->opener, options, NULL, test_opened_cb,
+                             g_object_ref (self));
+}
+
+static const GActionEntry test_actions[] = {
+  { "test-open-while-running", test_open_while_running_action, "s" },
+};
+
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "quit", quit_action },
@@ -621,6 +737,9 @@ portier_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
+  if (g_strcmp0 (g_getenv ("PORTIER_TEST_ACTIONS"), "1") == 0)
+    g_action_map_add_action_entries (G_ACTION_MAP (app), test_actions,
+                                     G_N_ELEMENTS (test_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
                                          shortcuts_accels);
@@ -643,7 +762,10 @@ portier_application_shutdown (GApplication *app)
 
   G_APPLICATION_CLASS (portier_application_parent_class)->shutdown (app);
 
-  update_autostart (self);
+  /* Inside Flatpak the portal cannot be asked any more now: the next start (at login,
+   * at the latest) asks. */
+  if (!portier_sandbox_is_flatpak ())
+    update_autostart (self);
   g_clear_object (&self->opener);
   g_clear_object (&self->ledger);
   g_clear_object (&self->catalog);

@@ -4,9 +4,16 @@
  * when it woke up. Timers on the monotonic clock stood still meanwhile; whatever has an
  * end time looks at it again then.
  *
+ * A wall-clock timer (a timerfd on CLOCK_REALTIME, which goes on during suspend) fires at
+ * a Unix time, and also when the clock is set (then it is to be armed again).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
+
+#include <errno.h>
+#include <unistd.h>
+#include <sys/timerfd.h>
 
 #include "portier-wake.h"
 
@@ -67,4 +74,44 @@ portier_wake_unwatch (GDBusConnection *system_bus,
 {
   if (watch_id != 0)
     g_dbus_connection_signal_unsubscribe (system_bus, watch_id);
+}
+
+/**
+ * portier_wall_timer_new:
+ *
+ * Returns: a timer on the wall clock, not armed (a file descriptor to watch for
+ *   %G_IO_IN and close), or -1 when there is none
+ */
+int
+portier_wall_timer_new (void)
+{
+  return timerfd_create (CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+}
+
+/**
+ * portier_wall_timer_arm:
+ * @when: Unix time (one past fires at once); 0 disarms the timer
+ */
+void
+portier_wall_timer_arm (int    fd,
+                        gint64 when)
+{
+  struct itimerspec spec = { { 0, 0 }, { 0, 0 } };
+
+  if (fd < 0)
+    return;
+  spec.it_value.tv_sec = (time_t) when;
+  if (timerfd_settime (fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &spec, NULL) != 0)
+    g_warning ("Cannot set the timer: %s", g_strerror (errno));
+}
+
+/* Takes what made the timer fire: its time came, or the clock was set (ECANCELED). */
+void
+portier_wall_timer_read (int fd)
+{
+  guint64 expirations;
+
+  if (read (fd, &expirations, sizeof expirations) < 0 && errno != EAGAIN &&
+      errno != ECANCELED)
+    g_warning ("Cannot read the timer: %s", g_strerror (errno));
 }

@@ -9,16 +9,22 @@
  * when the router forgot it.
  *
  * Times are wall-clock times (the monotonic clock stops while the computer sleeps, the
- * router's clock does not): a renewal due during sleep is made at the next tick after
- * waking. When logind says the computer woke up (PrepareForSleep(false) on the system
- * bus), every forward is looked up at once, since the router may have been restarted
- * or the lease run out meanwhile.
+ * router's clock does not). One timer waits for the next time due: a timerfd on
+ * CLOCK_REALTIME, which goes on during suspend, so a renewal due during sleep is made
+ * as the computer wakes; when the clock is set, it fires too, and is armed again. When
+ * logind says the computer woke up (PrepareForSleep(false) on the system bus), every
+ * forward is looked up at once, since the router may have been restarted or the lease
+ * run out meanwhile.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "portier-router"
 
 #include "config.h"
+
+#include <errno.h>
+#include <unistd.h>
+#include <glib-unix.h>
 
 #include "portier-error.h"
 #include "portier-router-keeper.h"
@@ -41,7 +47,8 @@ struct _PortierRouterKeeper
   PortierRouter *router;
   GPtrArray     *held;        /* Held */
   GCancellable  *cancellable;
-  guint          tick_id;
+  int            timer_fd;    /* CLOCK_REALTIME, armed at the next time due; -1 without */
+  guint          timer_id;    /* its source, or a timeout where there is no timerfd */
   guint          next_serial;
   gboolean       busy;
   GPtrArray     *checks;      /* GTask: portier_router_keeper_check_async() waiting */
@@ -70,12 +77,20 @@ held_free (Held *held)
   g_free (held);
 }
 
-/* Wall-clock seconds. The ticks (every half second) are not on its whole seconds: a
- * time due is seen within half a second. */
+/* Wall-clock seconds. The timer is armed at whole seconds, so a time due is seen when
+ * it comes. */
 static gint64
 now_s (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* After a failure: again soon, sooner for a short lease (a quarter of it). */
+static gint64
+retry_seconds (const Held *held)
+{
+  return held->lease > 0 ? CLAMP (held->lease / 4, 1, 5)
+                         : MIN (5, PORTIER_ROUTER_KEEPER_CHECK_INTERVAL);
 }
 
 static void
@@ -105,7 +120,10 @@ portier_router_keeper_dispose (GObject *object)
   PortierRouterKeeper *self = PORTIER_ROUTER_KEEPER (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  if (self->timer_fd >= 0)
+    close (self->timer_fd);
+  self->timer_fd = -1;
   if (self->system_bus != NULL)
     portier_wake_unwatch (self->system_bus, self->sleep_subscription);
   self->sleep_subscription = 0;
@@ -177,9 +195,13 @@ portier_router_keeper_init (PortierRouterKeeper *self)
   self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_free);
   self->checks = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();
+  self->timer_fd = portier_wall_timer_new ();
+  if (self->timer_fd < 0)
+    g_debug ("No timerfd (%s): renewals wait on the monotonic clock", g_strerror (errno));
 }
 
 static void work (PortierRouterKeeper *self);
+static void arm (PortierRouterKeeper *self);
 
 typedef struct
 {
@@ -189,9 +211,12 @@ typedef struct
   gboolean             restoring;
 } Step;
 
+/* A step is done (or stopped): the timer waits for the next time due. */
 static void
 step_free (Step *step)
 {
+  if (!g_cancellable_is_cancelled (step->self->cancellable))
+    arm (step->self);
   g_object_unref (step->self);
   g_free (step);
 }
@@ -267,8 +292,9 @@ add_cb (GObject      *source,
       /* The router did not answer: try again soon. */
       g_debug ("Could not renew %u/%s: %s", step->held->mapping->external_port,
                portier_protocol_to_string (step->held->mapping->protocol), error->message);
-      step->held->check_at = now_s () + MIN (5, PORTIER_ROUTER_KEEPER_CHECK_INTERVAL);
-      step->held->renew_at = MIN (step->held->renew_at, step->held->check_at);
+      step->held->check_at = now_s () + retry_seconds (step->held);
+      /* Renewed then: not at once again, nor a lease too late. */
+      step->held->renew_at = step->held->check_at;
       return;
     }
 
@@ -329,7 +355,10 @@ find_cb (GObject      *source,
       g_debug ("Could not check %u/%s: %s", mine->external_port,
                portier_protocol_to_string (mine->protocol), error->message);
       self->busy = FALSE;
-      step->held->check_at = now_s () + MIN (5, PORTIER_ROUTER_KEEPER_CHECK_INTERVAL);
+      /* Looked at again soon; a renewal that was due waits for that too, rather than
+       * asking a router that does not answer again at once. */
+      step->held->check_at = now_s () + retry_seconds (step->held);
+      step->held->renew_at = MAX (step->held->renew_at, step->held->check_at);
       return;
     }
 
@@ -444,9 +473,13 @@ work (PortierRouterKeeper *self)
       Held *held = g_ptr_array_index (self->held, i);
       Step *step;
 
-      /* The clock was set back: renew now rather than a lease too late. */
+      /* The clock was set back: renew now rather than a lease too late, and look now
+       * rather than hours late. */
       if (held->lease > 0 && held->renew_at - now > (gint64) held->lease)
         held->renew_at = now;
+      if (held->check_at - now > MAX ((gint64) held->lease,
+                                      PORTIER_ROUTER_KEEPER_CHECK_INTERVAL))
+        held->check_at = now;
 
       if (now < held->check_at && now < held->renew_at)
         continue;
@@ -480,13 +513,67 @@ work (PortierRouterKeeper *self)
   /* Nothing is due: whatever was asked to be checked now was. */
   if (self->checks->len > 0)
     finish_checks (self);
+  arm (self);
 }
 
 static gboolean
-tick_cb (gpointer user_data)
+timer_cb (int          fd,
+          GIOCondition condition,
+          gpointer     user_data)
 {
+  /* Its time came, or the clock was set: work() looks at the times again. */
+  portier_wall_timer_read (fd);
   work (PORTIER_ROUTER_KEEPER (user_data));
+  /* Armed again (or, with a step under way, disarmed until it ends), so that a timer
+   * cancelled by a change of the clock does not fire again meanwhile. */
+  arm (PORTIER_ROUTER_KEEPER (user_data));
   return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  PortierRouterKeeper *self = user_data;
+
+  self->timer_id = 0;
+  work (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The timer waits for the next time due (at once when one is past); nothing held, or a
+ * step under way (its end arms it again): it waits for nothing. */
+static void
+arm (PortierRouterKeeper *self)
+{
+  gint64 due = G_MAXINT64;
+
+  for (guint i = 0; !self->busy && i < self->held->len; i++)
+    {
+      const Held *held = g_ptr_array_index (self->held, i);
+
+      due = MIN (due, MIN (held->check_at, held->renew_at));
+    }
+  /* Checks asked for end when work() finds nothing due: it runs at once. */
+  if (!self->busy && self->checks->len > 0)
+    due = 1;
+  /* 0 would disarm the timer; any time past fires it at once. */
+  if (due != G_MAXINT64)
+    due = MAX (due, 1);
+
+  if (self->timer_fd < 0)
+    {
+      g_clear_handle_id (&self->timer_id, g_source_remove);
+      if (due != G_MAXINT64)
+        self->timer_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT,
+                                                     (guint) CLAMP (due - now_s (), 0,
+                                                                    G_MAXINT32),
+                                                     timeout_cb, self, NULL);
+      return;
+    }
+
+  if (self->timer_id == 0)
+    self->timer_id = g_unix_fd_add (self->timer_fd, G_IO_IN, timer_cb, self);
+  portier_wall_timer_arm (self->timer_fd, due != G_MAXINT64 ? due : 0);
 }
 
 /* Makes every forward due for a look now. */
@@ -556,16 +643,14 @@ portier_router_keeper_get_router (PortierRouterKeeper *self)
   return self->router;
 }
 
-/* Adds @held, scheduled already, to what is kept, and starts the ticks. */
+/* Adds @held, scheduled already, to what is kept, and arms the timer for it. */
 static void
 keep (PortierRouterKeeper *self,
       Held                *held)
 {
   held->serial = ++self->next_serial;
   g_ptr_array_add (self->held, held);
-
-  if (self->tick_id == 0)
-    self->tick_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 500, tick_cb, self, NULL);
+  arm (self);
 }
 
 /**
@@ -653,8 +738,8 @@ portier_router_keeper_release_all (PortierRouterKeeper *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   g_ptr_array_set_size (self->held, 0);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
   self->busy = FALSE;
+  arm (self);
   finish_checks (self);
 }
 

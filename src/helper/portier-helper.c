@@ -36,7 +36,6 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/timerfd.h>
 #include <glib-unix.h>
 
 #include "portier-authority.h"
@@ -222,8 +221,9 @@ static gboolean
 job_info (Job     *job,
           GError **error)
 {
-  g_autoptr(PortierBackend) backend = portier_backend_detect (job->bus, &job->backend_name,
-                                                              error);
+  g_autoptr(PortierBackend) backend = NULL;
+
+  backend = portier_backend_detect_recent (job->bus, &job->backend_name, error);
 
   if (backend == NULL)
     return job->backend_name != NULL;
@@ -244,8 +244,9 @@ static gboolean
 job_query (Job     *job,
            GError **error)
 {
-  g_autoptr(PortierBackend) backend = portier_backend_detect (job->bus, &job->backend_name,
-                                                              error);
+  g_autoptr(PortierBackend) backend = NULL;
+
+  backend = portier_backend_detect_recent (job->bus, &job->backend_name, error);
 
   if (backend == NULL)
     {
@@ -271,8 +272,9 @@ static gboolean
 job_open (Job     *job,
           GError **error)
 {
-  g_autoptr(PortierBackend) backend = portier_backend_detect (job->bus, &job->backend_name,
-                                                              error);
+  g_autoptr(PortierBackend) backend = NULL;
+
+  backend = portier_backend_detect_recent (job->bus, &job->backend_name, error);
 
   if (backend == NULL)
     {
@@ -532,6 +534,8 @@ job_thread (GTask        *task,
 
   if (!ok)
     {
+      /* Whatever failed, the firewall is looked at afresh next time. */
+      portier_backend_forget_detected ();
       if (error == NULL)
         error = g_error_new_literal (PORTIER_ERROR, PORTIER_ERROR_FIREWALL_FAILED,
                                      "The firewall could not be read");
@@ -766,12 +770,8 @@ timer_cb (int          fd,
           GIOCondition condition,
           gpointer     user_data)
 {
-  guint64 expirations;
-
-  /* ECANCELED: the clock was set; look again all the same. */
-  if (read (fd, &expirations, sizeof expirations) < 0 && errno != EAGAIN &&
-      errno != ECANCELED)
-    g_warning ("Cannot read the timer: %s", g_strerror (errno));
+  /* Its time came, or the clock was set: look again all the same. */
+  portier_wall_timer_read (fd);
   check_end_times (user_data);
   return G_SOURCE_CONTINUE;
 }
@@ -781,14 +781,7 @@ static void
 arm_timer (PortierHelper *self,
            gint64         when)
 {
-  struct itimerspec spec = { { 0, 0 }, { 0, 0 } };
-
-  if (self->timer_fd < 0)
-    return;
-  spec.it_value.tv_sec = (time_t) when;
-  if (timerfd_settime (self->timer_fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &spec,
-                       NULL) != 0)
-    g_warning ("Cannot set the timer: %s", g_strerror (errno));
+  portier_wall_timer_arm (self->timer_fd, when);
 }
 
 static void
@@ -929,6 +922,7 @@ firewalld_reloaded_cb (GDBusConnection *connection,
                        gpointer         user_data)
 {
   g_debug ("firewalld reloaded");
+  portier_backend_forget_detected ();
   reapply (PORTIER_HELPER (user_data));
 }
 
@@ -942,6 +936,7 @@ firewalld_appeared_cb (GDBusConnection *connection,
   gboolean restarted = self->firewalld_owner != NULL &&
                        !g_str_equal (self->firewalld_owner, name_owner);
 
+  portier_backend_forget_detected ();
   g_free (self->firewalld_owner);
   self->firewalld_owner = g_strdup (name_owner);
   if (restarted)
@@ -958,6 +953,7 @@ firewalld_vanished_cb (GDBusConnection *connection,
 {
   PortierHelper *self = user_data;
 
+  portier_backend_forget_detected ();
   /* Remember that it was there: when it comes back, it has forgotten our rules. */
   if (self->firewalld_owner == NULL)
     self->firewalld_owner = g_strdup ("");
@@ -1824,7 +1820,7 @@ portier_helper_init (PortierHelper *self)
   g_queue_init (&self->reads);
 
   /* End times are wall-clock times: CLOCK_REALTIME goes on while the computer sleeps. */
-  self->timer_fd = timerfd_create (CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+  self->timer_fd = portier_wall_timer_new ();
   if (self->timer_fd < 0)
     g_critical ("Cannot make a timer: %s", g_strerror (errno));
   else

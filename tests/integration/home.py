@@ -1,5 +1,7 @@
 # The simulated home network with the probe server in the internet and a state folder for
-# Portier: what the troubleshooter's and the guide's integration tests share.
+# Portier: what the troubleshooter's and the guide's integration tests share; and the
+# same network whose computer has a real host firewall (home-computer.py), for the tests
+# of the firewall inside the whole job.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -123,6 +125,94 @@ class Home(Network):
             return []
         with open(path) as f:
             return json.load(f)["openings"]
+
+
+LISTENER = ("import socket,time; s=socket.socket(); "
+            "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); "
+            "s.bind(('0.0.0.0', 25565)); s.listen(8); time.sleep(120)")
+
+
+class ComputerHome:
+    """The network, its probe server, optionally an app listening on 25565, and the home
+    computer with its firewall: home-computer.py in the lan namespace, in a mount and
+    PID namespace of its own, which runs what it is sent (see there)."""
+
+    def __init__(self, helper, portierctl, policy, bus_policy, probe_server, app=True):
+        self.programs = (helper, portierctl, policy, bus_policy)
+        self.probe_server = probe_server
+        self.with_app = app
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            # A half-built home is taken down too: nothing may stay behind.
+            self.__exit__(None, None, None)
+            raise
+
+    def start(self):
+        self.procs = []
+        self.computer = None
+        self.state = None
+        self.net = Network().__enter__()
+        self.state = tempfile.mkdtemp(prefix="portier-state-")
+        self.procs.append(self.net.popen("wan", self.probe_server, "--listen",
+                                         f"{self.net['PROBE_IP']}:{PROBE_PORT}",
+                                         stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL))
+        if self.with_app:
+            self.procs.append(self.net.popen("lan", PYTHON, "-c", LISTENER))
+        self.computer = subprocess.Popen(
+            ["ip", "netns", "exec", self.net["NS_LAN"], "unshare", "--mount", "--pid",
+             "--fork", "--mount-proc", "--propagation", "private", "--kill-child",
+             PYTHON, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                  "home-computer.py"), *self.programs, self.state],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=dict(os.environ, PORTIER_TEST_IN_NAMESPACE="1",
+                     PORTIER_PROBE_SERVER=f"http://{self.net['PROBE_IP']}:{PROBE_PORT}",
+                     PORTIER_NETWORK_SOURCE="kernel"))
+        ready = self.computer.stdout.readline()
+        if not ready:
+            raise RuntimeError("the home computer did not start: " + self.computer.stderr.read())
+        time.sleep(0.3)
+        return self
+
+    def __exit__(self, *exc):
+        if self.computer is not None:
+            self.computer.stdin.close()
+            try:
+                self.computer.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.computer.kill()
+                self.computer.wait()
+        for proc in self.procs:
+            proc.kill()
+            proc.wait()
+        if self.state is not None:
+            shutil.rmtree(self.state, ignore_errors=True)
+        if getattr(self, "net", None) is not None:
+            self.net.__exit__(*exc)
+        return False
+
+    def send(self, command):
+        """One command to the computer (see home-computer.py), and its answer."""
+        self.computer.stdin.write(json.dumps(command) + "\n")
+        self.computer.stdin.flush()
+        line = self.computer.stdout.readline()
+        if not line:
+            raise RuntimeError("the home computer ended: " + self.computer.stderr.read())
+        return json.loads(line)
+
+    def portierctl(self, *args, status=None):
+        answer = self.send(list(args))
+        if status is not None:
+            assert answer["status"] == status, (args, answer)
+        assert "CRITICAL" not in answer["stderr"], answer["stderr"]
+        return answer
+
+    def json(self, *args, status=0):
+        answer = self.portierctl(*args, "--json", status=status)
+        return json.loads(answer["stdout"]), answer["ruleset"]
 
 
 def configure(portierctl, probe_server):

@@ -520,6 +520,31 @@ def a_short_lease_is_renewed_while_held():
 
 
 @test
+def a_lease_is_renewed_on_time():
+    # The keeper's one timer waits for the renewal at half the lease: the router's own
+    # count never runs down much below half, and the forward never lapses.
+    with Network() as net, Portier(net) as portier:
+        proc = hold(portier, "4000", "--lease", "6")
+        try:
+            wait_for_line(proc, "keeps the forward alive", 10)
+            leases = []
+            end = time.monotonic() + 10   # three renewals and more
+            while time.monotonic() < end:
+                seen = ours(net, 4000, "tcp")
+                assert len(seen) == 1, (seen, leases)
+                leases.append(seen[0]["lease"])
+                time.sleep(0.25)
+            print(f"# the router's lease left, lowest {min(leases)} s of 6 "
+                  f"({len(leases)} looks)", flush=True)
+            # Renewed at 3 s left; a second of slack for a loaded machine.
+            assert min(leases) >= 2, leases
+            assert max(leases) <= 6, leases
+        finally:
+            stop(proc)
+        assert ours(net, 4000, "tcp") == []
+
+
+@test
 def while_portier_runs_the_forward_has_a_short_lease():
     # --hold without --lease opens "while Portier runs": the forward gets a lease of
     # minutes, renewed while portierctl runs, so a crash leaves it open minutes, not an

@@ -12,93 +12,22 @@
 
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testbed import Network, PYTHON, main, test  # noqa: E402
+from home import ComputerHome  # noqa: E402
+from testbed import main, test  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 HELPER, PORTIERCTL, POLICY, BUS_POLICY, PROBE_SERVER = [os.path.abspath(a)
                                                          for a in sys.argv[1:6]]
 del sys.argv[1:6]
-PROBE_PORT = 8180
-
-APP = ("import socket,time; s=socket.socket(); "
-       "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('0.0.0.0', 25565)); "
-       "s.listen(8); time.sleep(120)")
 
 
-class Home:
+class Home(ComputerHome):
     """The network, its probe server, an app, and the home computer with its firewall."""
 
-    def __enter__(self):
-        try:
-            return self.start()
-        except BaseException:
-            # A half-built home is taken down too: nothing may stay behind.
-            self.__exit__(None, None, None)
-            raise
-
-    def start(self):
-        self.procs = []
-        self.computer = None
-        self.state = None
-        self.net = Network().__enter__()
-        self.state = tempfile.mkdtemp(prefix="portier-state-")
-        self.procs += [
-            self.net.popen("wan", PROBE_SERVER, "--listen",
-                           f"{self.net['PROBE_IP']}:{PROBE_PORT}",
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
-            self.net.popen("lan", PYTHON, "-c", APP),
-        ]
-        self.computer = subprocess.Popen(
-            ["ip", "netns", "exec", self.net["NS_LAN"], "unshare", "--mount", "--pid",
-             "--fork", "--mount-proc", "--propagation", "private", "--kill-child",
-             PYTHON, os.path.join(HERE, "home-computer.py"), HELPER, PORTIERCTL, POLICY,
-             BUS_POLICY, self.state],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env=dict(os.environ, PORTIER_TEST_IN_NAMESPACE="1",
-                     PORTIER_PROBE_SERVER=f"http://{self.net['PROBE_IP']}:{PROBE_PORT}",
-                     PORTIER_NETWORK_SOURCE="kernel"))
-        ready = self.computer.stdout.readline()
-        if not ready:
-            raise RuntimeError("the home computer did not start: " + self.computer.stderr.read())
-        time.sleep(0.3)
-        return self
-
-    def __exit__(self, *exc):
-        if self.computer is not None:
-            self.computer.stdin.close()
-            try:
-                self.computer.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.computer.kill()
-                self.computer.wait()
-        for proc in self.procs:
-            proc.kill()
-            proc.wait()
-        if self.state is not None:
-            shutil.rmtree(self.state, ignore_errors=True)
-        if getattr(self, "net", None) is not None:
-            self.net.__exit__(*exc)
-        return False
-
-    def portierctl(self, *args, status=None):
-        self.computer.stdin.write(json.dumps(list(args)) + "\n")
-        self.computer.stdin.flush()
-        answer = json.loads(self.computer.stdout.readline())
-        if status is not None:
-            assert answer["status"] == status, (args, answer)
-        assert "CRITICAL" not in answer["stderr"], answer["stderr"]
-        return answer
-
-    def json(self, *args, status=0):
-        answer = self.portierctl(*args, "--json", status=status)
-        return json.loads(answer["stdout"]), answer["ruleset"]
+    def __init__(self):
+        super().__init__(HELPER, PORTIERCTL, POLICY, BUS_POLICY, PROBE_SERVER, app=True)
 
 
 def table(mappings):

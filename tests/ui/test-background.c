@@ -398,6 +398,76 @@ test_autostart (Fixture       *fixture,
   finish_app (app);
 }
 
+static void
+wait_for_portal (Fixture *fixture)
+{
+  for (guint i = 0; i < 100 && fixture->background_reason == NULL; i++)
+    ui_test_wait_idle ();
+}
+
+/* Portier starts and its window closes, and the portal is not asked. */
+static void
+run_without_asking_portal (Fixture *fixture)
+{
+  PortierApplication *app;
+
+  g_clear_pointer (&fixture->background_reason, g_free);
+  app = start_app ();
+  close_window (app);
+  ui_test_wait_idle ();
+  g_assert_null (fixture->background_reason);
+  finish_app (app);
+}
+
+/* Inside Flatpak the Background portal keeps the start at login: an opening "until I
+ * close it" with a router forward asks for it (the router may forget the forward, and
+ * Portier puts it back at login), though nothing keeps Portier running now; once
+ * nothing needs it, it is taken back; and the portal is asked only when that changes. */
+static void
+test_portal_login_start (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const char *login[] = { "portier", "--gapplication-service", NULL };
+  g_autoptr(PortierLedger) ledger = portier_ledger_new (ui_test_state_dir ());
+  g_autoptr(PortierOpening) opening = NULL;
+  g_autoptr(GError) error = NULL;
+  PortierPortSpec spec = { 7777, 7777, PORTIER_PROTOCOL_UDP };
+  PortierApplication *app;
+
+  g_setenv (PORTIER_SANDBOX_ROOT_ENV, sandbox_root, TRUE);
+  opening = portier_opening_new (&spec, PORTIER_DURATION_UNTIL_CLOSED);
+  opening->state = PORTIER_OPENING_STATE_OPEN;
+  portier_opening_add_mapping (opening, "upnp", "udp", 7777, 7777, "192.0.2.10", 0, 0);
+  g_assert_true (portier_ledger_put (ledger, opening, &error));
+  g_assert_no_error (error);
+
+  app = start_app ();
+  close_window (app);
+  wait_for_portal (fixture);
+  g_assert_false (portier_application_get_in_background (app));
+  g_assert_cmpstr (fixture->background_reason, ==,
+                   "Portier keeps the ports you opened open, and closes them in time.");
+  g_assert_true (fixture->background_autostart);
+  g_assert_cmpstrv (fixture->background_commandline, login);
+  /* Asked for and given: not asked again while it is needed. */
+  finish_app (app);
+  run_without_asking_portal (fixture);
+
+  /* Closed: the start at login is taken back, once. */
+  g_assert_true (portier_ledger_remove (ledger, opening->id, &error));
+  g_assert_no_error (error);
+  app = start_app ();
+  close_window (app);
+  wait_for_portal (fixture);
+  g_assert_nonnull (fixture->background_reason);
+  g_assert_false (fixture->background_autostart);
+  g_assert_null (fixture->background_commandline);
+  finish_app (app);
+  run_without_asking_portal (fixture);
+
+  g_unsetenv (PORTIER_SANDBOX_ROOT_ENV);
+}
+
 /* Quitting with something kept open asks first; "Close and Quit" closes it. */
 static void
 test_quit_asks (Fixture       *fixture,
@@ -486,6 +556,7 @@ main (int    argc,
   ADD ("hold", test_background, NULL);
   ADD ("portal-allowed", test_portal, GINT_TO_POINTER (TRUE));
   ADD ("portal-refused", test_portal, GINT_TO_POINTER (FALSE));
+  ADD ("portal-login-start", test_portal_login_start, NULL);
   ADD ("quit-asks", test_quit_asks, NULL);
   ADD ("autostart", test_autostart, NULL);
 
