@@ -728,6 +728,48 @@ def a_held_ipv6_pinhole_survives_a_router_restart():
         assert portier.json("list")["openings"] == []
 
 
+def remember_ipv6_side_at(portier, net, host):
+    """Makes Portier remember host (instead of the router) as the IPv6 side."""
+    cache = os.path.join(portier.env["XDG_CACHE_HOME"], "portier", "routers.ini")
+    with open(cache) as f:
+        text = f.read()
+    assert net["ROUTER_URL6"] in text, text
+    with open(cache, "w") as f:
+        f.write(text.replace(net["ROUTER_URL6"], f"http://[{host}]:5000/rootDesc.xml"))
+    return cache
+
+
+@test
+def a_stale_remembered_ipv6_side_is_noticed_and_replaced():
+    with Network("--ipv6", "on") as net, Portier(net) as portier:
+        doc = portier.open("8080")  # remembers the router's IPv6 side
+        assert doc["router"]["ipv6"]["status"] == "opened", doc
+        portier.json("close", doc["id"])
+
+        # The router's IPv6 side went away: nothing answers at the remembered address
+        # (another computer of the home has it). The check fails and the search finds
+        # the router again, which is remembered instead.
+        cache = remember_ipv6_side_at(portier, net, net["LAN2_IP6"])
+        proc = portier.run("open", "8080", "--no-firewall", "--no-verify", "--json")
+        doc = json.loads(proc.stdout)
+        assert f"UPnP IPv6: skipping http://[{net['LAN2_IP6']}]:5000" in proc.stderr, \
+            proc.stderr[-3000:]
+        assert doc["router"]["ipv6"]["status"] == "opened", doc
+        assert net.reaches(8080, address=net["LAN_IP6"], family="ipv6")
+        with open(cache) as f:
+            assert net["ROUTER_URL6"] in f.read()
+        portier.json("close", doc["id"])
+        assert not net.reaches(8080, address=net["LAN_IP6"], family="ipv6")
+
+        # A remembered address off this computer's IPv6 prefix is not even contacted.
+        remember_ipv6_side_at(portier, net, net["PROBE_IP6"])
+        with net.listener("wan", 5000, family="ipv6") as wan_listener:
+            doc = portier.open("8080")
+            assert not wan_listener.contacted()
+        assert doc["router"]["ipv6"]["status"] == "opened", doc
+        portier.json("close", doc["id"])
+
+
 @test
 def without_ipv6_nothing_is_said_about_it():
     with Network() as net, Portier(net) as portier:
