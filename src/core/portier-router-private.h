@@ -1,7 +1,7 @@
 /* portier-router-private.h: the two implementations, UPnP and NAT-PMP
  *
- * With the private headers of every layer below them: what the facade
- * (portier-router.c) and the tests need.
+ * With the private headers of every layer below them: what finding the router
+ * (portier-router-find.c) and the tests need.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,6 +1,6 @@
 /* portier-router-types.c: the router's values
  *
- * The interface's GType and the values every part of the router passes around: what a
+ * The values every part of the router passes around: what a
  * router says about itself, mappings and whose they are, pinholes, refusals, the names
  * of methods and WAN classes; the classes of a router's WAN address, the tables that
  * turn a router's answers into Portier's error codes, and a mapping's description.
@@ -19,19 +19,12 @@
 #include "portier-error.h"
 #include "portier-router.h"
 
-G_DEFINE_INTERFACE (PortierRouter, portier_router, G_TYPE_OBJECT)
-
 G_DEFINE_BOXED_TYPE (PortierRouterInfo, portier_router_info,
                      portier_router_info_copy, portier_router_info_free)
 G_DEFINE_BOXED_TYPE (PortierMapping, portier_mapping,
                      portier_mapping_copy, portier_mapping_free)
 G_DEFINE_BOXED_TYPE (PortierPinhole, portier_pinhole,
                      portier_pinhole_copy, portier_pinhole_free)
-
-static void
-portier_router_default_init (PortierRouterInterface *iface)
-{
-}
 
 /* ---------------------------------------------------------------------------- values */
 

@@ -19,9 +19,11 @@ import sys
 
 # Bottom first. A file calls only files of the layers before its own.
 LAYERS = [
-    # the values: the interface's GType, mappings, pinholes, owners, refusals, names,
-    # address classes, error tables
+    # the values: mappings, pinholes, owners, refusals, names, address classes, error
+    # tables
     ['portier-router-types.c'],
+    # the interface: its GType and its calls, which the implementations register with
+    ['portier-router.c'],
     # the one worker thread every blocking call runs on
     ['portier-router-worker.c'],
     # this computer's side of the network, and where a router may live
@@ -34,8 +36,8 @@ LAYERS = [
     ['portier-router-task.c'],
     # the two implementations
     ['portier-router-upnp.c', 'portier-router-natpmp.c'],
-    # the facade: the interface's calls, and discovery choosing UPnP or NAT-PMP
-    ['portier-router.c'],
+    # finding the router of this network: remembered, SSDP, then NAT-PMP
+    ['portier-router-find.c'],
     # what uses a router
     ['portier-router-forward.c', 'portier-router-keeper.c'],
     # the guide's router families, and which router this is
