@@ -28,4 +28,8 @@ void    portier_gateway_page_fetch_async  (const char          *gateway,
 GBytes *portier_gateway_page_fetch_finish (GAsyncResult        *result,
                                            GError             **error);
 
+/* The text of a web page's <title>. */
+char   *portier_html_find_title           (const char          *html,
+                                           gsize                length);
+
 G_END_DECLS

@@ -19,7 +19,6 @@
 #include "portier-guide-oui.h"
 #include "portier-router-identity-private.h"
 
-#define MAX_TITLE_CHARS 200
 
 G_DEFINE_BOXED_TYPE (PortierRouterIdentity, portier_router_identity,
                      portier_router_identity_copy, portier_router_identity_free)
@@ -368,120 +367,6 @@ portier_arp_table_find (const char  *contents,
   g_set_error (error, PORTIER_ERROR, PORTIER_ERROR_NOT_FOUND,
                "The ARP table has no hardware address for %s", address);
   return NULL;
-}
-
-/* ---- the web page's title ------------------------------------------------------------ */
-
-/* Decodes the few character references titles use, in place of a full HTML parser. */
-static void
-append_decoded (GString    *out,
-                const char *text,
-                gsize       length)
-{
-  static const struct { const char *name; const char *text; } named[] = {
-    { "amp;", "&" }, { "lt;", "<" }, { "gt;", ">" }, { "quot;", "\"" },
-    { "apos;", "'" }, { "nbsp;", " " },
-  };
-
-  for (gsize i = 0; i < length; i++)
-    {
-      gboolean done = FALSE;
-
-      if (text[i] == '&')
-        {
-          for (guint j = 0; j < G_N_ELEMENTS (named) && !done; j++)
-            if (length - i - 1 >= strlen (named[j].name)
-                && strncmp (text + i + 1, named[j].name, strlen (named[j].name)) == 0)
-              {
-                g_string_append (out, named[j].text);
-                i += strlen (named[j].name);
-                done = TRUE;
-              }
-          if (!done && i + 2 < length && text[i + 1] == '#')
-            {
-              gboolean hex = text[i + 2] == 'x' || text[i + 2] == 'X';
-              gsize start = i + (hex ? 3 : 2), end = start;
-              guint64 value = 0;
-
-              while (end < length && end - start < 8
-                     && (hex ? g_ascii_isxdigit (text[end]) : g_ascii_isdigit (text[end])))
-                value = value * (hex ? 16 : 10)
-                        + (hex ? g_ascii_xdigit_value (text[end++])
-                               : g_ascii_digit_value (text[end++]));
-              if (end > start && end < length && text[end] == ';'
-                  && g_unichar_validate ((gunichar) value) && value != 0)
-                {
-                  g_string_append_unichar (out, (gunichar) value);
-                  i = end;
-                  done = TRUE;
-                }
-            }
-        }
-      if (!done)
-        g_string_append_c (out, g_ascii_isspace (text[i]) ? ' ' : text[i]);
-    }
-}
-
-static const char *
-find_caseless (const char *haystack,
-               gsize       length,
-               const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (gsize i = 0; i + n <= length; i++)
-    if (g_ascii_strncasecmp (haystack + i, needle, n) == 0)
-      return haystack + i;
-  return NULL;
-}
-
-/**
- * portier_html_find_title:
- * @html: the start of a web page (need not end with a NUL)
- *
- * Returns: (nullable): the text of its <title>, references decoded, white space
- *   collapsed, at most MAX_TITLE_CHARS characters; NULL when there is none.
- */
-char *
-portier_html_find_title (const char *html,
-                         gsize       length)
-{
-  const char *open, *start, *close;
-  g_autoptr(GString) decoded = g_string_new (NULL);
-  g_autofree char *valid = NULL;
-  g_auto(GStrv) words = NULL;
-  g_autofree char *joined = NULL;
-
-  if (html == NULL)
-    return NULL;
-  open = find_caseless (html, length, "<title");
-  if (open == NULL || (open[6] != '>' && !g_ascii_isspace (open[6])))
-    return NULL;
-  start = memchr (open, '>', length - (open - html));
-  if (start == NULL)
-    return NULL;
-  start++;
-  close = find_caseless (start, length - (start - html), "</title");
-  if (close == NULL)
-    return NULL;
-  append_decoded (decoded, start, close - start);
-  valid = g_utf8_make_valid (decoded->str, decoded->len);
-  words = g_strsplit (valid, " ", -1);
-  {
-    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-    g_auto(GStrv) kept = NULL;
-
-    for (guint i = 0; words[i] != NULL; i++)
-      if (*words[i] != '\0')
-        g_strv_builder_add (builder, words[i]);
-    kept = g_strv_builder_end (builder);
-    joined = g_strjoinv (" ", kept);
-  }
-  if (*joined == '\0')
-    return NULL;
-  if (g_utf8_strlen (joined, -1) > MAX_TITLE_CHARS)
-    *g_utf8_offset_to_pointer (joined, MAX_TITLE_CHARS) = '\0';
-  return g_steal_pointer (&joined);
 }
 
 /**

@@ -55,8 +55,6 @@ PortierRouterIdentity *portier_router_identity_from_page_title
 char                  *portier_arp_table_find            (const char                  *contents,
                                                           const char                  *address,
                                                           GError                     **error);
-char                  *portier_html_find_title           (const char                  *html,
-                                                          gsize                        length);
 
 /* All of them, best first: the description when there is one, else the kernel's ARP
  * table, else one look at the gateway's web page. */

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""The router's files call downward only (issue 15).
+"""The router's files call downward only, and no files of the core call each other
+(issue 15).
 
     test-layers.py NM LIBRARY SOURCE_DIR
 
@@ -45,6 +46,7 @@ LAYERS = [
     ['portier-router-identity.c'],
 ]
 
+ALL = object()
 ROUTER_FILE = re.compile(r'^portier-router[a-z0-9-]*\.c$')
 ROUTER_SOURCE = re.compile(r'^portier-router[a-z0-9-]*\.[ch]$')
 INCLUDE = re.compile(r'^#include "(portier-router[a-z0-9-]*\.h)"', re.MULTILINE)
@@ -73,8 +75,11 @@ def read_includes(source_dir):
     return includes
 
 
-def read_graph(nm, library):
-    """{file: {called file: [symbols]}} for the router's files, and the set of files."""
+def read_graph(nm, library, pattern=None):
+    """{file: {called file: [symbols]}} for the files whose names match @pattern (the
+    router's by default, every file with None given as ALL), and the set of files."""
+    if pattern is None:
+        pattern = ROUTER_FILE
     out = subprocess.run([nm, '-A', library], capture_output=True, text=True,
                          check=True).stdout
     defined = {}
@@ -90,7 +95,7 @@ def read_graph(nm, library):
         if len(fields) < 2 or not member.endswith('.c.o'):
             continue
         name = member[:-len('.o')]
-        if not ROUTER_FILE.match(name):
+        if pattern is not ALL and not pattern.match(name):
             continue
         files.add(name)
         kind, symbol = fields[-2], fields[-1]
@@ -175,6 +180,21 @@ def main(argv):
                   if layer_of.get(other, len(LAYERS)) >= layer_of[name]]
         below = ', '.join(sorted(graph[name])) or 'nothing'
         checks.append((not upward, f'{name} calls only lower layers ({below})', upward))
+
+    # Not only the router's: no two files of the core call each other anywhere (the
+    # firewall's ways and their facade, the guide's gateway page and router identity,
+    # the opener and its steps were such pairs once).
+    all_files, all_graph = read_graph(nm, library, ALL)
+    groups = circles(all_graph)
+    notes = []
+    for group in groups:
+        for name in group:
+            for other in group:
+                if other in all_graph[name]:
+                    notes.append(f'{name} calls {other}: ' + ' '.join(all_graph[name][other]))
+    checks.append((bool(all_files) and not groups,
+                   f'no two of the core\'s {len(all_files)} files call each other, directly '
+                   'or round a circle' + ''.join(f' [{" ".join(g)}]' for g in groups), notes))
 
     includes = read_includes(source_dir)
     if not includes:
