@@ -607,9 +607,9 @@ about_action (GSimpleAction *action,
 
 /* For the integration tests only (tests/integration/test-app-crash.py), never in a
  * person's session: with PORTIER_TEST_ACTIONS=1 in the environment, the app has the
- * action app.test-open-while-running("PORT/PROTOCOL"), which opens that port "while
- * Portier runs" (firewall and router, no test from the internet) as the wizard's Open
- * button does, without the pages, so that a test can open something over the session
+ * action app.test-open-while-running(("PORT/PROTOCOL", LEASE)), which opens that port
+ * "while Portier runs" (firewall and router, no test from the internet) as the wizard's
+ * Open button does, with a router lease of LEASE seconds when it is not 0, without the pages, so that a test can open something over the session
  * bus (org.gtk.Actions) and then kill the app. It prints "opened ID" or "failed: …". */
 
 static void
@@ -638,8 +638,11 @@ test_open_while_running_action (GSimpleAction *action,
   g_autoptr(PortierPortSpec) spec = NULL;
   g_autoptr(PortierOpenOptions) options = NULL;
   g_autoptr(GError) error = NULL;
+  const char *port;
+  guint32 lease;
 
-  spec = portier_port_spec_parse (g_variant_get_string (parameter, NULL), &error);
+  g_variant_get (parameter, "(&su)", &port, &lease);
+  spec = portier_port_spec_parse (port, &error);
   if (spec == NULL)
     {
       g_print ("failed: %s\n", error->message);
@@ -649,12 +652,13 @@ test_open_while_running_action (GSimpleAction *action,
   options = portier_open_options_new (spec);
   options->duration = PORTIER_DURATION_WHILE_RUNNING;
   options->verify = FALSE;
+  options->seconds = lease;
   portier_opener_open_async (self->opener, options, NULL, test_opened_cb,
                              g_object_ref (self));
 }
 
 static const GActionEntry test_actions[] = {
-  { "test-open-while-running", test_open_while_running_action, "s" },
+  { "test-open-while-running", test_open_while_running_action, "(su)" },
 };
 
 static const GActionEntry app_actions[] = {

@@ -296,6 +296,9 @@ lease_for (const PortierOpenOptions *options)
       return CLAMP (seconds, 1, PORTIER_ROUTER_MAX_LEASE);
     case PORTIER_DURATION_WHILE_RUNNING:
     default:
+      /* Renewed at half while Portier runs; a caller may ask for less, never more. */
+      if (options->seconds > 0)
+        return MIN (options->seconds, PORTIER_ROUTER_WHILE_RUNNING_LEASE);
       return PORTIER_ROUTER_WHILE_RUNNING_LEASE;
     }
 }

@@ -40,7 +40,9 @@ typedef struct
   char            *label;           /* nullable */
   PortierDuration  duration;
   guint            hours;           /* for PORTIER_DURATION_UNTIL */
-  guint            seconds;         /* for PORTIER_DURATION_UNTIL; wins over hours when set */
+  guint            seconds;         /* for PORTIER_DURATION_UNTIL; wins over hours when set.
+                                     * For PORTIER_DURATION_WHILE_RUNNING: a router lease
+                                     * shorter than PORTIER_ROUTER_WHILE_RUNNING_LEASE */
   guint16          external_port;   /* 0: the same as the internal one */
   gboolean         any_external_port; /* take another free outside port on a conflict */
   gboolean         firewall;        /* run the step (portierctl --no-firewall clears it) */

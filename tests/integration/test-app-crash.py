@@ -5,8 +5,10 @@
 # router. The app opens a port "while Portier runs" (its test action, see
 # portier-application.c), is killed with SIGKILL, and
 #   - the firewall rule is gone within 2 s (the helper watches the app's bus name);
-#   - the router forward has a lease of minutes, not an hour, so it ends by itself soon
-#     (waiting the five minutes out is left to the router's own clock);
+#   - the router forward has a lease of minutes, not an hour (the default), renewed while
+#     the app lives; with a lease of 10 s asked for through the test action, the forward
+#     outlives its first lease while the app runs and is gone within a lease after the
+#     app died;
 #   - the next portierctl finds the dead app's opening and closes what is left.
 #
 #   test-app-crash.py HELPER PORTIERCTL POLICY BUS_POLICY PROBE_SERVER PORTIER
@@ -29,6 +31,8 @@ SESSION_BUS = "unix:path=/run/portier-test/session-bus"
 PORT = 25565
 # What the lease of a forward "while Portier runs" may be at most (minutes, not hours).
 SHORT_LEASE = 300
+# The lease the second case asks for, to watch renewal and expiry within a test's time.
+TEST_LEASE = 10
 
 
 def wait_for(condition, what, timeout):
@@ -87,25 +91,35 @@ def start_app(home):
     return wait_for(app_name, "the app on its session bus", 30), env
 
 
+def open_while_running(home, lease=0):
+    """Starts the app and has it open PORT "while Portier runs" (a router lease of @lease
+    seconds when not 0); returns once it said it opened."""
+    name, env = start_app(home)
+    path = "/" + name.replace(".", "/")
+    activated = home.send({"call": [
+        "gdbus", "call", "--session", "--dest", name, "--object-path", path,
+        "--method", "org.gtk.Actions.Activate", "test-open-while-running",
+        f"[<('{PORT}/tcp', uint32 {lease})>]", "{}"], "env": env})
+    assert activated["status"] == 0, activated
+
+    def said():
+        text = home.send({"output": "app"})["text"]
+        return text if "opened " in text or "failed: " in text else None
+    output = wait_for(said, "the app to open the port", 60)
+    assert "opened " in output, output
+
+
+def forwards(net):
+    return [m for m in net.router_mappings() if m["external_port"] == PORT]
+
+
 @test
 def while_portier_runs_ends_when_the_app_is_killed():
     with ComputerHome(HELPER, PORTIERCTL, POLICY, BUS_POLICY, PROBE_SERVER,
                       app=False) as home:
         net = home.net
         before = home.send({"ruleset": True})["ruleset"]
-        name, env = start_app(home)
-        path = "/" + name.replace(".", "/")
-        activated = home.send({"call": [
-            "gdbus", "call", "--session", "--dest", name, "--object-path", path,
-            "--method", "org.gtk.Actions.Activate", "test-open-while-running",
-            f"[<'{PORT}/tcp'>]", "{}"], "env": env})
-        assert activated["status"] == 0, activated
-
-        def said():
-            text = home.send({"output": "app"})["text"]
-            return text if "opened " in text or "failed: " in text else None
-        output = wait_for(said, "the app to open the port", 60)
-        assert "opened " in output, output
+        open_while_running(home)
         ruleset = home.send({"ruleset": True})["ruleset"]
         assert "portier:" in ruleset, ruleset
         forwards = [m for m in net.router_mappings() if m["external_port"] == PORT]
@@ -131,6 +145,36 @@ def while_portier_runs_ends_when_the_app_is_killed():
         assert closed["errors"] == [], closed
         assert ruleset == before
         assert [m for m in net.router_mappings() if m["external_port"] == PORT] == []
+
+@test
+def the_forward_is_renewed_while_the_app_runs_and_ends_after_it_died():
+    with ComputerHome(HELPER, PORTIERCTL, POLICY, BUS_POLICY, PROBE_SERVER,
+                      app=False) as home:
+        net = home.net
+        before = home.send({"ruleset": True})["ruleset"]
+        open_while_running(home, lease=TEST_LEASE)
+        opened = time.monotonic()
+        found = forwards(net)
+        assert len(found) == 1 and 0 < found[0]["lease"] <= TEST_LEASE, found
+
+        # While the app runs, the forward outlives its first lease: it is renewed.
+        time.sleep(TEST_LEASE * 1.5)
+        found = forwards(net)
+        assert len(found) == 1 and 0 < found[0]["lease"] <= TEST_LEASE, found
+        assert net.reaches(PORT)
+
+        home.send({"kill": "app"})
+        killed = time.monotonic()
+        print(f"# the app died {killed - opened:.1f} s after it opened", flush=True)
+
+        # Nothing renews it now: the router ends it within one lease (and the router's
+        # own clean-up round).
+        wait_for(lambda: not forwards(net), "the forward to end by itself",
+                 TEST_LEASE + 15)
+        print(f"# the forward ended {time.monotonic() - killed:.1f} s after the app died",
+              flush=True)
+        assert not net.reaches(PORT)
+        assert home.send({"ruleset": True})["ruleset"] == before
 
 
 if __name__ == "__main__":
