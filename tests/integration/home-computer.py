@@ -14,7 +14,7 @@
 #   {"kill": NAME}                   SIGKILL, and waits for it: {"ruleset"}
 #   {"ruleset": true}                {"ruleset"}
 # Every program runs with the private system bus and Portier's state folder; programs
-# still running at the end are killed.
+# still running at the end are asked to end (SIGTERM), then killed.
 #
 #   home-computer.py HELPER PORTIERCTL POLICY BUS_POLICY STATE_DIR
 #
@@ -102,7 +102,12 @@ def answer(command):
 for line in sys.stdin:
     print(json.dumps(answer(json.loads(line))), flush=True)
 
+# Asked to end first, so that an X server takes its lock file and socket in /tmp along.
 for proc in reversed(list(started.values())):
-    proc.kill()
-    proc.wait()
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 world.stop_helper()

@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from home import ComputerHome  # noqa: E402
-from testbed import main, test  # noqa: E402
+from testbed import free_display, main, test  # noqa: E402
 
 HELPER, PORTIERCTL, POLICY, BUS_POLICY, PROBE_SERVER, PORTIER = [
     os.path.abspath(a) for a in sys.argv[1:7]]
@@ -44,13 +44,6 @@ def wait_for(condition, what, timeout):
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {timeout} s for {what}")
         time.sleep(0.05)
-
-
-def free_display():
-    for number in range(180, 260):
-        if not os.path.exists(f"/tmp/.X{number}-lock"):
-            return number
-    raise RuntimeError("no free X display")
 
 
 def app_env(home, display):

@@ -327,7 +327,7 @@ def rogue_ssdp_device():
             net.listener("lan", 5001, idle=120) as this_computer, \
             net.listener("rtr", 5001, idle=120) as other_host, \
             net.rogue_device(locations=[f"http://{net['ROUTER_LAN_IP']}:5001/rootDesc.xml"],
-                             controls=[f"http://127.0.0.1:5001",
+                             controls=["http://127.0.0.1:5001",
                                        f"http://{net['ROUTER_LAN_IP']}:5001"]):
         net.app()
         opened = net.portierctl_json("open", "25565/tcp", "--no-firewall", "--no-verify")

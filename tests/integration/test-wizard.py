@@ -33,7 +33,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from home import APP  # noqa: E402
-from testbed import Network, PYTHON, main, test  # noqa: E402
+from testbed import Network, PYTHON, free_display, main, test  # noqa: E402
 
 TEST_E2E = os.path.abspath(sys.argv.pop(1))
 PROBE_SERVER = os.path.abspath(sys.argv.pop(1))
@@ -58,17 +58,19 @@ class Home(Network):
         return self
 
     def __exit__(self, *exc):
+        # Asked to end first, so that the X server takes its lock file and socket along.
         for proc in self.procs:
-            proc.kill()
-            proc.wait()
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         shutil.rmtree(self.state, ignore_errors=True)
         return super().__exit__(*exc)
 
     def start_x(self):
-        # A display number nobody uses; its lock file says who has it.
-        for number in range(180, 260):
-            if not os.path.exists(f"/tmp/.X{number}-lock"):
-                break
+        number = free_display()
         proc = self.popen("lan", "Xvfb", f":{number}", "-screen", "0", "1280x1024x24",
                           "-nolisten", "tcp", stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL)

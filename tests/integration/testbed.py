@@ -319,6 +319,29 @@ class RogueDevice:
 TESTS = []
 
 
+def free_display(first=180, last=260):
+    """A display number no X server uses, for an X server a test starts. A lock file
+    whose server does not answer on its socket is left from a server that was killed (its
+    PID, maybe from a PID namespace of its own, says nothing here): it and its socket are
+    removed and the number is taken."""
+    for number in range(first, last):
+        lock = f"/tmp/.X{number}-lock"
+        sock = f"/tmp/.X11-unix/X{number}"
+        if not os.path.exists(lock):
+            return number
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.connect(sock)
+        except OSError:
+            for path in (lock, sock):
+                try:
+                    os.unlink(path)
+                except FileNotFoundError:
+                    pass
+            return number
+    raise RuntimeError("no free X display")
+
+
 def test(function):
     TESTS.append(function)
     return function
