@@ -86,18 +86,6 @@ const char         *portier_open_status_to_string     (PortierOpenStatus       s
 PortierBackend     *portier_backend_detect            (GDBusConnection        *system_bus,
                                                        char                  **out_name,
                                                        GError                **error);
-PortierBackend     *portier_backend_detect_recent     (GDBusConnection        *system_bus,
-                                                       char                  **out_name,
-                                                       GError                **error);
-void                portier_backend_forget_detected   (void);
-
-/* The parts of portier_backend_detect_recent(), for the unit tests. */
-char               *_portier_backend_files_fingerprint (const char * const    *paths);
-char               *_portier_backend_detected_lookup   (const char             *files,
-                                                        gint64                  now);
-void                _portier_backend_detected_remember (const char             *name,
-                                                        const char             *files,
-                                                        gint64                  now);
 PortierBackend     *portier_backend_new_for_name      (GDBusConnection        *system_bus,
                                                        const char             *name);
 

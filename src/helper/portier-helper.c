@@ -221,9 +221,8 @@ static gboolean
 job_info (Job     *job,
           GError **error)
 {
-  g_autoptr(PortierBackend) backend = NULL;
-
-  backend = portier_backend_detect_recent (job->bus, &job->backend_name, error);
+  g_autoptr(PortierBackend) backend = portier_backend_detect (job->bus, &job->backend_name,
+                                                              error);
 
   if (backend == NULL)
     return job->backend_name != NULL;
@@ -244,9 +243,8 @@ static gboolean
 job_query (Job     *job,
            GError **error)
 {
-  g_autoptr(PortierBackend) backend = NULL;
-
-  backend = portier_backend_detect_recent (job->bus, &job->backend_name, error);
+  g_autoptr(PortierBackend) backend = portier_backend_detect (job->bus, &job->backend_name,
+                                                              error);
 
   if (backend == NULL)
     {
@@ -272,9 +270,8 @@ static gboolean
 job_open (Job     *job,
           GError **error)
 {
-  g_autoptr(PortierBackend) backend = NULL;
-
-  backend = portier_backend_detect_recent (job->bus, &job->backend_name, error);
+  g_autoptr(PortierBackend) backend = portier_backend_detect (job->bus, &job->backend_name,
+                                                              error);
 
   if (backend == NULL)
     {
@@ -534,8 +531,6 @@ job_thread (GTask        *task,
 
   if (!ok)
     {
-      /* Whatever failed, the firewall is looked at afresh next time. */
-      portier_backend_forget_detected ();
       if (error == NULL)
         error = g_error_new_literal (PORTIER_ERROR, PORTIER_ERROR_FIREWALL_FAILED,
                                      "The firewall could not be read");
@@ -922,7 +917,6 @@ firewalld_reloaded_cb (GDBusConnection *connection,
                        gpointer         user_data)
 {
   g_debug ("firewalld reloaded");
-  portier_backend_forget_detected ();
   reapply (PORTIER_HELPER (user_data));
 }
 
@@ -936,7 +930,6 @@ firewalld_appeared_cb (GDBusConnection *connection,
   gboolean restarted = self->firewalld_owner != NULL &&
                        !g_str_equal (self->firewalld_owner, name_owner);
 
-  portier_backend_forget_detected ();
   g_free (self->firewalld_owner);
   self->firewalld_owner = g_strdup (name_owner);
   if (restarted)
@@ -953,7 +946,6 @@ firewalld_vanished_cb (GDBusConnection *connection,
 {
   PortierHelper *self = user_data;
 
-  portier_backend_forget_detected ();
   /* Remember that it was there: when it comes back, it has forgotten our rules. */
   if (self->firewalld_owner == NULL)
     self->firewalld_owner = g_strdup ("");

@@ -213,10 +213,8 @@ def the_boot_unit_makes_ufws_lock_files(ctx):
 
 @tap.test
 def ufw_switched_off_or_on_is_noticed_by_the_next_call(ctx):
-    # The helper reuses what it found for a few seconds, but ufw switched off or on is
-    # seen by the next call. ("ufw disable" itself takes longer than those seconds here;
-    # test-backend-detect shows that a change of ufw's switch is seen within them. Each
-    # call asks about another port: the helper keeps each answer for a moment too.)
+    # ufw switched off or on is seen by the next call. (Each call asks about another
+    # port: the helper keeps each answer for a moment.)
     def backend(port):
         status, answer = pt.call("QueryPort", "(qqs)", port, port, "tcp")
         assert status == "ok", answer
