@@ -61,6 +61,24 @@ def internet_reaches_the_lan_only_through_a_mapping():
 
 
 @test
+def router_logs_to_its_file_not_this_machines_console():
+    # Without a syslog daemon, miniupnpd's debug lines would also go to the machine's
+    # console, slowing every request down by milliseconds (see start_router).
+    with Network() as net:
+        state = os.path.join(STATE_ROOT, net.name)
+        with open(os.path.join(state, "miniupnpd.pid")) as f:
+            pid = int(f.read().strip())
+        console = os.stat(f"/proc/{pid}/root/dev/console")
+        assert console.st_rdev == os.stat("/dev/null").st_rdev, \
+            f"the router's console is device {os.major(console.st_rdev)}:" \
+            f"{os.minor(console.st_rdev)}, not /dev/null"
+        net.upnpc("-e", "test", "-a", net["LAN_IP"], "25565", "25565", "TCP")
+        with open(os.path.join(state, "miniupnpd.log")) as f:
+            assert "AddPortMapping" in f.read(), "the router's log file misses the request"
+        net.upnpc("-d", "25565", "TCP")
+
+
+@test
 def udp_mapping_over_natpmp():
     with Network("--upnp", "off") as net:
         out = net.run("lan", "natpmpc", "-g", net["ROUTER_LAN_IP"], "-a", "4000", "4000",
