@@ -39,6 +39,10 @@
 #include "portier-sandbox.h"
 #include "portier-window.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 #define NOTIFICATION_ID "background"
 
 struct _PortierApplication
@@ -726,6 +730,43 @@ reconcile_cb (GObject      *source,
   started (self);
 }
 
+/* On X11 a window carries its icon as pixels, which GTK makes from the icon theme when
+ * the first window is realized: for Portier's scalable icon that means loading the SVG
+ * loader and rendering the icon, on the main thread, before the first frame. Looked up
+ * in a worker thread as soon as the display is open, the icon is made on another
+ * processor while GTK builds the window (about 10 ms sooner to the first frame without a
+ * GPU, tools/bench ui). GtkIconTheme allows lookups from any thread once it exists on
+ * the main thread. Wayland takes the icon from the desktop file: nothing to do there. */
+static void
+load_window_icon_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  g_autoptr(GtkIconPaintable) icon = NULL;
+
+  /* 48 pixels: the size GTK asks a scalable theme icon for a window's icon. */
+  icon = gtk_icon_theme_lookup_icon (GTK_ICON_THEME (task_data), APP_ID, NULL, 48, 1,
+                                     gtk_widget_get_default_direction (),
+                                     GTK_ICON_LOOKUP_PRELOAD);
+}
+
+static void
+load_window_icon (void)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkDisplay *display = gdk_display_get_default ();
+  g_autoptr(GTask) task = NULL;
+
+  if (!GDK_IS_X11_DISPLAY (display))
+    return;
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_task_data (task, g_object_ref (gtk_icon_theme_get_for_display (display)),
+                        g_object_unref);
+  g_task_run_in_thread (task, load_window_icon_thread);
+#endif
+}
+
 static void
 portier_application_startup (GApplication *app)
 {
@@ -737,6 +778,7 @@ portier_application_startup (GApplication *app)
 
   /* Windows show the app's own icon; it is in the GResource too, so this also works
    * before installing. */
+  load_window_icon ();
   gtk_window_set_default_icon_name (APP_ID);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,

@@ -20,7 +20,7 @@
 # first frame is shown too: on a machine busy with other work, the time to the first
 # frame also counts the waiting for a processor.
 #
-#   ui.py BUILD_DIR
+#   ui.py BUILD_DIR     (tools/bench ui passes a release build: what people run)
 #
 # The first run of each program is reported on its own ("first", nearest to a cold start
 # this machine allows: its page cache cannot be dropped); the medians are over the runs
