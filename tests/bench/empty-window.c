@@ -1,7 +1,9 @@
 /* empty-window.c: the floors for tools/bench ui — a window with one line of text in it, at
  * Portier's size, started the way Portier starts (an application that presents its window
- * on activate). Built twice: as empty-window, a libadwaita window like Portier's, and with
- * PLAIN_GTK as gtk-window, a plain GTK 4 window that does not load libadwaita at all.
+ * on activate). Built three times: as empty-window, a libadwaita window like Portier's;
+ * with HEADER_BAR as header-window, the same with a header bar above the text, as a
+ * libadwaita window has to be for people to move and close it (information only); and
+ * with PLAIN_GTK as gtk-window, a plain GTK 4 window that does not load libadwaita at all.
  * Whatever Portier takes beyond them is Portier's own.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -24,6 +26,16 @@ activate_cb (GApplication *app)
   GtkWidget *page = adw_status_page_new ();
 
   adw_status_page_set_title (ADW_STATUS_PAGE (page), "Empty");
+#ifdef HEADER_BAR
+  {
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+    gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+    gtk_widget_set_vexpand (page, TRUE);
+    gtk_box_append (GTK_BOX (box), page);
+    page = box;
+  }
+#endif
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), page);
 #endif
   /* The text tells a drawn frame from a freshly mapped window. */

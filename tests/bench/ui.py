@@ -16,7 +16,9 @@
 # Xvfb has no GPU, so GTK 4 draws with Mesa's software GL (llvmpipe) and compiles its
 # shaders on the processor; the rows marked "cairo renderer" start the same programs with
 # GSK_RENDERER=cairo to show how much of the time that is. They are for information only;
-# Portier leaves the renderer to GTK. The processor time each program had used by its
+# Portier leaves the renderer to GTK. So is the row "libadwaita + header bar": the empty
+# libadwaita window with a header bar above its text, the least a libadwaita window has
+# for people to move and close it. The processor time each program had used by its
 # first frame is shown too: on a machine busy with other work, the time to the first
 # frame also counts the waiting for a processor.
 #
@@ -53,6 +55,7 @@ EMPTY = "empty libadwaita window"
 
 EMPTY_WINDOW = os.path.join(BUILD, "tests", "bench", "empty-window")
 GTK_WINDOW = os.path.join(BUILD, "tests", "bench", "gtk-window")
+HEADER_WINDOW = os.path.join(BUILD, "tests", "bench", "header-window")
 CAIRO = {"GSK_RENDERER": "cairo"}
 
 # name, command, extra environment, and what the row is: the program measured, a floor,
@@ -61,6 +64,7 @@ PROGRAMS = [
     ("portier", [PORTIER], {}, "portier"),
     (EMPTY, [EMPTY_WINDOW], {}, "floor"),
     ("empty GTK 4 window", [GTK_WINDOW], {}, "floor"),
+    ("libadwaita + header bar", [HEADER_WINDOW], {}, "info"),
     ("gufw", [PYTHON, "/usr/share/gufw/gufw/gufw.py", "root"], {}, "peer"),
     ("firewall-config", [PYTHON, "/usr/bin/firewall-config"], {}, "peer"),
     ("portier, cairo renderer", [PORTIER], CAIRO, "info"),
@@ -195,6 +199,9 @@ def main():
         print(f"{floor}: portier takes {frame - summary[floor][0]:+.0f} ms, "
               f"{cpu - summary[floor][2]:+.0f} ms of processor time and "
               f"{rss - summary[floor][1]:+.0f} MB beyond it")
+    header = "libadwaita + header bar"
+    print(f"portier / {header}: {frame / summary[header][0]:.2f}x its time to the first frame "
+          f"(information)")
     for peer in [name for name, _, _, role in PROGRAMS if role == "peer"]:
         print(f"portier / {peer}: {frame / summary[peer][0]:.0%} of its time to the first "
               f"frame (information)")
