@@ -35,6 +35,7 @@ struct _PortierWelcomePage
   char           *firewall_detail;
 
   AdwStatusPage  *status_page;
+  AdwPreferencesGroup *ways_group;
   AdwPreferencesGroup *status_group;
   AdwActionRow   *network_row;
   GtkImage       *network_icon;
@@ -502,6 +503,7 @@ portier_welcome_page_class_init (PortierWelcomePageClass *klass)
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/portier_app/Portier/portier-welcome-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PortierWelcomePage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, PortierWelcomePage, ways_group);
   gtk_widget_class_bind_template_child (widget_class, PortierWelcomePage, status_group);
   gtk_widget_class_bind_template_child (widget_class, PortierWelcomePage, network_row);
   gtk_widget_class_bind_template_child (widget_class, PortierWelcomePage, network_icon);
@@ -514,10 +516,35 @@ portier_welcome_page_class_init (PortierWelcomePageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* The page's lists are in the window's first frame. libadwaita's soft shadow under a
+ * list is blurred in a buffer of its own, and without a GPU the blur's shaders are
+ * compiled on the processor before the window shows anything (about 10 ms of the
+ * start-up, tools/bench ui): the lists are outlined instead (portier.css). High contrast
+ * keeps libadwaita's own, stronger outline. */
+static void
+update_outline (PortierWelcomePage *self)
+{
+  GtkWidget *groups[] = { GTK_WIDGET (self->ways_group), GTK_WIDGET (self->status_group) };
+  gboolean high_contrast =
+    adw_style_manager_get_high_contrast (adw_style_manager_get_default ());
+
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    {
+      if (high_contrast)
+        gtk_widget_remove_css_class (groups[i], "outlined");
+      else
+        gtk_widget_add_css_class (groups[i], "outlined");
+    }
+}
+
 static void
 portier_welcome_page_init (PortierWelcomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  update_outline (self);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::high-contrast",
+                           G_CALLBACK (update_outline), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->technical_row, "notify::expanded",
                            G_CALLBACK (technical_expanded_cb), self, G_CONNECT_SWAPPED);

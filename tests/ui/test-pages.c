@@ -97,6 +97,93 @@ test_welcome (Fixture       *fixture,
   g_assert_true (portier_window_get_page (fixture->window) == page);
 }
 
+/* Whether @node, or anything drawn under it, is a shadow with a blur. */
+static gboolean
+has_blurred_shadow (GskRenderNode *node)
+{
+  switch ((int) gsk_render_node_get_node_type (node))
+    {
+    case GSK_OUTSET_SHADOW_NODE:
+      return gsk_outset_shadow_node_get_blur_radius (node) > 0;
+    case GSK_INSET_SHADOW_NODE:
+      return gsk_inset_shadow_node_get_blur_radius (node) > 0;
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        if (has_blurred_shadow (gsk_container_node_get_child (node, i)))
+          return TRUE;
+      return FALSE;
+    case GSK_TRANSFORM_NODE:
+      return has_blurred_shadow (gsk_transform_node_get_child (node));
+    case GSK_CLIP_NODE:
+      return has_blurred_shadow (gsk_clip_node_get_child (node));
+    case GSK_ROUNDED_CLIP_NODE:
+      return has_blurred_shadow (gsk_rounded_clip_node_get_child (node));
+    case GSK_OPACITY_NODE:
+      return has_blurred_shadow (gsk_opacity_node_get_child (node));
+    case GSK_COLOR_MATRIX_NODE:
+      return has_blurred_shadow (gsk_color_matrix_node_get_child (node));
+    case GSK_DEBUG_NODE:
+      return has_blurred_shadow (gsk_debug_node_get_child (node));
+    default:
+      return FALSE;
+    }
+}
+
+/* Whether @widget, as it is drawn now, has a blurred shadow anywhere. */
+static gboolean
+draws_blurred_shadow (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot;
+
+  ui_test_wait_idle ();
+  ui_test_wait_painted (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget),
+                          gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  return has_blurred_shadow (node);
+}
+
+/* The welcome page is the window's first frame: its lists are outlined, not drawn with
+ * libadwaita's soft shadow, whose blur's shaders a computer without a GPU compiles before
+ * the window shows anything. In high contrast libadwaita's own, stronger outline (and its
+ * shadow) come back. */
+static void
+test_welcome_outlined (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkWidget *page = portier_window_get_page (fixture->window);
+  GtkWidget *status_group = ui_test_child (page, PORTIER_TYPE_WELCOME_PAGE, "status_group");
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_autoptr(GSettings) a11y = g_settings_new ("org.gnome.desktop.a11y.interface");
+
+  g_assert_true (PORTIER_IS_WELCOME_PAGE (page));
+  g_assert_false (adw_style_manager_get_high_contrast (style));
+  g_assert_false (draws_blurred_shadow (page));
+
+  /* The "Right Now" list too, once it shows. */
+  for (guint i = 0; i < 50 && !gtk_widget_get_visible (status_group); i++)
+    ui_test_wait_idle ();
+  g_assert_true (gtk_widget_get_visible (status_group));
+  g_assert_false (draws_blurred_shadow (page));
+
+  g_settings_set_boolean (a11y, "high-contrast", TRUE);
+  for (guint i = 0; i < 50 && !adw_style_manager_get_high_contrast (style); i++)
+    ui_test_wait_idle ();
+  g_assert_true (adw_style_manager_get_high_contrast (style));
+  g_assert_true (draws_blurred_shadow (page));
+
+  g_settings_reset (a11y, "high-contrast");
+  for (guint i = 0; i < 50 && adw_style_manager_get_high_contrast (style); i++)
+    ui_test_wait_idle ();
+  g_assert_false (adw_style_manager_get_high_contrast (style));
+  g_assert_false (draws_blurred_shadow (page));
+}
+
 /* The shown text under @root, one label a line, leaving out @skip and what is in it. */
 static void
 collect_shown_text (GtkWidget *root,
@@ -1299,6 +1386,7 @@ main (int    argc,
 
   ADD ("welcome", test_welcome);
   ADD ("welcome/plain", test_welcome_plain);
+  ADD ("welcome/outlined", test_welcome_outlined);
   ADD ("choose/minecraft", test_choose_minecraft);
   ADD ("choose/search-enter", test_choose_search_enter);
   ADD ("choose/no-match", test_choose_no_match);
