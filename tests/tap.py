@@ -1,5 +1,5 @@
 # tap.py: runs a test script's functions in turn and reports them in TAP, as meson reads
-# it: "ok N - name", or "not ok N - name" with the traceback as comments.
+# it: "ok N - name", or "not ok N - name" with the traceback as comments (and on stderr).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -21,4 +21,6 @@ def run(tests):
             for line in traceback.format_exc().splitlines():
                 print(f"# {line}")
             sys.stdout.flush()
+            # meson prints a failed test's stderr, not its TAP comments
+            print(f"{function.__name__}:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
     return 1 if failed else 0

@@ -48,6 +48,14 @@ class Tap:
         self.tests.append(function)
         return function
 
+    @staticmethod
+    def diagnose(lines):
+        """TAP comments on stdout, and the same on stderr, which is what a test runner
+        prints of a failed test."""
+        for line in lines:
+            print(f"# {line}", flush=True)
+            print(line, file=sys.stderr, flush=True)
+
     def run(self, setup=None):
         print(f"1..{len(self.tests)}", flush=True)
         failed = 0
@@ -55,8 +63,7 @@ class Tap:
             context = setup() if setup else None
         except Exception:
             print("Bail out! the test's world could not be set up", flush=True)
-            for line in traceback.format_exc().splitlines():
-                print(f"# {line}", flush=True)
+            self.diagnose(traceback.format_exc().splitlines())
             return 1
         for number, function in enumerate(self.tests, 1):
             name = function.__name__.replace("_", " ")
@@ -67,13 +74,12 @@ class Tap:
             except Exception:
                 failed += 1
                 print(f"not ok {number} - {name}", flush=True)
-                for line in traceback.format_exc().splitlines():
-                    print(f"# {line}", flush=True)
+                self.diagnose([f"{name}:"] + traceback.format_exc().splitlines())
                 world = getattr(context, "world", None)
                 if world is not None and os.path.exists(world.helper_log):
-                    print("# the helper's log, last lines:", flush=True)
-                    for line in world.helper_output().splitlines()[-15:]:
-                        print(f"#   {line}", flush=True)
+                    self.diagnose(["the helper's log, last lines:"] +
+                                  [f"  {line}" for line in
+                                   world.helper_output().splitlines()[-15:]])
         return 1 if failed else 0
 
 
@@ -253,7 +259,9 @@ def assert_same(before, after, what="the firewall"):
 
 
 def nft_ruleset():
-    return run("nft", "list", "ruleset").stdout
+    """The ruleset without its counters: packets that reach the namespace on their own
+    (neighbour discovery, say) move the counters of ufw's and firewalld's rules."""
+    return run("nft", "--stateless", "list", "ruleset").stdout
 
 
 # ----------------------------------------------------------------------------------------

@@ -189,6 +189,8 @@ def a_ufw_that_fails_is_an_error_not_inactive(ctx):
         assert (status, answer) == ("error", pt.error_name("FirewallFailed")), answer
         doc = ctl("open", "8080", "--no-router", "--no-verify", "--json", check_status=1)
         assert doc["firewall"]["status"] == "failed", doc
+        # the attempt's packets move the counters of ufw's rules, and nothing else
+        assert not ctx.net.reaches(8080), "8080 stays blocked"
         assert pt.nft_ruleset() == nft_before, "nothing was added behind ufw's back"
     finally:
         os.rmdir(lock)

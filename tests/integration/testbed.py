@@ -369,6 +369,8 @@ def main():
             print(f"not ok {number} - {function.__name__}", flush=True)
             for line in traceback.format_exc().splitlines():
                 print(f"# {line}", flush=True)
+            # meson prints a failed test's stderr, not its TAP comments
+            print(f"{function.__name__}:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
     return 1 if failed else 0
 
 
