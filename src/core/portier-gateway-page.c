@@ -14,10 +14,11 @@
 #include "config.h"
 
 #include <string.h>
-#include <libsoup/soup.h>
 
 #include "portier-error.h"
 #include "portier-gateway-page.h"
+#include "portier-http-module.h"
+#include "portier-module.h"
 
 #define MAX_HOPS 3
 #define READ_CHUNK 8192
@@ -137,12 +138,13 @@ portier_html_find_title (const char *html,
 
 typedef struct
 {
+  const PortierHttpModule *http;
   char         *gateway;        /* the address as GInetAddress prints it */
   guint         port;
   GUri         *uri;
   guint         hops;
-  SoupSession  *session;
-  SoupMessage  *message;
+  GObject      *session;
+  GObject      *message;
   GInputStream *stream;
   GByteArray   *body;
   GCancellable *cancellable;    /* ours: cancelled by the caller's or by the timer */
@@ -367,17 +369,16 @@ send_cb (GObject      *source,
   GError *error = NULL;
   guint status;
 
-  data->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  data->stream = data->http->send_finish (source, result, &error);
   if (data->stream == NULL)
     {
       return_error (task, error);
       return;
     }
-  status = soup_message_get_status (data->message);
-  if (SOUP_STATUS_IS_REDIRECTION (status))
+  status = data->http->get_status (data->message);
+  if (status >= 300 && status < 400)
     {
-      const char *location = soup_message_headers_get_one (
-        soup_message_get_response_headers (data->message), "Location");
+      const char *location = data->http->get_header (data->message, "Location");
 
       if (location == NULL)
         {
@@ -389,26 +390,20 @@ send_cb (GObject      *source,
       follow (task, location);
       return;
     }
-  if (data->raw && !SOUP_STATUS_IS_SUCCESSFUL (status))
+  if (data->raw && (status < 200 || status >= 300))
     {
       g_task_return_new_error (task, PORTIER_ERROR, PORTIER_ERROR_NOT_SUPPORTED,
                                "The router answered %u", status);
       return;
     }
-  if (status == SOUP_STATUS_UNAUTHORIZED)
+  if (status == PORTIER_HTTP_UNAUTHORIZED)
     {
-      GHashTable *params = NULL;
-      const char *challenge = soup_message_headers_get_one (
-        soup_message_get_response_headers (data->message), "WWW-Authenticate");
+      const char *challenge = data->http->get_header (data->message, "WWW-Authenticate");
       const char *space = challenge != NULL ? strchr (challenge, ' ') : NULL;
       char *realm = NULL;
 
       if (space != NULL)
-        {
-          params = soup_header_parse_param_list (space + 1);
-          realm = g_strdup (g_hash_table_lookup (params, "realm"));
-          soup_header_free_param_list (params);
-        }
+        realm = data->http->get_param (space + 1, "realm");
       if (realm != NULL && *realm != '\0')
         {
           g_task_return_pointer (task, realm, g_free);
@@ -427,10 +422,8 @@ send_request (GTask *task)
 
   g_clear_object (&data->message);
   g_byte_array_set_size (data->body, 0);
-  data->message = soup_message_new_from_uri (SOUP_METHOD_GET, data->uri);
-  soup_message_add_flags (data->message, SOUP_MESSAGE_NO_REDIRECT);
-  soup_session_send_async (data->session, data->message, G_PRIORITY_DEFAULT,
-                           data->cancellable, send_cb, task);
+  data->message = data->http->request_new ("GET", data->uri, NULL, NULL, TRUE);
+  data->http->send_async (data->session, data->message, data->cancellable, send_cb, task);
 }
 
 /* Starts the look at @uri_text on @address (the gateway: the only host it may go to). */
@@ -464,10 +457,15 @@ start (GTask        *task,
       return;
     }
 
-  /* No proxy: the request goes to the router on this network, nowhere else. */
-  data->session = soup_session_new_with_options ("proxy-resolver", NULL,
-                                                 "user-agent", PACKAGE_NAME,
-                                                 NULL);
+  data->http = portier_module_get ("http", PORTIER_HTTP_MODULE_ABI, &error);
+  if (data->http == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* No proxy (the module uses none): the request goes to the router on this network,
+   * nowhere else. */
+  data->session = data->http->session_new (NULL, 0, 0, PACKAGE_NAME);
   data->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     {

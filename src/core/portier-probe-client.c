@@ -22,11 +22,12 @@
 #include <sys/random.h>
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 
 #include "portier-error.h"
 #include "portier-family-address.h"
+#include "portier-http-module.h"
 #include "portier-json.h"
+#include "portier-module.h"
 #include "portier-probe.h"
 #include "portier-probe-client.h"
 #include "portier-probe-listener.h"
@@ -68,6 +69,7 @@ typedef struct
 
 typedef struct
 {
+  const PortierHttpModule *http;
   PortierProbeReport *report;
   GPtrArray          *targets;           /* Target* */
   GCancellable       *http_cancellable;  /* cancelled at the time bound, or by the caller */
@@ -82,7 +84,7 @@ typedef struct
 typedef struct
 {
   GTask               *task;
-  SoupMessage         *msg;
+  GObject             *msg;
   Target              *target;            /* the check's */
   PortierProbeOutcome *outcome;           /* the report's */
   guint                answered_before;   /* the listener's count when the request left */
@@ -407,9 +409,10 @@ portier_probe_client_make_token (void)
   return g_string_free (token, FALSE);
 }
 
-static SoupSession *
-make_session (PortierProbeClient *self,
-              GUri               *base,
+static GObject *
+make_session (PortierProbeClient      *self,
+              const PortierHttpModule *http,
+              GUri                    *base,
               GSocketFamily       family)
 {
   gboolean https = g_str_equal (g_uri_get_scheme (base), "https");
@@ -420,24 +423,27 @@ make_session (PortierProbeClient *self,
   connectable = portier_family_address_new (g_uri_get_host (base),
                                             port > 0 ? (guint16) port : (https ? 443 : 80),
                                             g_uri_get_scheme (base), family);
-  /* No proxy: the server must see this computer's own address. */
-  return g_object_new (SOUP_TYPE_SESSION,
-                       "remote-connectable", connectable,
-                       "proxy-resolver", NULL,
-                       "timeout", seconds,
-                       "idle-timeout", seconds,
-                       "max-conns-per-host", 8,
-                       "user-agent", "Portier/" PACKAGE_VERSION,
-                       NULL);
+  /* No proxy (the module uses none): the server must see this computer's own address. */
+  return http->session_new (connectable, seconds, 8, "Portier/" PACKAGE_VERSION);
 }
 
-static char *
+/* The flags libsoup parses an address given as text with. */
+#define HTTP_URI_FLAGS (G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED_PATH | \
+                        G_URI_FLAGS_ENCODED_QUERY | G_URI_FLAGS_ENCODED_FRAGMENT | \
+                        G_URI_FLAGS_SCHEME_NORMALIZE)
+
+/* @base is a checked address that ends in "/", @relative a path without reserved
+ * characters: the result is an address too. */
+static GUri *
 endpoint (GUri       *base,
           const char *relative)
 {
   g_autofree char *text = g_uri_to_string (base);
+  g_autofree char *joined = g_strconcat (text, relative, NULL);
+  GUri *uri = g_uri_parse (joined, HTTP_URI_FLAGS, NULL);
 
-  return g_strconcat (text, relative, NULL);
+  g_assert (uri != NULL);
+  return uri;
 }
 
 /* Sending a request and reading its answer, of at most MAX_ANSWER_BYTES: whatever the
@@ -447,6 +453,7 @@ endpoint (GUri       *base,
 
 typedef struct
 {
+  const PortierHttpModule *http;
   GInputStream *stream;
   GByteArray   *data;
 } Fetch;
@@ -508,7 +515,7 @@ fetch_sent_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   GCancellable *cancellable;
 
-  fetch->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  fetch->stream = fetch->http->send_finish (source, result, &error);
   if (fetch->stream == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -521,19 +528,21 @@ fetch_sent_cb (GObject      *source,
 }
 
 static void
-fetch_async (SoupSession         *session,
-             SoupMessage         *msg,
-             GCancellable        *cancellable,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data)
+fetch_async (const PortierHttpModule *http,
+             GObject                 *session,
+             GObject                 *msg,
+             GCancellable            *cancellable,
+             GAsyncReadyCallback      callback,
+             gpointer                 user_data)
 {
   GTask *task = g_task_new (session, cancellable, callback, user_data);
   Fetch *fetch = g_new0 (Fetch, 1);
 
   g_task_set_source_tag (task, fetch_async);
+  fetch->http = http;
   fetch->data = g_byte_array_new ();
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
-  soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, cancellable, fetch_sent_cb, task);
+  http->send_async (session, msg, cancellable, fetch_sent_cb, task);
 }
 
 static GBytes *
@@ -732,7 +741,7 @@ read_refusal (PortierProbeOutcome *outcome,
   const char *error;
   const char *server_reason;
 
-  if (status != SOUP_STATUS_FORBIDDEN && status != SOUP_STATUS_BAD_REQUEST)
+  if (status != PORTIER_HTTP_FORBIDDEN && status != PORTIER_HTTP_BAD_REQUEST)
     return FALSE;
   if (!json_parser_load_from_data (parser, data, (gssize) length, NULL) ||
       json_parser_get_root (parser) == NULL ||
@@ -765,20 +774,20 @@ read_answer (Check   *check,
              GBytes  *body)
 {
   PortierProbeOutcome *outcome = request->outcome;
-  guint status = soup_message_get_status (request->msg);
+  guint status = check->http->get_status (request->msg);
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
 
   /* Too many requests from here, or the server is full: either way, later. */
-  if (status == 429 || status == SOUP_STATUS_SERVICE_UNAVAILABLE)
+  if (status == PORTIER_HTTP_TOO_MANY_REQUESTS || status == PORTIER_HTTP_SERVICE_UNAVAILABLE)
     {
-      set_unavailable (outcome, status == 429 ? "rate-limited" : "busy",
+      set_unavailable (outcome, status == PORTIER_HTTP_TOO_MANY_REQUESTS ? "rate-limited" : "busy",
                        PORTIER_ERROR_PROBE_RATE_LIMITED, "The test server is busy");
       return;
     }
   if (read_refusal (outcome, status, data, length))
     return;
-  if (status != SOUP_STATUS_OK)
+  if (status != PORTIER_HTTP_OK)
     {
       g_autofree char *detail = g_strdup_printf ("The test server answered HTTP %u", status);
 
@@ -842,7 +851,7 @@ request_done_cb (GObject      *source,
 static void
 send_request (PortierProbeClient  *self,
               GTask               *task,
-              SoupSession         *session,
+              GObject             *session,
               GUri                *base,
               Target              *target,
               PortierProbeOutcome *outcome)
@@ -860,13 +869,13 @@ send_request (PortierProbeClient  *self,
   if (check->transmission)
     {
       g_autofree char *relative = g_strdup_printf ("%u", target->port);
-      g_autofree char *uri = endpoint (base, relative);
+      g_autoptr(GUri) uri = endpoint (base, relative);
 
-      request->msg = soup_message_new (SOUP_METHOD_GET, uri);
+      request->msg = check->http->request_new ("GET", uri, NULL, NULL, FALSE);
     }
   else
     {
-      g_autofree char *uri = endpoint (base, "v1/probe");
+      g_autoptr(GUri) uri = endpoint (base, "v1/probe");
       /* Over TCP to a port the app already answers, no token can come back: the server
        * is asked only to connect, and says "open" as soon as something accepts. */
       g_autofree char *json = target->protocol == PORTIER_PROTOCOL_TCP &&
@@ -877,12 +886,12 @@ send_request (PortierProbeClient  *self,
                            target->token);
       g_autoptr(GBytes) body = g_bytes_new_take (g_steal_pointer (&json), strlen (json));
 
-      request->msg = soup_message_new (SOUP_METHOD_POST, uri);
-      soup_message_set_request_body_from_bytes (request->msg, "application/json", body);
+      request->msg = check->http->request_new ("POST", uri, body, "application/json", FALSE);
     }
 
   check->n_running++;
-  fetch_async (session, request->msg, check->http_cancellable, request_done_cb, request);
+  fetch_async (check->http, session, request->msg, check->http_cancellable, request_done_cb,
+               request);
 }
 
 static gboolean
@@ -955,6 +964,7 @@ portier_probe_client_check_async (PortierProbeClient    *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) base = NULL;
   g_autoptr(GError) error = NULL;
+  const PortierHttpModule *http;
   Check *check;
   gboolean transmission;
 
@@ -974,7 +984,15 @@ portier_probe_client_check_async (PortierProbeClient    *self,
       return;
     }
 
+  http = portier_module_get ("http", PORTIER_HTTP_MODULE_ABI, &error);
+  if (http == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
   check = g_new0 (Check, 1);
+  check->http = http;
   check->report = portier_probe_report_new (spec, self->server_url, transmission);
   check->targets = g_ptr_array_new_with_free_func ((GDestroyNotify) target_free);
   check->http_cancellable = g_cancellable_new ();
@@ -998,7 +1016,7 @@ portier_probe_client_check_async (PortierProbeClient    *self,
 
   for (guint f = 0; f < G_N_ELEMENTS (families); f++)
     {
-      g_autoptr(SoupSession) session = make_session (self, base, families[f]);
+      g_autoptr(GObject) session = make_session (self, check->http, base, families[f]);
 
       for (guint t = 0; t < check->targets->len; t++)
         {
@@ -1070,7 +1088,8 @@ portier_probe_client_probe_init (PortierProbeInterface *iface)
 
 typedef struct
 {
-  SoupMessage  *msg;
+  const PortierHttpModule *http;
+  GObject      *msg;
   GCancellable *bounded;       /* cancelled at the time bound, or by the caller */
   GCancellable *cancellable;   /* the caller's */
   gulong        cancelled_id;
@@ -1104,7 +1123,7 @@ address_done_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   AddressLookup *lookup = g_task_get_task_data (task);
-  SoupMessage *msg = lookup->msg;
+  guint status;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
@@ -1124,7 +1143,8 @@ address_done_cb (GObject      *source,
     }
 
   data = g_bytes_get_data (body, &length);
-  if (soup_message_get_status (msg) == SOUP_STATUS_OK &&
+  status = lookup->http->get_status (lookup->msg);
+  if (status == PORTIER_HTTP_OK &&
       json_parser_load_from_data (parser, data, (gssize) length, NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     address = portier_json_get_string (json_node_get_object (json_parser_get_root (parser)),
@@ -1132,12 +1152,12 @@ address_done_cb (GObject      *source,
 
   if (address == NULL || !g_hostname_is_ip_address (address))
     g_task_return_new_error (task, PORTIER_ERROR,
-                             soup_message_get_status (msg) == 429 ||
-                             soup_message_get_status (msg) == SOUP_STATUS_SERVICE_UNAVAILABLE
+                             status == PORTIER_HTTP_TOO_MANY_REQUESTS ||
+                             status == PORTIER_HTTP_SERVICE_UNAVAILABLE
                                ? PORTIER_ERROR_PROBE_RATE_LIMITED
                                : PORTIER_ERROR_PROBE_UNAVAILABLE,
                              "The test server answered HTTP %u without an address",
-                             soup_message_get_status (msg));
+                             status);
   else
     g_task_return_pointer (task, g_strdup (address), g_free);
 }
@@ -1158,9 +1178,9 @@ portier_probe_client_get_address_async (PortierProbeClient  *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) base = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SoupSession) session = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autofree char *uri = NULL;
+  g_autoptr(GObject) session = NULL;
+  g_autoptr(GUri) uri = NULL;
+  const PortierHttpModule *http;
   AddressLookup *lookup;
   gboolean transmission;
 
@@ -1181,8 +1201,15 @@ portier_probe_client_get_address_async (PortierProbeClient  *self,
                                "A Transmission-style port check does not tell addresses");
       return;
     }
+  http = portier_module_get ("http", PORTIER_HTTP_MODULE_ABI, &error);
+  if (http == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
 
   lookup = g_new0 (AddressLookup, 1);
+  lookup->http = http;
   lookup->bounded = g_cancellable_new ();
   if (cancellable != NULL)
     {
@@ -1198,11 +1225,11 @@ portier_probe_client_get_address_async (PortierProbeClient  *self,
   g_source_attach (lookup->timer, g_task_get_context (task));
   g_task_set_task_data (task, lookup, (GDestroyNotify) address_lookup_free);
 
-  session = make_session (self, base, family);
+  session = make_session (self, http, base, family);
   uri = endpoint (base, "v1/ip");
-  msg = soup_message_new (SOUP_METHOD_GET, uri);
-  lookup->msg = g_object_ref (msg);
-  fetch_async (session, msg, lookup->bounded, address_done_cb, g_steal_pointer (&task));
+  lookup->msg = http->request_new ("GET", uri, NULL, NULL, FALSE);
+  fetch_async (http, session, lookup->msg, lookup->bounded, address_done_cb,
+               g_steal_pointer (&task));
 }
 
 /**

@@ -150,6 +150,7 @@ def main():
             "GTK_A11Y": "none",
             "PORTIER_STATE_DIR": os.path.join(work, "state"),
             "PORTIER_DISCOVER_ROUTER": "0",
+            "PORTIER_MODULE_DIR": os.path.join(BUILD, "src", "core"),
         }
 
         results = {name: [] for name, *_ in PROGRAMS}
