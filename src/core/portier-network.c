@@ -1,6 +1,7 @@
 /* portier-network.c: the network this computer is on
  *
- * NetworkManager (libnm, asynchronous) when it runs and we may talk to it; otherwise the
+ * NetworkManager (libnm, asynchronous, in the portier-networkmanager module: see
+ * portier-network-nm.c) when it runs and we may talk to it; otherwise the
  * kernel's own tables (/proc/net/route, /proc/net/ipv6_route, getifaddrs, /sys/class/net),
  * with what they cannot tell (connection names, firewalld zones, metered) left unknown.
  *
