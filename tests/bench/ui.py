@@ -55,6 +55,7 @@ RUNS = 11
 FRAME_VS_EMPTY = 1.25
 RSS_VS_EMPTY = 1.25
 EMPTY = "empty libadwaita window"
+HEADER = "libadwaita + header bar"
 
 EMPTY_WINDOW = os.path.join(BUILD, "tests", "bench", "empty-window")
 GTK_WINDOW = os.path.join(BUILD, "tests", "bench", "gtk-window")
@@ -67,7 +68,7 @@ PROGRAMS = [
     ("portier", [PORTIER], {}, "portier"),
     (EMPTY, [EMPTY_WINDOW], {}, "floor"),
     ("empty GTK 4 window", [GTK_WINDOW], {}, "floor"),
-    ("libadwaita + header bar", [HEADER_WINDOW], {}, "info"),
+    (HEADER, [HEADER_WINDOW], {}, "info"),
     ("gufw", [PYTHON, "/usr/share/gufw/gufw/gufw.py", "root"], {}, "peer"),
     ("firewall-config", [PYTHON, "/usr/bin/firewall-config"], {}, "peer"),
     ("portier, cairo renderer", [PORTIER], CAIRO, "info"),
@@ -203,8 +204,7 @@ def main():
         print(f"{floor}: portier takes {frame - summary[floor][0]:+.0f} ms, "
               f"{cpu - summary[floor][2]:+.0f} ms of processor time and "
               f"{rss - summary[floor][1]:+.0f} MB beyond it")
-    header = "libadwaita + header bar"
-    print(f"portier / {header}: {frame / summary[header][0]:.2f}x its time to the first frame "
+    print(f"portier / {HEADER}: {frame / summary[HEADER][0]:.2f}x its time to the first frame "
           f"(information)")
     for peer in [name for name, _, _, role in PROGRAMS if role == "peer"]:
         print(f"portier / {peer}: {frame / summary[peer][0]:.0%} of its time to the first "
