@@ -413,7 +413,7 @@ static GObject *
 make_session (PortierProbeClient      *self,
               const PortierHttpModule *http,
               GUri                    *base,
-              GSocketFamily       family)
+              GSocketFamily            family)
 {
   gboolean https = g_str_equal (g_uri_get_scheme (base), "https");
   int port = g_uri_get_port (base);
@@ -427,23 +427,15 @@ make_session (PortierProbeClient      *self,
   return http->session_new (connectable, seconds, 8, "Portier/" PACKAGE_VERSION);
 }
 
-/* The flags libsoup parses an address given as text with. */
-#define HTTP_URI_FLAGS (G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED_PATH | \
-                        G_URI_FLAGS_ENCODED_QUERY | G_URI_FLAGS_ENCODED_FRAGMENT | \
-                        G_URI_FLAGS_SCHEME_NORMALIZE)
-
-/* @base is a checked address that ends in "/", @relative a path without reserved
- * characters: the result is an address too. */
+/* @relative, a path without reserved characters, under @base (which ends in "/"). */
 static GUri *
 endpoint (GUri       *base,
           const char *relative)
 {
-  g_autofree char *text = g_uri_to_string (base);
-  g_autofree char *joined = g_strconcat (text, relative, NULL);
-  GUri *uri = g_uri_parse (joined, HTTP_URI_FLAGS, NULL);
+  g_autofree char *path = g_strconcat (g_uri_get_path (base), relative, NULL);
 
-  g_assert (uri != NULL);
-  return uri;
+  return g_uri_build (g_uri_get_flags (base), g_uri_get_scheme (base), NULL,
+                      g_uri_get_host (base), g_uri_get_port (base), path, NULL, NULL);
 }
 
 /* Sending a request and reading its answer, of at most MAX_ANSWER_BYTES: whatever the
