@@ -204,6 +204,12 @@ def main():
         print(f"{floor}: portier takes {frame - summary[floor][0]:+.0f} ms, "
               f"{cpu - summary[floor][2]:+.0f} ms of processor time and "
               f"{rss - summary[floor][1]:+.0f} MB beyond it")
+    # The machine's speed drifts over minutes; a program and the empty window started one
+    # after the other in the same round share its state, so the ratio within each round
+    # says more about Portier's own cost than the ratio of medians taken minutes apart.
+    paired = [p[0] / e[0] for p, e in zip(results["portier"][1:], results[EMPTY][1:])]
+    print(f"portier / {EMPTY}, round by round: median {median(paired):.2f}x, "
+          f"from {min(paired):.2f}x to {max(paired):.2f}x (information)")
     print(f"portier / {HEADER}: {frame / summary[HEADER][0]:.2f}x its time to the first frame "
           f"(information)")
     for peer in [name for name, _, _, role in PROGRAMS if role == "peer"]:
