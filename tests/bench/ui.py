@@ -47,8 +47,9 @@ FIRST_FRAME = os.path.join(BUILD, "tests", "bench", "first-frame")
 PORTIER = os.path.join(BUILD, "src", "app", "portier")
 PYTHON = "/usr/bin/python3"
 # A program's time to its first frame spreads widely on a virtual machine without a GPU
-# (the empty libadwaita window: 173 to 264 ms within one run of 25): ten runs after the
-# first make a median that holds still from one run of the benchmark to the next.
+# (the empty libadwaita window: 173 to 264 ms within one run of 25), so each program runs
+# ten times after its first. Even so, the medians move with the machine's drift from one
+# run of the benchmark to the next; the round-by-round ratio below moves less.
 RUNS = 11
 
 # The restated start-up target (see above).
