@@ -79,44 +79,47 @@ test_missing (void)
   g_assert_cmpint (g_rmdir (empty), ==, 0);
 }
 
+/* Puts portier-@name.so in a folder of its own, a link to @target or else a text file,
+ * and checks that it is refused with a sentence that names the file and says @word. */
 static void
-test_not_a_module (void)
+assert_refused (const char *name,
+                const char *target,
+                const char *word)
 {
   g_autofree char *dir = g_dir_make_tmp ("portier-test-module-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "portier-junk.so", NULL);
+  g_autofree char *file = g_strdup_printf ("portier-%s.so", name);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (g_file_set_contents (path, "not a shared object\n", -1, NULL));
+  if (target != NULL)
+    g_assert_cmpint (symlink (target, path), ==, 0);
+  else
+    g_assert_true (g_file_set_contents (path, "not a shared object\n", -1, NULL));
   with_module_dir (dir);
-  g_assert_null (portier_module_get ("junk", 1, &error));
+  g_assert_null (portier_module_get (name, 1, &error));
   g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_FAILED);
-  g_assert_nonnull (strstr (error->message, "portier-junk.so"));
+  g_assert_nonnull (strstr (error->message, file));
+  g_assert_nonnull (strstr (error->message, word));
 
   with_module_dir (build_modules);
   g_assert_cmpint (g_unlink (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+static void
+test_not_a_module (void)
+{
+  assert_refused ("junk", NULL, "missing");
+}
+
 /* A real shared object without Portier's table: libnatpmp, which the core links. */
 static void
 test_no_table (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("portier-test-module-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "portier-plain.so", NULL);
-  g_autoptr(GError) error = NULL;
   Dl_info info;
 
   g_assert_cmpint (dladdr ((void *) initnatpmp, &info), !=, 0);
-  g_assert_cmpint (symlink (info.dli_fname, path), ==, 0);
-  with_module_dir (dir);
-  g_assert_null (portier_module_get ("plain", 1, &error));
-  g_assert_error (error, PORTIER_ERROR, PORTIER_ERROR_FAILED);
-  g_assert_nonnull (strstr (error->message, "damaged"));
-  g_assert_nonnull (strstr (error->message, "portier-plain.so"));
-
-  with_module_dir (build_modules);
-  g_assert_cmpint (g_unlink (path), ==, 0);
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  assert_refused ("plain", info.dli_fname, "damaged");
 }
 
 static void

@@ -222,14 +222,6 @@ read_client (GObject            *object,
 }
 
 
-static void
-client_new_async (GCancellable        *cancellable,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
-{
-  nm_client_new_async (cancellable, callback, user_data);
-}
-
 static GObject *
 client_new_finish (GAsyncResult  *result,
                    GError       **error)
@@ -253,7 +245,7 @@ is_running (GObject *client)
 
 G_MODULE_EXPORT const PortierNetworkNmModule portier_module = {
   .abi = PORTIER_NETWORK_NM_MODULE_ABI,
-  .client_new_async = client_new_async,
+  .client_new_async = nm_client_new_async,
   .client_new_finish = client_new_finish,
   .is_running = is_running,
   .read = read_client,

@@ -127,17 +127,17 @@ def check_bin(destdir, path):
     return problems
 
 
-def dynamic_section(path, option):
+def readelf(path, option):
     proc = subprocess.run(['readelf', '--wide', option, path], capture_output=True, text=True)
     return proc.returncode, proc.stdout + proc.stderr
 
 
 def check_module(destdir, path):
     full = destdir + path
-    status, header = dynamic_section(full, '--file-header')
+    status, header = readelf(full, '--file-header')
     if status != 0 or not re.search(r'Type:\s+DYN', header):
         return ['not an ELF shared object']
-    status, symbols = dynamic_section(full, '--dyn-syms')
+    status, symbols = readelf(full, '--dyn-syms')
     if not re.search(r'\sOBJECT\s+GLOBAL\s+DEFAULT\s+\d+\s+portier_module$', symbols,
                      re.MULTILINE):
         return ['does not export the object portier_module']
@@ -150,13 +150,13 @@ MODULE_LIBRARIES = ('libsoup-3.0.so', 'libnm.so')
 MODULE_USERS = ('portier', 'portierctl')
 
 
-def check_programs_leave_libraries_to_modules(destdir, places, expected, tap):
+def check_programs_leave_libraries_to_modules(destdir, expected, tap):
     problems = []
     for path, kind in sorted(expected.items()):
         if kind != 'bin' or os.path.basename(path) not in MODULE_USERS or \
                 not os.path.exists(destdir + path):
             continue
-        _, dynamic = dynamic_section(destdir + path, '--dynamic')
+        _, dynamic = readelf(destdir + path, '--dynamic')
         needed = re.findall(r'\(NEEDED\)\s+Shared library: \[([^]]+)\]', dynamic)
         problems += [f'{path} links {lib}' for lib in needed
                      if lib.startswith(MODULE_LIBRARIES)]
@@ -369,7 +369,7 @@ def main(argv):
                   [f'{path} is not in tests/packaging/installed-files.txt'
                    for path in unexpected])
         cross_checks(destdir, places, expected, tap)
-        check_programs_leave_libraries_to_modules(destdir, places, expected, tap)
+        check_programs_leave_libraries_to_modules(destdir, expected, tap)
     finally:
         shutil.rmtree(destdir, ignore_errors=True)
     return tap.finish()
