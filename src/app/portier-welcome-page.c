@@ -537,11 +537,45 @@ update_outline (PortierWelcomePage *self)
     }
 }
 
+/* The narrowest a wrapping label on the page may become, in characters: a word or two
+ * of any line, and far less than the narrowest window leaves them (360 pixels). */
+#define LABEL_MIN_CHARS 10
+
+/* A wrapping label without a width in characters is measured for its minimum width by
+ * laying it out at width 0. The page's labels wrap anywhere in a word (word-char, as
+ * AdwStatusPage's title and description do), so that layout puts every character on a
+ * line of its own, and GTK 4.8's Pango shapes the text again for each line: about a
+ * seventh of what Portier adds to the work before the window's first frame (callgrind
+ * counts the main thread's instructions to the end of the first frame: 1030 million
+ * before, 993 million after; tools/bench ui). With a minimum of LABEL_MIN_CHARS
+ * characters the text is laid out a few words to a line instead. The labels still wrap
+ * to whatever width they are given, so the page looks the same at every window size.
+ * AdwStatusPage's own two labels are reached the same way as the page's, by walking the
+ * page's widgets. */
+static void
+give_wrapping_labels_a_minimum (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child))
+        {
+          GtkLabel *label = GTK_LABEL (child);
+
+          if (gtk_label_get_wrap (label) && gtk_label_get_width_chars (label) < 0)
+            gtk_label_set_width_chars (label, LABEL_MIN_CHARS);
+        }
+      give_wrapping_labels_a_minimum (child);
+    }
+}
+
 static void
 portier_welcome_page_init (PortierWelcomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  give_wrapping_labels_a_minimum (GTK_WIDGET (self));
   update_outline (self);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::high-contrast",
                            G_CALLBACK (update_outline), self, G_CONNECT_SWAPPED);

@@ -184,6 +184,46 @@ test_welcome_outlined (Fixture       *fixture,
   g_assert_false (draws_blurred_shadow (page));
 }
 
+/* Wrapping labels on @root without a width in characters, one a line in @found. */
+static void
+collect_unsized_wrapping (GtkWidget *root,
+                          GString   *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_label_get_wrap (GTK_LABEL (child)) &&
+          gtk_label_get_width_chars (GTK_LABEL (child)) < 1)
+        g_string_append_printf (found, "“%s”\n", gtk_label_get_text (GTK_LABEL (child)));
+      collect_unsized_wrapping (child, found);
+    }
+}
+
+/* The welcome page is the window's first frame: none of its wrapping labels, the status
+ * page's title and description included, is measured by laying it out at width 0 (a
+ * character a line; see portier-welcome-page.c). The "Right Now" group too: it comes
+ * one frame later. */
+static void
+test_welcome_labels_sized (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  GtkWidget *page = portier_window_get_page (fixture->window);
+  g_autoptr(GString) found = g_string_new (NULL);
+  g_autoptr(GPtrArray) labels = ui_test_shown_labels (page, NULL);
+  guint wrapping = 0;
+
+  g_assert_true (PORTIER_IS_WELCOME_PAGE (page));
+  /* The check looks at something: the title, the description and the ways in wrap. */
+  for (guint i = 0; i < labels->len; i++)
+    wrapping += gtk_label_get_wrap (g_ptr_array_index (labels, i)) ? 1 : 0;
+  g_assert_cmpuint (wrapping, >=, 8);
+
+  collect_unsized_wrapping (page, found);
+  if (found->len > 0)
+    g_test_fail_printf ("wrapping labels without a width in characters:\n%s", found->str);
+}
+
 /* The shown text under @root, one label a line, leaving out @skip and what is in it. */
 static void
 collect_shown_text (GtkWidget *root,
@@ -1387,6 +1427,7 @@ main (int    argc,
   ADD ("welcome", test_welcome);
   ADD ("welcome/plain", test_welcome_plain);
   ADD ("welcome/outlined", test_welcome_outlined);
+  ADD ("welcome/labels-sized", test_welcome_labels_sized);
   ADD ("choose/minecraft", test_choose_minecraft);
   ADD ("choose/search-enter", test_choose_search_enter);
   ADD ("choose/no-match", test_choose_no_match);
